@@ -1,0 +1,66 @@
+package dev.kubectlsidecar.cli;
+
+import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.Origin;
+import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.NativeSidecarMode;
+import dev.kubectlsidecar.injector.manifest.ManifestInjector;
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kubectl sidecar inject}: adds the sidecar to every workload of a manifest, offline. */
+@Command(name = "inject", sortOptions = false,
+        description = {"Add the sidecar to the workloads of manifests (like istioctl kube-inject); no cluster needed.",
+                "The result goes to stdout, a line per resource to stderr."},
+        footer = {"", "Examples:",
+                "  kubectl sidecar inject -f app.yaml | kubectl apply -f -",
+                "  kubectl sidecar inject -f manifests/ --diff",
+                "  helm template my-chart | kubectl sidecar inject -f - -o json"})
+public final class InjectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ManifestInput input;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Injection config (profiles) replacing the embedded default.")
+    Path config;
+
+    @Option(names = "--native-sidecar", paramLabel = "auto|true|false", converter = NativeModeConverter.class,
+            description = "Inject the proxy as a native sidecar (Kubernetes >= 1.29). Default: the config's (auto: no, offline).")
+    NativeSidecarMode nativeSidecar;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default",
+            description = "Namespace assumed for resources that name none (default: ${DEFAULT-VALUE}).")
+    String namespace;
+
+    @Override
+    public Integer call() {
+        InjectionConfig injectionConfig = config == null ? ConfigLoader.embeddedDefault() : ConfigLoader.load(config);
+        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(namespace), nativeSidecar, null);
+        ManifestInjector injector = new ManifestInjector(new InjectionEngine(injectionConfig), request);
+        return ManifestPipeline.run(input, System.in, spec.commandLine().getOut(), spec.commandLine().getErr(),
+                injector::inject);
+    }
+
+    static final class NativeModeConverter implements picocli.CommandLine.ITypeConverter<NativeSidecarMode> {
+        @Override
+        public NativeSidecarMode convert(String value) {
+            try {
+                return NativeSidecarMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "invalid value \"" + value + "\": use auto, true or false");
+            }
+        }
+    }
+}

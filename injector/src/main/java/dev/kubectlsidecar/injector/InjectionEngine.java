@@ -1,0 +1,74 @@
+package dev.kubectlsidecar.injector;
+
+import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.NativeSidecarMode;
+import dev.kubectlsidecar.injector.policy.Decision;
+import dev.kubectlsidecar.injector.policy.InjectionPolicy;
+import dev.kubectlsidecar.injector.render.PodAnnotations;
+import dev.kubectlsidecar.injector.render.ProxyOptions;
+import dev.kubectlsidecar.injector.render.SidecarParts;
+import dev.kubectlsidecar.injector.render.SidecarRenderer;
+import dev.kubectlsidecar.injector.render.SidecarTemplate;
+import dev.kubectlsidecar.injector.traffic.InitScript;
+import dev.kubectlsidecar.injector.traffic.TrafficSettings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one injection path: offline {@code inject}, the webhook and {@code status} all come through here. A pod
+ * that already carries an injection record is first uninjected, then decided and rendered afresh, so injecting
+ * twice gives the same pod.
+ */
+public final class InjectionEngine {
+    private final InjectionConfig config;
+
+    public InjectionEngine(InjectionConfig config) {
+        this.config = config;
+    }
+
+    public InjectionConfig config() {
+        return config;
+    }
+
+    /**
+     * @param pod a Pod or pod template (an object with {@code metadata} and {@code spec}); not modified
+     * @throws InvalidAnnotationException when an annotation the pod sets cannot be honoured
+     * @throws MalformedPodException when the pod has no usable containers
+     */
+    public PodInjection inject(ObjectNode pod, PodRequest request) {
+        ObjectNode clean = SidecarRenderer.uninject(pod);
+        Decision decision = InjectionPolicy.decide(clean, request.namespace(), config);
+        if (!decision.inject()) {
+            return new PodInjection(clean, decision, null, List.of());
+        }
+        Map<String, String> annotations = annotations(clean);
+        ProxyOptions options = PodAnnotations.resolve(annotations, config);
+        SidecarParts parts = render(annotations, options, request);
+        ObjectNode injected = SidecarRenderer.inject(clean, parts, options.profile().name());
+        return new PodInjection(injected, decision, parts, options.warnings());
+    }
+
+    /** A copy of the pod without the sidecar its injection record describes. */
+    public ObjectNode uninject(ObjectNode pod) {
+        return SidecarRenderer.uninject(pod);
+    }
+
+    private SidecarParts render(Map<String, String> annotations, ProxyOptions options, PodRequest request) {
+        TrafficSettings traffic = TrafficSettings.resolve(options.profile().traffic(), annotations);
+        NativeSidecarMode mode = request.nativeSidecarMode() != null ? request.nativeSidecarMode() : config.nativeSidecar();
+        boolean nativeSidecar = options.nativeSidecar() != null
+                ? options.nativeSidecar()
+                : mode.resolve(request.serverSupportsNativeSidecars());
+        return SidecarTemplate.render(options, InitScript.command(traffic), nativeSidecar);
+    }
+
+    private static Map<String, String> annotations(JsonNode pod) {
+        Map<String, String> out = new LinkedHashMap<>();
+        pod.path("metadata").path("annotations").properties()
+                .forEach(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asString()));
+        return out;
+    }
+}

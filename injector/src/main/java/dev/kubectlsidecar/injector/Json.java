@@ -1,0 +1,71 @@
+package dev.kubectlsidecar.injector;
+
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
+
+/** The engine's shared Jackson 3 mappers and tree helpers. Mappers are thread-safe and costly to build: reuse these. */
+public final class Json {
+    public static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    public static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+            .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+            // "1" must stay a string (container args, quantities); multi-line text (scripts) reads best as a block.
+            .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .enable(YAMLWriteFeature.LITERAL_BLOCK_STYLE)
+            .disable(YAMLWriteFeature.SPLIT_LINES)
+            .build();
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return NODES.objectNode();
+    }
+
+    public static ArrayNode array() {
+        return NODES.arrayNode();
+    }
+
+    /** The object at {@code field}, created (and attached) when missing or not an object. */
+    public static ObjectNode objectAt(ObjectNode parent, String field) {
+        JsonNode child = parent.get(field);
+        if (child instanceof ObjectNode object) {
+            return object;
+        }
+        ObjectNode created = object();
+        parent.set(field, created);
+        return created;
+    }
+
+    /** The array at {@code field}, created (and attached) when missing or not an array. */
+    public static ArrayNode arrayAt(ObjectNode parent, String field) {
+        JsonNode child = parent.get(field);
+        if (child instanceof ArrayNode array) {
+            return array;
+        }
+        ArrayNode created = array();
+        parent.set(field, created);
+        return created;
+    }
+
+    /** A string field of an object, or null when absent or not textual. */
+    public static String text(JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode child = node.get(field);
+        return child != null && child.isString() ? child.asString() : null;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.kubectlsidecar.injector.config;
+
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** Parses and validates an {@link InjectionConfig} from YAML; every error names the source and the field. */
+public final class ConfigLoader {
+    private static final String DEFAULT_RESOURCE = "default-config.yaml";
+    private static final Set<String> TOP_FIELDS =
+            Set.of("policy", "defaultProfile", "nativeSidecar", "allowImageOverride", "ignoredNamespaces", "profiles");
+    private static final Set<String> PROFILE_FIELDS = Set.of("flavor", "proxyImage", "initImage", "imagePullPolicy",
+            "resources", "initResources", "traffic");
+    private static final Set<String> RESOURCE_FIELDS = Set.of("requests", "limits");
+    private static final Set<String> RESOURCE_NAMES = Set.of("cpu", "memory", "ephemeral-storage");
+    private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
+    private static final Set<String> TRAFFIC_FIELDS = Set.of("proxyPort", "inboundCapturePort", "inboundTunnelPort",
+            "proxyUID", "proxyGID", "interceptionMode", "includeOutboundIPRanges", "excludeOutboundIPRanges",
+            "includeInboundPorts", "excludeInboundPorts", "includeOutboundPorts", "excludeOutboundPorts",
+            "excludeInterfaces", "kubevirtInterfaces", "redirectDNS", "dropInvalid");
+
+    private static volatile InjectionConfig embedded;
+
+    private ConfigLoader() {
+    }
+
+    /** The embedded default: usable with no cluster and no config file. */
+    public static InjectionConfig embeddedDefault() {
+        InjectionConfig config = embedded;
+        if (config == null) {
+            try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+                config = parse("embedded default config", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            embedded = config;
+        }
+        return config;
+    }
+
+    public static InjectionConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InvalidConfigException(file + ": cannot read the config: " + e.getMessage());
+        }
+        return parse(file.toString(), text);
+    }
+
+    public static InjectionConfig parse(String source, String yaml) {
+        JsonNode tree;
+        try {
+            tree = Json.YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            throw new InvalidConfigException(source + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new InvalidConfigException(source + ": the config is empty");
+        }
+        ConfigNode top = new ConfigNode(source, "", tree);
+        top.allowOnly(TOP_FIELDS);
+        ConfigNode profilesNode = top.object("profiles");
+        if (profilesNode == null || profilesNode.fieldNames().isEmpty()) {
+            throw top.error("profiles", "at least one profile is required");
+        }
+        Map<String, Profile> profiles = new LinkedHashMap<>();
+        profilesNode.objects().forEach((name, node) -> profiles.put(name, profile(name, node)));
+        String defaultProfile = top.requiredString("defaultProfile");
+        if (!profiles.containsKey(defaultProfile)) {
+            throw top.error("defaultProfile", "names no profile: \"" + defaultProfile + "\"; profiles: "
+                    + String.join(", ", profiles.keySet()));
+        }
+        return new InjectionConfig(
+                top.enumValue("policy", InjectionPolicyDefault.class, InjectionPolicyDefault.ENABLED),
+                defaultProfile,
+                top.enumValue("nativeSidecar", NativeSidecarMode.class, NativeSidecarMode.AUTO),
+                top.bool("allowImageOverride", false),
+                top.strings("ignoredNamespaces"),
+                profiles);
+    }
+
+    private static Profile profile(String name, ConfigNode node) {
+        node.allowOnly(PROFILE_FIELDS);
+        String pullPolicy = node.string("imagePullPolicy", "IfNotPresent");
+        if (!PULL_POLICIES.contains(pullPolicy)) {
+            throw node.error(node.child("imagePullPolicy"), "must be one of Always, IfNotPresent, Never, got \""
+                    + pullPolicy + "\"");
+        }
+        return new Profile(name,
+                node.enumValue("flavor", ProxyFlavor.class, ProxyFlavor.ENVOY),
+                node.requiredString("proxyImage"),
+                node.requiredString("initImage"),
+                pullPolicy,
+                resources(node.object("resources")),
+                resources(node.object("initResources")),
+                traffic(node.object("traffic")));
+    }
+
+    private static Resources resources(ConfigNode node) {
+        if (node == null) {
+            return new Resources(Map.of(), Map.of());
+        }
+        node.allowOnly(RESOURCE_FIELDS);
+        return new Resources(quantities(node.object("requests")), quantities(node.object("limits")));
+    }
+
+    private static Map<String, String> quantities(ConfigNode node) {
+        if (node == null) {
+            return Map.of();
+        }
+        node.allowOnly(RESOURCE_NAMES);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String resource : node.fieldNames()) {
+            String value = node.string(resource, null);
+            if (!Quantity.isValid(value)) {
+                throw node.error(node.child(resource), "must be " + Quantity.ALLOWED + ", got \"" + value + "\"");
+            }
+            out.put(resource, value);
+        }
+        return out;
+    }
+
+    private static TrafficDefaults traffic(ConfigNode node) {
+        TrafficDefaults d = TrafficDefaults.istio();
+        if (node == null) {
+            return d;
+        }
+        node.allowOnly(TRAFFIC_FIELDS);
+        String mode = node.string("interceptionMode", d.interceptionMode());
+        if (!mode.equals("REDIRECT") && !mode.equals("TPROXY")) {
+            throw node.error(node.child("interceptionMode"), "must be REDIRECT or TPROXY, got \"" + mode + "\"");
+        }
+        return new TrafficDefaults(
+                node.port("proxyPort", d.proxyPort()),
+                node.port("inboundCapturePort", d.inboundCapturePort()),
+                node.port("inboundTunnelPort", d.inboundTunnelPort()),
+                node.id("proxyUID", d.proxyUid()),
+                node.id("proxyGID", d.proxyGid()),
+                mode,
+                node.string("includeOutboundIPRanges", d.includeOutboundIPRanges()),
+                node.string("excludeOutboundIPRanges", d.excludeOutboundIPRanges()),
+                node.string("includeInboundPorts", d.includeInboundPorts()),
+                node.string("excludeInboundPorts", d.excludeInboundPorts()),
+                node.string("includeOutboundPorts", d.includeOutboundPorts()),
+                node.string("excludeOutboundPorts", d.excludeOutboundPorts()),
+                node.string("excludeInterfaces", d.excludeInterfaces()),
+                node.string("kubevirtInterfaces", d.kubevirtInterfaces()),
+                node.bool("redirectDNS", d.redirectDns()),
+                node.bool("dropInvalid", d.dropInvalid()));
+    }
+}

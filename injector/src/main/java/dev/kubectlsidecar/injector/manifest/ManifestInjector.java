@@ -1,0 +1,117 @@
+package dev.kubectlsidecar.injector.manifest;
+
+import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.MalformedPodException;
+import dev.kubectlsidecar.injector.PodInjection;
+import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import dev.kubectlsidecar.injector.render.InjectionRecord;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs every workload of a manifest through the engine: Pods, the pod templates of controllers, Jobs and
+ * CronJobs, and the items of a {@code List}. Other kinds pass through unchanged; document order is kept.
+ * Inputs are never modified; the result is built whole before anything is returned.
+ */
+public final class ManifestInjector {
+    private final InjectionEngine engine;
+    private final PodRequest request;
+
+    /** @param request the context for every pod; its namespace is used when a resource names none */
+    public ManifestInjector(InjectionEngine engine, PodRequest request) {
+        this.engine = engine;
+        this.request = request;
+    }
+
+    public record Result(List<JsonNode> documents, List<ResourceReport> reports) {
+    }
+
+    public Result inject(String source, List<Document> documents) {
+        return run(source, documents, true);
+    }
+
+    public Result uninject(String source, List<Document> documents) {
+        return run(source, documents, false);
+    }
+
+    private Result run(String source, List<Document> documents, boolean inject) {
+        List<JsonNode> out = new ArrayList<>();
+        List<ResourceReport> reports = new ArrayList<>();
+        for (Document document : documents) {
+            ObjectNode copy = (ObjectNode) document.tree().deepCopy();
+            try {
+                out.add(resource(copy, inject, reports));
+            } catch (InvalidAnnotationException | MalformedPodException e) {
+                throw new ManifestException(source, document.number(), document.line(), e.getMessage());
+            }
+        }
+        return new Result(out, reports);
+    }
+
+    private ObjectNode resource(ObjectNode resource, boolean inject, List<ResourceReport> reports) {
+        String kind = Json.text(resource, "kind");
+        String name = Json.text(resource.path("metadata"), "name");
+        if ("List".equals(kind) || (kind != null && kind.endsWith("List") && resource.get("items") instanceof ArrayNode)) {
+            ArrayNode items = (ArrayNode) resource.get("items");
+            for (int i = 0; items != null && i < items.size(); i++) {
+                if (items.get(i) instanceof ObjectNode item) {
+                    items.set(i, resource(item, inject, reports));
+                }
+            }
+            return resource;
+        }
+        if (!Workload.isWorkload(kind)) {
+            reports.add(new ResourceReport(kind, name, ResourceReport.Outcome.NOT_A_WORKLOAD, null, List.of()));
+            return resource;
+        }
+        ObjectNode pod = Workload.pod(resource, kind);
+        if (pod == null) {
+            throw new MalformedPodException(subject(kind, name) + ": " + Workload.podPath(kind),
+                    "missing: a " + kind + " needs its pod template there");
+        }
+        try {
+            return inject ? injectInto(resource, kind, name, pod, reports) : uninjectFrom(resource, kind, name, pod, reports);
+        } catch (MalformedPodException e) {
+            String prefix = Workload.podPath(kind);
+            throw new MalformedPodException(subject(kind, name) + ": " + (prefix.isEmpty() ? "" : prefix + ".")
+                    + e.field(), e.problem());
+        } catch (InvalidAnnotationException e) {
+            throw new MalformedPodException(subject(kind, name), e.getMessage());
+        }
+    }
+
+    private static String subject(String kind, String name) {
+        return kind.toLowerCase(java.util.Locale.ROOT) + "/" + (name == null ? "<unnamed>" : name);
+    }
+
+    private ObjectNode injectInto(ObjectNode resource, String kind, String name, ObjectNode pod,
+                                  List<ResourceReport> reports) {
+        String namespace = Json.text(resource.path("metadata"), "namespace");
+        PodRequest podRequest = namespace == null ? request
+                : new PodRequest(request.origin(), NamespaceInfo.unlabelled(namespace), request.nativeSidecarMode(),
+                        request.serverSupportsNativeSidecars());
+        PodInjection result = engine.inject(pod, podRequest);
+        Workload.replacePod(resource, kind, result.pod());
+        reports.add(result.injected()
+                ? new ResourceReport(kind, name, ResourceReport.Outcome.INJECTED, null, result.warnings())
+                : new ResourceReport(kind, name, ResourceReport.Outcome.SKIPPED, result.decision().summary(), List.of()));
+        return resource;
+    }
+
+    private ObjectNode uninjectFrom(ObjectNode resource, String kind, String name, ObjectNode pod,
+                                    List<ResourceReport> reports) {
+        if (InjectionRecord.read(pod).isEmpty()) {
+            reports.add(new ResourceReport(kind, name, ResourceReport.Outcome.UNCHANGED, "no sidecar", List.of()));
+            return resource;
+        }
+        Workload.replacePod(resource, kind, engine.uninject(pod));
+        reports.add(new ResourceReport(kind, name, ResourceReport.Outcome.UNINJECTED, null, List.of()));
+        return resource;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.kubectlsidecar.injector.render;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Merges a user's own {@code istio-proxy}/{@code istio-init} container over the injected one, as Istio does: the
+ * user's fields win, objects merge recursively, lists of named items (env, ports, volumeMounts) merge by key, and
+ * {@code image: auto} keeps the injected image.
+ */
+final class ContainerOverride {
+    private static final Map<String, String> LIST_KEYS =
+            Map.of("env", "name", "ports", "containerPort", "volumeMounts", "mountPath");
+    private static final Set<String> KEEP_OURS_WHEN_AUTO = Set.of("image");
+
+    private ContainerOverride() {
+    }
+
+    static ObjectNode merge(ObjectNode injected, ObjectNode user) {
+        ObjectNode merged = injected.deepCopy();
+        for (Iterator<Map.Entry<String, JsonNode>> it = user.properties().iterator(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = field.getKey();
+            JsonNode theirs = field.getValue();
+            JsonNode ours = merged.get(name);
+            if (KEEP_OURS_WHEN_AUTO.contains(name) && "auto".equals(theirs.asString(null))) {
+                continue;
+            }
+            if (ours instanceof ObjectNode oursObject && theirs instanceof ObjectNode theirsObject) {
+                merged.set(name, merge(oursObject, theirsObject));
+            } else if (ours instanceof ArrayNode oursArray && theirs instanceof ArrayNode theirsArray
+                    && LIST_KEYS.containsKey(name)) {
+                merged.set(name, mergeByKey(oursArray, theirsArray, LIST_KEYS.get(name)));
+            } else {
+                merged.set(name, theirs.deepCopy());
+            }
+        }
+        return merged;
+    }
+
+    private static ArrayNode mergeByKey(ArrayNode ours, ArrayNode theirs, String key) {
+        ArrayNode merged = ours.deepCopy();
+        for (JsonNode item : theirs) {
+            int index = indexOf(merged, key, item.get(key));
+            if (index < 0) {
+                merged.add(item.deepCopy());
+            } else if (merged.get(index) instanceof ObjectNode existing && item instanceof ObjectNode override) {
+                merged.set(index, merge(existing, override));
+            } else {
+                merged.set(index, item.deepCopy());
+            }
+        }
+        return merged;
+    }
+
+    private static int indexOf(ArrayNode items, String key, JsonNode value) {
+        if (value == null) {
+            return -1;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            if (value.equals(items.get(i).get(key))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.kubectlsidecar.injector.render;
+
+import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The annotation {@code sidecar.istio.io/status}: what injection added, in Istio's JSON shape
+ * ({@code initContainers}, {@code containers}, {@code volumes}, {@code imagePullSecrets}, {@code revision}), so
+ * Istio's tools read it, plus a {@code kubectl-sidecar} member (ignored by Istio's decoder) with what uninject needs
+ * to give back the exact original: the profile, the annotations and fields injection created, and where a user's
+ * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours.
+ */
+public record InjectionRecord(
+        List<String> initContainers,
+        List<String> containers,
+        List<String> volumes,
+        String profile,
+        List<String> addedAnnotations,
+        List<String> createdFields,
+        Map<String, String> overriddenPositions) {
+
+    public static final String ANNOTATION = "sidecar.istio.io/status";
+    private static final String OURS = "kubectl-sidecar";
+
+    public InjectionRecord {
+        initContainers = List.copyOf(initContainers);
+        containers = List.copyOf(containers);
+        volumes = List.copyOf(volumes);
+        addedAnnotations = List.copyOf(addedAnnotations);
+        createdFields = List.copyOf(createdFields);
+        overriddenPositions = Map.copyOf(overriddenPositions);
+    }
+
+    /** The record on the pod, if it was injected (by us or by Istio). */
+    public static Optional<InjectionRecord> read(JsonNode pod) {
+        JsonNode value = pod.path("metadata").path("annotations").get(ANNOTATION);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        String text = value.asString();
+        JsonNode json;
+        try {
+            json = Json.JSON.readTree(text);
+        } catch (JacksonException e) {
+            throw new InvalidAnnotationException(ANNOTATION, abbreviate(text),
+                    "must be the JSON injection record written by an injector");
+        }
+        if (!json.isObject()) {
+            throw new InvalidAnnotationException(ANNOTATION, abbreviate(text),
+                    "must be the JSON injection record written by an injector");
+        }
+        JsonNode ours = json.path(OURS);
+        Map<String, String> positions = new LinkedHashMap<>();
+        ours.path("positions").properties().forEach(e -> positions.put(e.getKey(), e.getValue().asString()));
+        return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
+                names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
+                names(ours.get("created")), positions));
+    }
+
+    public String toJson() {
+        ObjectNode json = Json.object();
+        json.set("initContainers", namesOrNull(initContainers));
+        json.set("containers", namesOrNull(containers));
+        json.set("volumes", namesOrNull(volumes));
+        json.putNull("imagePullSecrets");
+        json.put("revision", "default");
+        ObjectNode ours = json.putObject(OURS);
+        ours.put("profile", profile);
+        ours.set("annotations", namesOrNull(addedAnnotations));
+        ours.set("created", namesOrNull(createdFields));
+        if (!overriddenPositions.isEmpty()) {
+            ObjectNode positions = ours.putObject("positions");
+            overriddenPositions.keySet().stream().sorted().forEach(k -> positions.put(k, overriddenPositions.get(k)));
+        }
+        return Json.JSON.writeValueAsString(json);
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        if (array != null && array.isArray()) {
+            array.forEach(item -> {
+                if (item.isString()) {
+                    out.add(item.asString());
+                }
+            });
+        }
+        return out;
+    }
+
+    private static JsonNode namesOrNull(List<String> names) {
+        if (names.isEmpty()) {
+            return Json.object().nullNode();
+        }
+        ArrayNode array = Json.array();
+        names.forEach(array::add);
+        return array;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    }
+}

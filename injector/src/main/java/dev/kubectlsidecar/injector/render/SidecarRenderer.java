@@ -1,0 +1,210 @@
+package dev.kubectlsidecar.injector.render;
+
+import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.MalformedPodException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Adds the sidecar to a pod's JSON tree as received, and takes it away again. Works on copies: the caller's
+ * tree is never changed. Never round-trips the pod through a typed model, so fields it does not know survive.
+ */
+public final class SidecarRenderer {
+    public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
+    public static final String TEMPLATE_HASH = "kubectl-sidecar/template-hash";
+    public static final String OVERRIDES = "proxy.istio.io/overrides";
+    private static final String INIT_CONTAINERS = "initContainers";
+    private static final String CONTAINERS = "containers";
+
+    private SidecarRenderer() {
+    }
+
+    /** Injects {@code parts} into a copy of {@code pod}, which must carry no injection record. */
+    public static ObjectNode inject(ObjectNode pod, SidecarParts parts, String profile) {
+        ObjectNode out = pod.deepCopy();
+        ObjectNode spec = spec(out);
+        ArrayNode containers = (ArrayNode) spec.get(CONTAINERS);
+        CreatedFields created = new CreatedFields();
+        ObjectNode metadata = created.object(out, "metadata", "metadata");
+        ObjectNode annotations = created.object(metadata, "annotations", "metadata.annotations");
+        ArrayNode initContainers = created.array(spec, INIT_CONTAINERS, "spec." + INIT_CONTAINERS);
+
+        Map<String, String> positions = new LinkedHashMap<>();
+        ObjectNode overrides = Json.object();
+        ObjectNode userInit = takeOwn(spec, SidecarParts.INIT_NAME, positions, overrides);
+        ObjectNode userProxy = takeOwn(spec, SidecarParts.PROXY_NAME, positions, overrides);
+        ObjectNode init = userInit == null ? parts.initContainer() : ContainerOverride.merge(parts.initContainer(), userInit);
+        ObjectNode proxy = userProxy == null ? parts.proxyContainer() : ContainerOverride.merge(parts.proxyContainer(), userProxy);
+
+        List<String> added = new ArrayList<>();
+        if (!annotations.has(DEFAULT_CONTAINER) && !containers.isEmpty()) {
+            annotations.put(DEFAULT_CONTAINER, containers.get(0).path("name").asString());
+            added.add(DEFAULT_CONTAINER);
+        }
+        List<String> initNames = new ArrayList<>();
+        List<String> containerNames = new ArrayList<>();
+        if (parts.nativeSidecar()) {
+            initContainers.insert(0, init.deepCopy());
+            initContainers.insert(1, proxy.deepCopy());
+            initNames.add(SidecarParts.INIT_NAME);
+            initNames.add(SidecarParts.PROXY_NAME);
+        } else {
+            initContainers.add(init.deepCopy());
+            containers.add(proxy.deepCopy());
+            initNames.add(SidecarParts.INIT_NAME);
+            containerNames.add(SidecarParts.PROXY_NAME);
+        }
+        List<String> volumeNames = addVolumes(spec, parts, created);
+        if (!overrides.isEmpty()) {
+            annotations.put(OVERRIDES, Json.JSON.writeValueAsString(overrides));
+        }
+        annotations.put(TEMPLATE_HASH, templateHash(parts));
+        InjectionRecord record = new InjectionRecord(initNames, containerNames, volumeNames, profile, added,
+                created.paths(), positions);
+        annotations.put(InjectionRecord.ANNOTATION, record.toJson());
+        return out;
+    }
+
+    /** A copy of {@code pod} without what its injection record says was added; an uninjected pod is copied as is. */
+    public static ObjectNode uninject(ObjectNode pod) {
+        ObjectNode out = pod.deepCopy();
+        InjectionRecord record = InjectionRecord.read(out).orElse(null);
+        if (record == null) {
+            return out;
+        }
+        ObjectNode spec = out.get("spec") instanceof ObjectNode s ? s : Json.object();
+        removeNamed(spec.get(INIT_CONTAINERS), record.initContainers());
+        removeNamed(spec.get(CONTAINERS), record.containers());
+        removeNamed(spec.get("volumes"), record.volumes());
+        ObjectNode annotations = (ObjectNode) out.get("metadata").get("annotations");
+        restoreOwn(spec, annotations.get(OVERRIDES), record);
+        annotations.remove(List.of(InjectionRecord.ANNOTATION, TEMPLATE_HASH, OVERRIDES));
+        annotations.remove(record.addedAnnotations());
+        CreatedFields.undo(out, record.createdFields());
+        return out;
+    }
+
+    /** A short, stable digest of what injection adds: a pod whose hash differs from a fresh render is stale. */
+    public static String templateHash(SidecarParts parts) {
+        ObjectNode canonical = Json.object();
+        canonical.set("init", parts.initContainer());
+        canonical.set("proxy", parts.proxyContainer());
+        ArrayNode volumes = canonical.putArray("volumes");
+        parts.volumes().forEach(volumes::add);
+        canonical.put("native", parts.nativeSidecar());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.JSON.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static ObjectNode spec(ObjectNode pod) {
+        if (!(pod.get("spec") instanceof ObjectNode spec)) {
+            throw new MalformedPodException("spec", "must be a mapping with the pod's containers");
+        }
+        if (!(spec.get(CONTAINERS) instanceof ArrayNode containers) || containers.isEmpty()) {
+            throw new MalformedPodException("spec.containers", "must be a non-empty list");
+        }
+        for (int i = 0; i < containers.size(); i++) {
+            if (!containers.get(i).isObject() || !containers.get(i).path("name").isString()) {
+                throw new MalformedPodException("spec.containers[" + i + "]", "must be a container with a name");
+            }
+        }
+        if (spec.get(INIT_CONTAINERS) != null && !spec.get(INIT_CONTAINERS).isArray() && !spec.get(INIT_CONTAINERS).isNull()) {
+            throw new MalformedPodException("spec.initContainers", "must be a list");
+        }
+        if (spec.get("volumes") != null && !spec.get("volumes").isArray() && !spec.get("volumes").isNull()) {
+            throw new MalformedPodException("spec.volumes", "must be a list");
+        }
+        return spec;
+    }
+
+    /** Removes the user's own container of that name (from either list), remembering it and where it stood. */
+    private static ObjectNode takeOwn(ObjectNode spec, String name, Map<String, String> positions, ObjectNode overrides) {
+        for (String list : List.of(INIT_CONTAINERS, CONTAINERS)) {
+            if (spec.get(list) instanceof ArrayNode items) {
+                for (int i = 0; i < items.size(); i++) {
+                    if (name.equals(items.get(i).path("name").asString(null)) && items.get(i) instanceof ObjectNode own) {
+                        items.remove(i);
+                        positions.put(name, list + "/" + i);
+                        Json.arrayAt(overrides, list).add(own);
+                        return own;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void restoreOwn(ObjectNode spec, JsonNode overridesText, InjectionRecord record) {
+        if (overridesText == null || record.overriddenPositions().isEmpty()) {
+            return;
+        }
+        JsonNode overrides;
+        try {
+            overrides = Json.JSON.readTree(overridesText.asString());
+        } catch (JacksonException e) {
+            throw new InvalidAnnotationException(OVERRIDES, overridesText.asString(), "must be the JSON written by the injector");
+        }
+        // Undo the takes in reverse: the proxy was taken after the init container, so its position assumes
+        // the init container was already gone.
+        for (String name : List.of(SidecarParts.PROXY_NAME, SidecarParts.INIT_NAME)) {
+            String position = record.overriddenPositions().get(name);
+            if (position == null) {
+                continue;
+            }
+            String list = position.substring(0, position.indexOf('/'));
+            for (JsonNode own : overrides.path(list)) {
+                if (name.equals(own.path("name").asString(null))) {
+                    ArrayNode items = Json.arrayAt(spec, list);
+                    items.insert(Math.min(index(position), items.size()), own);
+                }
+            }
+        }
+    }
+
+    private static int index(String position) {
+        return Integer.parseInt(position.substring(position.indexOf('/') + 1));
+    }
+
+    private static List<String> addVolumes(ObjectNode spec, SidecarParts parts, CreatedFields created) {
+        ArrayNode volumes = created.array(spec, "volumes", "spec.volumes");
+        List<String> names = new ArrayList<>();
+        for (ObjectNode volume : parts.volumes()) {
+            String name = volume.get("name").asString();
+            boolean userHasIt = false;
+            for (JsonNode existing : volumes) {
+                userHasIt |= name.equals(existing.path("name").asString(null));
+            }
+            if (!userHasIt) {
+                volumes.add(volume.deepCopy());
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static void removeNamed(JsonNode list, List<String> names) {
+        if (list instanceof ArrayNode items) {
+            for (int i = items.size() - 1; i >= 0; i--) {
+                if (names.contains(items.get(i).path("name").asString(null))) {
+                    items.remove(i);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.kubectlsidecar.injector.render;
+
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.config.ProxyFlavor;
+import dev.kubectlsidecar.injector.config.Resources;
+import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds the containers and volumes injection adds, as JSON trees, from the proxy options and the init
+ * container's command (which the traffic package generates). Nothing here reads the user's pod.
+ */
+public final class SidecarTemplate {
+    static final String ENVOY_VOLUME = "istio-envoy";
+    private static final String TERMINATION_LOG = "/dev/termination-log";
+
+    private SidecarTemplate() {
+    }
+
+    public static SidecarParts render(ProxyOptions options, List<String> initCommand, boolean nativeSidecar) {
+        List<ObjectNode> volumes = new ArrayList<>();
+        volumes.add(Json.object().put("name", ENVOY_VOLUME).set("emptyDir", Json.object().put("medium", "Memory")));
+        ObjectNode proxy = options.profile().flavor() == ProxyFlavor.ISTIO
+                ? IstioProxyLayout.container(options, volumes)
+                : envoyContainer(options);
+        if (nativeSidecar) {
+            proxy.put("restartPolicy", "Always");
+        }
+        return new SidecarParts(initContainer(options, initCommand), proxy, volumes, nativeSidecar);
+    }
+
+    private static ObjectNode initContainer(ProxyOptions options, List<String> command) {
+        ObjectNode init = Json.object()
+                .put("name", SidecarParts.INIT_NAME)
+                .put("image", options.profile().initImage())
+                .put("imagePullPolicy", options.profile().imagePullPolicy());
+        ArrayNode commandNode = init.putArray("command");
+        command.forEach(commandNode::add);
+        init.set("resources", resources(options.profile().initResources()));
+        ObjectNode security = init.putObject("securityContext");
+        security.put("allowPrivilegeEscalation", false);
+        ObjectNode capabilities = security.putObject("capabilities");
+        capabilities.putArray("add").add("NET_ADMIN").add("NET_RAW");
+        capabilities.putArray("drop").add("ALL");
+        security.put("privileged", false)
+                .put("readOnlyRootFilesystem", true)
+                .put("runAsGroup", 0)
+                .put("runAsNonRoot", false)
+                .put("runAsUser", 0);
+        init.put("terminationMessagePath", TERMINATION_LOG).put("terminationMessagePolicy", "File");
+        return init;
+    }
+
+    private static ObjectNode envoyContainer(ProxyOptions options) {
+        TrafficDefaults traffic = options.profile().traffic();
+        ObjectNode proxy = Json.object()
+                .put("name", SidecarParts.PROXY_NAME)
+                .put("image", options.proxyImage())
+                .put("imagePullPolicy", options.profile().imagePullPolicy());
+        proxy.putArray("command").add("envoy");
+        proxy.putArray("args")
+                .add("--config-yaml").add(EnvoyBootstrap.json(traffic))
+                .add("--log-level").add("warn")
+                .add("--base-id").add("1");
+        commonProxyFields(proxy, options, traffic);
+        proxy.putArray("volumeMounts").addObject().put("name", ENVOY_VOLUME).put("mountPath", "/etc/istio/proxy");
+        return proxy;
+    }
+
+    /** Ports, probe, resources and the locked-down security context every proxy flavour shares. */
+    static void commonProxyFields(ObjectNode proxy, ProxyOptions options, TrafficDefaults traffic) {
+        proxy.putArray("ports").addObject()
+                .put("containerPort", EnvoyBootstrap.PROMETHEUS_PORT)
+                .put("name", "http-envoy-prom")
+                .put("protocol", "TCP");
+        ObjectNode probe = proxy.putObject("readinessProbe");
+        probe.putObject("httpGet").put("path", EnvoyBootstrap.HEALTH_PATH).put("port", EnvoyBootstrap.HEALTH_PORT);
+        probe.put("periodSeconds", 15).put("timeoutSeconds", 3).put("failureThreshold", 4);
+        proxy.set("resources", resources(options.proxyResources()));
+        ObjectNode security = proxy.putObject("securityContext");
+        security.put("allowPrivilegeEscalation", false);
+        security.putObject("capabilities").putArray("drop").add("ALL");
+        security.put("privileged", false)
+                .put("readOnlyRootFilesystem", true)
+                .put("runAsGroup", traffic.proxyGid())
+                .put("runAsNonRoot", true)
+                .put("runAsUser", traffic.proxyUid());
+    }
+
+    private static ObjectNode resources(Resources resources) {
+        ObjectNode node = Json.object();
+        if (!resources.limits().isEmpty()) {
+            node.set("limits", quantities(resources.limits()));
+        }
+        if (!resources.requests().isEmpty()) {
+            node.set("requests", quantities(resources.requests()));
+        }
+        return node;
+    }
+
+    private static ObjectNode quantities(Map<String, String> quantities) {
+        ObjectNode node = Json.object();
+        quantities.keySet().stream().sorted().forEach(key -> node.put(key, quantities.get(key)));
+        return node;
+    }
+}
