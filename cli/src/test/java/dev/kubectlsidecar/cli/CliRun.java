@@ -1,0 +1,30 @@
+package dev.kubectlsidecar.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+/** Runs the plugin in-process, as a user would from a shell, and keeps what it printed. */
+record CliRun(int exitCode, String out, String err) {
+    static CliRun of(String... args) {
+        return withStdin("", args);
+    }
+
+    static synchronized CliRun withStdin(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        InputStream original = System.in;
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        try {
+            int code = Main.commandLine()
+                    .setOut(new PrintWriter(out, true))
+                    .setErr(new PrintWriter(err, true))
+                    .execute(args);
+            return new CliRun(code, out.toString(), err.toString());
+        } finally {
+            System.setIn(original);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.kubectlsidecar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubectlsidecar.injector.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class InjectCommandTest {
+    private static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers: [{name: web, image: web:1}]
+            """;
+    private static final String SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n";
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Test
+    void injectsKeepingDocumentOrderAndReportsEachResource() throws IOException {
+        Path file = write("app.yaml", SERVICE + "---\n" + DEPLOYMENT);
+        CliRun run = CliRun.of("inject", "-f", file.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEqualTo("service/web skipped (not a workload)\ndeployment/web injected\n");
+        String[] documents = run.out().split("(?m)^---$");
+        assertThat(documents).hasSize(2);
+        assertThat(documents[0]).contains("kind: Service").doesNotContain("istio-proxy");
+        assertThat(documents[1]).contains("kind: Deployment").contains("name: istio-proxy").contains("name: istio-init");
+    }
+
+    @Test
+    void jsonOutputIsOneObjectOrAList() throws IOException {
+        Path one = write("one.yaml", DEPLOYMENT);
+        JsonNode single = Json.JSON.readTree(CliRun.of("inject", "-f", one.toString(), "-o", "json").out());
+        assertThat(single.path("kind").asString()).isEqualTo("Deployment");
+
+        Path two = write("two.yaml", SERVICE + "---\n" + DEPLOYMENT);
+        JsonNode list = Json.JSON.readTree(CliRun.of("inject", "-f", two.toString(), "-o", "json").out());
+        assertThat(list.path("kind").asString()).isEqualTo("List");
+        assertThat(list.path("items")).hasSize(2);
+    }
+
+    @Test
+    void acceptsJsonInputAndStdin() {
+        String json = Json.JSON.writeValueAsString(Json.YAML.readTree(DEPLOYMENT));
+        CliRun run = CliRun.withStdin(json, "inject", "-f", "-");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("istio-proxy");
+        assertThat(run.err()).isEqualTo("deployment/web injected\n");
+    }
+
+    @Test
+    void diffShowsOnlyWhatChanges() throws IOException {
+        Path file = write("app.yaml", DEPLOYMENT);
+        CliRun run = CliRun.of("inject", "-f", file.toString(), "--diff");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("--- a/" + file + "\n+++ b/" + file + "\n@@ ");
+        assertThat(run.out()).contains("+      - name: istio-proxy").doesNotContain("-kind:");
+    }
+
+    @Test
+    void aDirectoryIsReadInNameOrder() throws IOException {
+        write("b.yaml", DEPLOYMENT);
+        write("a.yaml", SERVICE);
+        write("notes.txt", "not a manifest");
+        CliRun run = CliRun.of("inject", "-f", dir.toString());
+        assertThat(run.err()).isEqualTo("service/web skipped (not a workload)\ndeployment/web injected\n");
+    }
+
+    @Test
+    void badInputIsOneLineNamingFileDocumentAndLineWithNothingOnStdout() throws IOException {
+        Path file = write("app.yaml", SERVICE + "---\nkind: Deployment\nmetadata: {name: [\n");
+        String before = Files.readString(file);
+        CliRun run = CliRun.of("inject", "-f", file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("error: " + file + ": document 2 (line ").endsWith("\n");
+        assertThat(run.err().strip()).doesNotContain("\n");
+        assertThat(Files.readString(file)).as("the input is never modified").isEqualTo(before);
+    }
+
+    @Test
+    void anInvalidAnnotationNamesTheResourceAndTheAnnotation() throws IOException {
+        Path file = write("app.yaml", DEPLOYMENT.replace("metadata: {labels: {app: web}}",
+                "metadata: {annotations: {sidecar.istio.io/proxyCPU: lots}}"));
+        CliRun run = CliRun.of("inject", "-f", file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("error: " + file + ": document 1 (line 1): deployment/web: invalid annotation "
+                + "sidecar.istio.io/proxyCPU=\"lots\": must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi\n");
+    }
+
+    @Test
+    void missingFilesInvalidUtf8AndBadConfigAreClearErrors() throws IOException {
+        CliRun missing = CliRun.of("inject", "-f", dir.resolve("nope.yaml").toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("error: " + dir.resolve("nope.yaml") + ": no such file or directory\n");
+
+        Path binary = dir.resolve("bad.yaml");
+        Files.write(binary, new byte[] {'k', 'i', 'n', 'd', ':', ' ', (byte) 0xC3, (byte) 0x28});
+        assertThat(CliRun.of("inject", "-f", binary.toString()).err()).isEqualTo("error: " + binary + ": not valid UTF-8 text\n");
+
+        Path config = write("config.yaml", "defaultProfile: p\nprofiles: {p: {initImage: x}}\n");
+        Path app = write("app.yaml", DEPLOYMENT);
+        CliRun badConfig = CliRun.of("inject", "-f", app.toString(), "--config", config.toString());
+        assertThat(badConfig.exitCode()).isEqualTo(1);
+        assertThat(badConfig.err()).isEqualTo("error: " + config + ": profiles.p.proxyImage: is required\n");
+    }
+
+    @Test
+    void wrongArgumentsGetUsageAndExitCode2() {
+        CliRun run = CliRun.of("inject", "-f", "x.yaml", "-o", "xml");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unsupported output format \"xml\": use yaml or json");
+    }
+
+    @Test
+    void uninjectRemovesExactlyWhatWasAdded() throws IOException {
+        Path file = write("app.yaml", DEPLOYMENT);
+        String injected = CliRun.of("inject", "-f", file.toString()).out();
+        CliRun back = CliRun.withStdin(injected, "uninject", "-f", "-");
+        assertThat(back.exitCode()).isZero();
+        assertThat(Json.YAML.readTree(back.out())).isEqualTo(Json.YAML.readTree(DEPLOYMENT));
+        assertThat(back.err()).isEqualTo("deployment/web uninjected\n");
+    }
+}
