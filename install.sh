@@ -1,0 +1,82 @@
+#!/usr/bin/env sh
+# Installs the kubectl-sidecar plugin: builds it with the Maven wrapper when needed, copies the jar and a launcher,
+# and makes a class-data-sharing archive so the CLI starts fast. Non-interactive; safe to run twice.
+#
+#   ./install.sh [--prefix DIR]      install under DIR (default: $HOME/.local)
+#   ./install.sh --uninstall [--prefix DIR]
+set -eu
+
+prefix="${HOME}/.local"
+action=install
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }; prefix="$2"; shift 2 ;;
+    --prefix=*) prefix="${1#--prefix=}"; shift ;;
+    --uninstall) action=uninstall; shift ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+repo=$(cd "$(dirname "$0")" && pwd)
+bin="$prefix/bin"
+lib="$prefix/lib/kubectl-sidecar"
+jar="$repo/cli/target/kubectl-sidecar.jar"
+
+if [ "$action" = uninstall ]; then
+  rm -f "$bin/kubectl-sidecar" "$bin/kubectl_complete-sidecar"
+  rm -rf "$lib"
+  echo "Removed kubectl-sidecar from $prefix."
+  exit 0
+fi
+
+if ! command -v java >/dev/null 2>&1; then
+  echo "install.sh: Java 17 or newer is required and 'java' is not on PATH." >&2
+  echo "  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless   macOS: brew install openjdk@17" >&2
+  exit 1
+fi
+java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\)[."].*/\1/p' | head -n 1)
+if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
+  echo "install.sh: Java 17 or newer is required; found: $(java -version 2>&1 | head -n 1)" >&2
+  exit 1
+fi
+
+# Build when the jar is missing or older than any source or build file.
+if [ ! -f "$jar" ] || [ -n "$(find "$repo/pom.xml" "$repo"/*/pom.xml "$repo"/injector/src "$repo"/cli/src -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+  echo "Building kubectl-sidecar (./mvnw package)…"
+  (cd "$repo" && ./mvnw -q -B -DskipTests package)
+fi
+
+mkdir -p "$bin" "$lib"
+tmp="$lib/.kubectl-sidecar.jar.$$"
+cp "$jar" "$tmp" && mv -f "$tmp" "$lib/kubectl-sidecar.jar"
+
+# A dynamic AppCDS archive of the classes a typical run loads: the JVM maps them instead of loading them again.
+archive="$lib/kubectl-sidecar.jsa"
+rm -f "$archive"
+java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
+  -jar "$lib/kubectl-sidecar.jar" inject -f "$repo/examples/shop.yaml" >/dev/null 2>&1 || rm -f "$archive"
+
+launcher="$bin/kubectl-sidecar"
+cat > "$launcher.$$" <<LAUNCHER
+#!/usr/bin/env sh
+# kubectl-sidecar launcher, written by install.sh. C1 only and the serial GC: a CLI run is short.
+lib="$lib"
+cds=""
+[ -f "\$lib/kubectl-sidecar.jsa" ] && cds="-XX:SharedArchiveFile=\$lib/kubectl-sidecar.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto \$cds -jar "\$lib/kubectl-sidecar.jar" "\$@"
+LAUNCHER
+chmod 755 "$launcher.$$"
+mv -f "$launcher.$$" "$launcher"
+
+echo "Installed kubectl-sidecar into $prefix:"
+echo "  $launcher"
+echo "  $lib/kubectl-sidecar.jar$( [ -f "$archive" ] && echo " (+ class-data archive)")"
+case ":${PATH}:" in
+  *":$bin:"*) ;;
+  *) echo ""
+     echo "$bin is not on your PATH; add it so kubectl finds the plugin:"
+     echo "  export PATH=\"$bin:\$PATH\"" ;;
+esac
+echo ""
+echo "Try it:  $launcher inject -f $repo/examples/shop.yaml"
