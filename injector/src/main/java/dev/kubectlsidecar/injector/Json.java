@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector;
 
+import java.util.function.Supplier;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,22 +41,20 @@ public final class Json {
 
     /** The object at {@code field}, created (and attached) when missing or not an object. */
     public static ObjectNode objectAt(ObjectNode parent, String field) {
-        JsonNode child = parent.get(field);
-        if (child instanceof ObjectNode object) {
-            return object;
-        }
-        ObjectNode created = object();
-        parent.set(field, created);
-        return created;
+        return childAt(parent, field, ObjectNode.class, Json::object);
     }
 
     /** The array at {@code field}, created (and attached) when missing or not an array. */
     public static ArrayNode arrayAt(ObjectNode parent, String field) {
+        return childAt(parent, field, ArrayNode.class, Json::array);
+    }
+
+    private static <T extends JsonNode> T childAt(ObjectNode parent, String field, Class<T> type, Supplier<T> create) {
         JsonNode child = parent.get(field);
-        if (child instanceof ArrayNode array) {
-            return array;
+        if (type.isInstance(child)) {
+            return type.cast(child);
         }
-        ArrayNode created = array();
+        T created = create.get();
         parent.set(field, created);
         return created;
     }

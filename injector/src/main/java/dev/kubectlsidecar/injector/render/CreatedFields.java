@@ -17,33 +17,23 @@ final class CreatedFields {
     private final List<String> created = new ArrayList<>();
 
     ObjectNode object(ObjectNode parent, String field, String path) {
-        JsonNode existing = parent.get(field);
-        if (existing instanceof ObjectNode object) {
-            return object;
-        }
-        note(existing, path);
-        ObjectNode object = Json.object();
-        parent.set(field, object);
-        return object;
+        noteUnless(parent.get(field), ObjectNode.class, path);
+        return Json.objectAt(parent, field);
     }
 
     ArrayNode array(ObjectNode parent, String field, String path) {
-        JsonNode existing = parent.get(field);
-        if (existing instanceof ArrayNode array) {
-            return array;
-        }
-        note(existing, path);
-        ArrayNode array = Json.array();
-        parent.set(field, array);
-        return array;
+        noteUnless(parent.get(field), ArrayNode.class, path);
+        return Json.arrayAt(parent, field);
     }
 
     List<String> paths() {
         return created;
     }
 
-    private void note(JsonNode existing, String path) {
-        created.add(existing != null && existing.isNull() ? path + NULL_SUFFIX : path);
+    private void noteUnless(JsonNode existing, Class<? extends JsonNode> present, String path) {
+        if (!present.isInstance(existing)) {
+            created.add(existing != null && existing.isNull() ? path + NULL_SUFFIX : path);
+        }
     }
 
     /** Removes (or nulls again) each created field that is empty now, deepest first. */
