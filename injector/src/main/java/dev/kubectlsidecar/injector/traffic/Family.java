@@ -1,23 +1,7 @@
 package dev.kubectlsidecar.injector.traffic;
 
-/** An IP family: each has its own rule list, restore file and {@code iptables}/{@code ip6tables} tools. */
+/** An IP family: each has its own rule list and restore file, applied with {@code iptables} or {@code ip6tables}. */
 public enum Family {
-    V4("iptables"),
-    V6("ip6tables");
-
-    private final String tool;
-
-    Family(String tool) {
-        this.tool = tool;
-    }
-
-    /** {@code iptables-restore} or {@code ip6tables-restore}. */
-    public String restoreCommand() {
-        return tool + "-restore";
-    }
-
-    /** {@code iptables-save} or {@code ip6tables-save}. */
-    public String saveCommand() {
-        return tool + "-save";
-    }
+    V4,
+    V6
 }

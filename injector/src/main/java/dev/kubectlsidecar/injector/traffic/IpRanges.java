@@ -35,7 +35,7 @@ public record IpRanges(boolean all, List<Cidr> v4, List<Cidr> v6) {
         return new IpRanges(false, v4, v6);
     }
 
-    public List<Cidr> of(Family family) {
+    public List<Cidr> prefixes(Family family) {
         return family == Family.V4 ? v4 : v6;
     }
 

@@ -27,19 +27,19 @@ public final class IptablesRules {
 
     /** The family's rules in emission order; built for IPv6 even when {@link TrafficSettings#ipv6()} is off. */
     public List<IptablesRule> rules(Family family) {
-        return rules.of(family);
+        return rules.rules(family);
     }
 
     /** The tables the family's rules touch, in name order. */
     public Set<String> tables(Family family) {
         Set<String> tables = new TreeSet<>();
-        rules.of(family).forEach(rule -> tables.add(rule.table()));
+        rules.rules(family).forEach(rule -> tables.add(rule.table()));
         return tables;
     }
 
     /** The family's {@code iptables-restore --noflush} input, whatever {@link TrafficSettings#ipv6()} says. */
     public String restoreInput(Family family) {
-        return RestoreFile.render(rules.of(family));
+        return RestoreFile.render(rules.rules(family));
     }
 
     public String restoreInputV4() {

@@ -76,7 +76,7 @@ final class IstioRuleGenerator {
             rules.append(family, NAT, ISTIO_OUTPUT, "-d", loopback(family), "-j", "RETURN");
         }
         for (Family family : Family.values()) {
-            for (Cidr cidr : settings.excludeOutboundIpRanges().of(family)) {
+            for (Cidr cidr : settings.excludeOutboundIpRanges().prefixes(family)) {
                 rules.append(family, NAT, ISTIO_OUTPUT, "-d", cidr.toString(), "-j", "RETURN");
             }
         }
@@ -240,7 +240,7 @@ final class IstioRuleGenerator {
             }
             return;
         }
-        for (Cidr cidr : include.of(family)) {
+        for (Cidr cidr : include.prefixes(family)) {
             for (String name : settings.rerouteVirtualInterfaces()) {
                 rules.insert(family, NAT, PREROUTING, 1, "-i", name, "-d", cidr.toString(), "-j", REDIRECT);
             }

@@ -37,7 +37,7 @@ final class RuleLists {
         rules.get(family).add(IptablesRule.insert(table, chain, position, List.of(params)));
     }
 
-    List<IptablesRule> of(Family family) {
+    List<IptablesRule> rules(Family family) {
         return List.copyOf(rules.get(family));
     }
 }

@@ -35,7 +35,7 @@ public final class RuleSetVerifier {
         for (Family family : message.families()) {
             Map<String, SaveOutput.Table> actual;
             try {
-                actual = SaveOutput.parse(message.of(family).orElseThrow());
+                actual = SaveOutput.parse(message.block(family).orElseThrow());
             } catch (IllegalArgumentException unreadable) {
                 return Verification.UNKNOWN;
             }

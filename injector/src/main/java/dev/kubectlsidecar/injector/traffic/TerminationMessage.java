@@ -56,7 +56,8 @@ public record TerminationMessage(Optional<String> v4, Optional<String> v6, boole
                 Optional.ofNullable(v6).map(Object::toString), skipped, truncated);
     }
 
-    public Optional<String> of(Family family) {
+    /** The {@code iptables-save} text of the family's block, if the message has one. */
+    public Optional<String> block(Family family) {
         return family == Family.V4 ? v4 : v6;
     }
 

@@ -144,7 +144,7 @@ class InitScriptKernelTest {
         return messages.get(0);
     }
 
-    /** For the legacy backend, a PATH whose iptables-restore/-save are the legacy ones. */
+    /** For the legacy backend, a PATH whose iptables-restore/-save run the legacy ones. */
     private Backend backend(String backend) throws IOException {
         if (!backend.equals(LEGACY)) {
             return Backend.DEFAULT;
@@ -155,8 +155,9 @@ class InitScriptKernelTest {
         Path bin = Files.createDirectories(temp.resolve("legacy-bin"));
         for (String tool : List.of("iptables", "ip6tables")) {
             for (String verb : List.of("restore", "save")) {
-                Files.createSymbolicLink(bin.resolve(tool + "-" + verb),
-                        NetworkNamespace.onPath(tool + "-legacy-" + verb).orElseThrow());
+                Path wrapper = bin.resolve(tool + "-" + verb);
+                Files.writeString(wrapper, "#!/bin/sh\nexec " + tool + "-legacy-" + verb + " \"$@\"\n");
+                assertThat(wrapper.toFile().setExecutable(true)).isTrue();
             }
         }
         return new Backend(Map.of("PATH", bin + ":" + System.getenv("PATH")), "iptables-legacy",
