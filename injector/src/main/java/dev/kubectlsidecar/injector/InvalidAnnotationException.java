@@ -7,11 +7,13 @@ package dev.kubectlsidecar.injector;
 public final class InvalidAnnotationException extends RuntimeException {
     private final String key;
     private final String value;
+    private final String allowed;
 
     public InvalidAnnotationException(String key, String value, String allowed) {
         super("invalid annotation " + key + "=\"" + value + "\": " + allowed);
         this.key = key;
         this.value = value;
+        this.allowed = allowed;
     }
 
     public String key() {
@@ -20,5 +22,10 @@ public final class InvalidAnnotationException extends RuntimeException {
 
     public String value() {
         return value;
+    }
+
+    /** What the key accepts, in words. */
+    public String allowed() {
+        return allowed;
     }
 }

@@ -1,7 +1,9 @@
 package dev.kubectlsidecar.injector.config;
 
+import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
+import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -142,7 +144,7 @@ public final class ConfigLoader {
         if (!mode.equals("REDIRECT") && !mode.equals("TPROXY")) {
             throw node.error(node.child("interceptionMode"), "must be REDIRECT or TPROXY, got \"" + mode + "\"");
         }
-        return new TrafficDefaults(
+        TrafficDefaults traffic = new TrafficDefaults(
                 node.port("proxyPort", d.proxyPort()),
                 node.port("inboundCapturePort", d.inboundCapturePort()),
                 node.port("inboundTunnelPort", d.inboundTunnelPort()),
@@ -159,5 +161,13 @@ public final class ConfigLoader {
                 node.string("kubevirtInterfaces", d.kubevirtInterfaces()),
                 node.bool("redirectDNS", d.redirectDns()),
                 node.bool("dropInvalid", d.dropInvalid()));
+        try {
+            TrafficSettings.resolve(traffic, Map.of());
+        } catch (InvalidAnnotationException e) {
+            // The traffic fields are named after the annotations that override them.
+            String field = e.key().substring(e.key().lastIndexOf('/') + 1);
+            throw node.error(node.child(field), "must be " + e.allowed() + ", got \"" + e.value() + "\"");
+        }
+        return traffic;
     }
 }

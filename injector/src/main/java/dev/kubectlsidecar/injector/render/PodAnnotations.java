@@ -5,6 +5,7 @@ import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.Profile;
 import dev.kubectlsidecar.injector.config.Quantity;
 import dev.kubectlsidecar.injector.config.Resources;
+import dev.kubectlsidecar.injector.traffic.TrafficAnnotations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +22,6 @@ public final class PodAnnotations {
     public static final String PROFILE = "kubectl-sidecar/profile";
     public static final String PROXY_IMAGE = "sidecar.istio.io/proxyImage";
     public static final String NATIVE_SIDECAR = "sidecar.istio.io/nativeSidecar";
-
-    /** The {@code traffic.sidecar.istio.io/*} (and related) keys the traffic settings read. */
-    public static final Set<String> TRAFFIC_KEYS = Set.of(
-            "traffic.sidecar.istio.io/includeOutboundIPRanges", "traffic.sidecar.istio.io/excludeOutboundIPRanges",
-            "traffic.sidecar.istio.io/includeInboundPorts", "traffic.sidecar.istio.io/excludeInboundPorts",
-            "traffic.sidecar.istio.io/includeOutboundPorts", "traffic.sidecar.istio.io/excludeOutboundPorts",
-            "traffic.sidecar.istio.io/excludeInterfaces", "traffic.sidecar.istio.io/kubevirtInterfaces");
 
     private record Setting(String key, BiConsumer<Builder, String> apply) {
     }
@@ -69,7 +63,7 @@ public final class PodAnnotations {
     }
 
     private static boolean isHonoured(String key) {
-        return READ_ELSEWHERE.contains(key) || TRAFFIC_KEYS.contains(key)
+        return READ_ELSEWHERE.contains(key) || TrafficAnnotations.ALL.contains(key)
                 || SETTINGS.stream().anyMatch(setting -> setting.key().equals(key));
     }
 

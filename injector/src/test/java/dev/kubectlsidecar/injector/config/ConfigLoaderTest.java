@@ -37,6 +37,7 @@ class ConfigLoaderTest {
             "defaultProfile: p\\nprofile: {}\\nprofiles: {p: {proxyImage: e, initImage: i}}|cfg.yaml: profile: unknown field",
             "defaultProfile: p\\nallowImageOverride: yes please\\nprofiles: {p: {proxyImage: e, initImage: i}}|cfg.yaml: allowImageOverride: must be true or false",
             "defaultProfile: p\\nprofiles: {}|cfg.yaml: profiles: at least one profile is required",
+            "defaultProfile: p\\nprofiles: {p: {proxyImage: e, initImage: i, traffic: {includeOutboundIPRanges: 10.0.0.0/33}}}|cfg.yaml: profiles.p.traffic.includeOutboundIPRanges: must be ",
             "[1, 2]|cfg.yaml: (top level): must be a mapping, got a list",
             "a: [unclosed|cfg.yaml: not valid YAML"})
     void invalidConfigNamesTheField(String yaml, String expected) {
