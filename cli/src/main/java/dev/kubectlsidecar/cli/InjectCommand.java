@@ -1,14 +1,10 @@
 package dev.kubectlsidecar.cli;
 
-import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodRequest;
-import dev.kubectlsidecar.injector.config.ConfigLoader;
-import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,23 +27,17 @@ public final class InjectCommand implements Callable<Integer> {
     @Mixin
     ManifestInput input;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Injection config (profiles) replacing the embedded default.")
-    Path config;
+    @Mixin
+    EngineOptions engineOptions;
 
     @Option(names = "--native-sidecar", paramLabel = "auto|true|false", converter = NativeModeConverter.class,
             description = "Inject the proxy as a native sidecar (Kubernetes >= 1.29). Default: the config's (auto: no, offline).")
     NativeSidecarMode nativeSidecar;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default",
-            description = "Namespace assumed for resources that name none (default: ${DEFAULT-VALUE}).")
-    String namespace;
-
     @Override
     public Integer call() {
-        InjectionConfig injectionConfig = config == null ? ConfigLoader.embeddedDefault() : ConfigLoader.load(config);
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(namespace), nativeSidecar, null);
-        ManifestInjector injector = new ManifestInjector(new InjectionEngine(injectionConfig), request);
+        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(engineOptions.namespace), nativeSidecar, null);
+        ManifestInjector injector = new ManifestInjector(engineOptions.engine(), request);
         return ManifestPipeline.run(input, System.in, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 injector::inject);
     }

@@ -1,17 +1,13 @@
 package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
-import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options {@code inject} and {@code uninject} share: where manifests come from and how results are printed. */
 final class ManifestInput {
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE|DIR|-",
-            description = "Manifest file, directory of manifests, or - for standard input. Repeatable.")
-    List<String> files;
-
-    @Option(names = {"-R", "--recursive"}, description = "Process directories given with -f recursively.")
-    boolean recursive;
+    @Mixin
+    ManifestFiles files;
 
     @Option(names = {"-o", "--output"}, paramLabel = "yaml|json", converter = FormatConverter.class,
             description = "Output format: yaml (default) or json (one object, or a List for several).")
@@ -20,9 +16,8 @@ final class ManifestInput {
     @Option(names = "--diff", description = "Print a unified diff of what would change instead of the result.")
     boolean diff;
 
-    @Option(names = {"-v", "--v"}, arity = "0..1", fallbackValue = "1", paramLabel = "LEVEL",
-            description = "Verbosity; any level prints stack traces on errors.")
-    Integer verbosity;
+    @Mixin
+    Verbosity verbosity;
 
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<ManifestFormat> {
         @Override
@@ -34,9 +29,5 @@ final class ManifestInput {
                         "unsupported output format \"" + value + "\": use yaml or json");
             };
         }
-    }
-
-    List<String> files() {
-        return files;
     }
 }

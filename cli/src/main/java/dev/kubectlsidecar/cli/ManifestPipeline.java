@@ -22,7 +22,7 @@ final class ManifestPipeline {
 
     static int run(ManifestInput input, InputStream stdin, PrintWriter out, PrintWriter err,
                    BiFunction<String, List<Document>, ManifestInjector.Result> transform) {
-        List<ManifestSources.Source> sources = ManifestSources.read(input.files(), input.recursive, stdin);
+        List<ManifestSources.Source> sources = input.files.read(stdin);
         List<JsonNode> results = new ArrayList<>();
         List<ResourceReport> reports = new ArrayList<>();
         StringBuilder diff = new StringBuilder();

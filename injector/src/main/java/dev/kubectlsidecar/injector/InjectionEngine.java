@@ -51,6 +51,17 @@ public final class InjectionEngine {
         return new PodInjection(injected, decision, parts, options.warnings());
     }
 
+    /**
+     * The traffic capture this pod gets (or got): its profile's defaults under its own
+     * {@code traffic.sidecar.istio.io/*} annotations. The rules the init container applies come from these.
+     *
+     * @throws InvalidAnnotationException when an annotation the pod sets cannot be honoured
+     */
+    public TrafficSettings trafficSettings(ObjectNode pod) {
+        Map<String, String> annotations = annotations(SidecarRenderer.uninject(pod));
+        return TrafficSettings.resolve(PodAnnotations.resolve(annotations, config).profile().traffic(), annotations);
+    }
+
     /** A copy of the pod without the sidecar its injection record describes. */
     public ObjectNode uninject(ObjectNode pod) {
         return SidecarRenderer.uninject(pod);

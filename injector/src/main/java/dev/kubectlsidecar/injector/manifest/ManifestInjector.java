@@ -32,21 +32,43 @@ public final class ManifestInjector {
     public record Result(List<JsonNode> documents, List<ResourceReport> reports) {
     }
 
+    /** One pod (template) of a manifest, with the resource it belongs to. */
+    public record WorkloadPod(String kind, String name, String namespace, ObjectNode pod) {
+        public String subject() {
+            return ManifestInjector.subject(kind, name);
+        }
+    }
+
+    /** What is done to each workload's pod; returns the resource (changed or not). */
+    private interface PodStep {
+        ObjectNode apply(ObjectNode resource, String kind, String name, ObjectNode pod, List<ResourceReport> reports);
+    }
+
     public Result inject(String source, List<Document> documents) {
-        return run(source, documents, true);
+        return run(source, documents, this::injectInto);
     }
 
     public Result uninject(String source, List<Document> documents) {
-        return run(source, documents, false);
+        return run(source, documents, this::uninjectFrom);
     }
 
-    private Result run(String source, List<Document> documents, boolean inject) {
+    /** Every workload's pod, Lists flattened, in document order; the documents are not changed. */
+    public List<WorkloadPod> workloads(String source, List<Document> documents) {
+        List<WorkloadPod> pods = new ArrayList<>();
+        run(source, documents, (resource, kind, name, pod, reports) -> {
+            pods.add(new WorkloadPod(kind, name, namespaceOf(resource), pod));
+            return resource;
+        });
+        return pods;
+    }
+
+    private Result run(String source, List<Document> documents, PodStep step) {
         List<JsonNode> out = new ArrayList<>();
         List<ResourceReport> reports = new ArrayList<>();
         for (Document document : documents) {
             ObjectNode copy = (ObjectNode) document.tree().deepCopy();
             try {
-                out.add(resource(copy, inject, reports));
+                out.add(resource(copy, step, reports));
             } catch (InvalidAnnotationException | MalformedPodException e) {
                 throw new ManifestException(source, document.number(), document.line(), e.getMessage());
             }
@@ -54,14 +76,14 @@ public final class ManifestInjector {
         return new Result(out, reports);
     }
 
-    private ObjectNode resource(ObjectNode resource, boolean inject, List<ResourceReport> reports) {
+    private ObjectNode resource(ObjectNode resource, PodStep step, List<ResourceReport> reports) {
         String kind = Json.text(resource, "kind");
         String name = Json.text(resource.path("metadata"), "name");
         if ("List".equals(kind) || (kind != null && kind.endsWith("List") && resource.get("items") instanceof ArrayNode)) {
             ArrayNode items = (ArrayNode) resource.get("items");
             for (int i = 0; items != null && i < items.size(); i++) {
                 if (items.get(i) instanceof ObjectNode item) {
-                    items.set(i, resource(item, inject, reports));
+                    items.set(i, resource(item, step, reports));
                 }
             }
             return resource;
@@ -76,7 +98,7 @@ public final class ManifestInjector {
                     "missing: a " + kind + " needs its pod template there");
         }
         try {
-            return inject ? injectInto(resource, kind, name, pod, reports) : uninjectFrom(resource, kind, name, pod, reports);
+            return step.apply(resource, kind, name, pod, reports);
         } catch (MalformedPodException e) {
             String prefix = Workload.podPath(kind);
             throw new MalformedPodException(subject(kind, name) + ": " + (prefix.isEmpty() ? "" : prefix + ".")
@@ -86,14 +108,19 @@ public final class ManifestInjector {
         }
     }
 
-    private static String subject(String kind, String name) {
+    private String namespaceOf(ObjectNode resource) {
+        String namespace = Json.text(resource.path("metadata"), "namespace");
+        return namespace == null ? request.namespace().name() : namespace;
+    }
+
+    static String subject(String kind, String name) {
         return kind.toLowerCase(java.util.Locale.ROOT) + "/" + (name == null ? "<unnamed>" : name);
     }
 
     private ObjectNode injectInto(ObjectNode resource, String kind, String name, ObjectNode pod,
                                   List<ResourceReport> reports) {
-        String namespace = Json.text(resource.path("metadata"), "namespace");
-        PodRequest podRequest = namespace == null ? request
+        String namespace = namespaceOf(resource);
+        PodRequest podRequest = namespace.equals(request.namespace().name()) ? request
                 : new PodRequest(request.origin(), NamespaceInfo.unlabelled(namespace), request.nativeSidecarMode(),
                         request.serverSupportsNativeSidecars());
         PodInjection result = engine.inject(pod, podRequest);

@@ -1,0 +1,73 @@
+package dev.kubectlsidecar.cli;
+
+import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.PodInjection;
+import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.manifest.ManifestException;
+import dev.kubectlsidecar.injector.manifest.ManifestInjector;
+import dev.kubectlsidecar.injector.manifest.ManifestInjector.WorkloadPod;
+import dev.kubectlsidecar.injector.manifest.ManifestReader;
+import dev.kubectlsidecar.injector.traffic.Family;
+import dev.kubectlsidecar.injector.traffic.IptablesRules;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+
+/** {@code kubectl sidecar iptables}: the rules each pod's init container will apply, for review and troubleshooting. */
+@Command(name = "iptables", sortOptions = false,
+        description = "Print, for each pod template of manifests, the iptables rules its istio-init container applies.",
+        footer = {"", "Examples:", "  kubectl sidecar iptables -f app.yaml",
+                "  kubectl get deploy web -o yaml | kubectl sidecar iptables -f -"})
+public final class IptablesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ManifestFiles files;
+
+    @Mixin
+    EngineOptions engineOptions;
+
+    @Mixin
+    Verbosity verbosity;
+
+    @Override
+    public Integer call() {
+        InjectionEngine engine = engineOptions.engine();
+        ManifestInjector injector = new ManifestInjector(engine, PodRequest.offline(engineOptions.namespace));
+        StringBuilder out = new StringBuilder();
+        for (ManifestSources.Source source : files.read(System.in)) {
+            for (WorkloadPod workload : injector.workloads(source.name(), ManifestReader.read(source.name(), source.text()))) {
+                describe(engine, source.name(), workload, out);
+            }
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(out);
+        stdout.flush();
+        return 0;
+    }
+
+    private static void describe(InjectionEngine engine, String source, WorkloadPod workload, StringBuilder out) {
+        PodInjection decision;
+        IptablesRules rules;
+        try {
+            decision = engine.inject(workload.pod(), PodRequest.offline(workload.namespace()));
+            rules = IptablesRules.of(engine.trafficSettings(workload.pod()));
+        } catch (InvalidAnnotationException e) {
+            throw new ManifestException(source, null, null, workload.subject() + ": " + e.getMessage());
+        }
+        if (!decision.injected()) {
+            out.append("# ").append(workload.subject()).append(": no sidecar, no rules (")
+                    .append(decision.decision().summary()).append(")\n\n");
+            return;
+        }
+        out.append("# ").append(workload.subject()).append(": IPv4 (iptables-restore --noflush)\n")
+                .append(rules.restoreInput(Family.V4).strip()).append("\n\n");
+        out.append("# ").append(workload.subject()).append(": IPv6, applied only when the pod has an IPv6 address\n")
+                .append(rules.restoreInput(Family.V6).strip()).append("\n\n");
+    }
+}
