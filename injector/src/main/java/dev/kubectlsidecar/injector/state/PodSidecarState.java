@@ -1,0 +1,36 @@
+package dev.kubectlsidecar.injector.state;
+
+import dev.kubectlsidecar.injector.traffic.Verification;
+import java.util.List;
+
+/**
+ * What {@code status} shows for one pod: compact (no pod object is kept), computed by {@link PodStateCalculator}
+ * from the pod as the API server returns it.
+ *
+ * @param owner the controlling workload, {@code kind/name} (a ReplicaSet is traced to its Deployment); null for bare pods
+ * @param stale injected with a sidecar that differs from what the current config renders, or injected where
+ *              the policy now says no: a restart fixes it
+ * @param iptables VERIFIED / MISMATCH / UNKNOWN / NOT_APPLICABLE, from the init container's termination message
+ * @param iptablesDiff the missing and extra rules when MISMATCH
+ * @param reasons the policy's sentences, plus what to do when the pod does not match the policy
+ */
+public record PodSidecarState(
+        String namespace,
+        String name,
+        String owner,
+        boolean injected,
+        String profile,
+        boolean nativeSidecar,
+        String templateHash,
+        ProxyStatus proxy,
+        boolean stale,
+        Verification.Status iptables,
+        List<String> iptablesDiff,
+        List<String> reasons,
+        String createdAt) {
+
+    public PodSidecarState {
+        iptablesDiff = List.copyOf(iptablesDiff);
+        reasons = List.copyOf(reasons);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.kubectlsidecar.injector.state;
+
+import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.MalformedPodException;
+import dev.kubectlsidecar.injector.Origin;
+import dev.kubectlsidecar.injector.PodInjection;
+import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import dev.kubectlsidecar.injector.policy.Reason;
+import dev.kubectlsidecar.injector.render.InjectionRecord;
+import dev.kubectlsidecar.injector.render.SidecarParts;
+import dev.kubectlsidecar.injector.render.SidecarRenderer;
+import dev.kubectlsidecar.injector.traffic.RuleSetVerifier;
+import dev.kubectlsidecar.injector.traffic.Verification;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Computes a pod's {@link PodSidecarState} with the same engine that injects: the policy's decision for the pod
+ * as it is now, a fresh render to detect stale sidecars, and the verifier on the rules the init container reported.
+ * The agent runs it for every watched pod; {@code status} runs it itself when the agent cannot be reached.
+ */
+public final class PodStateCalculator {
+    private final InjectionEngine engine;
+    private final Boolean serverSupportsNativeSidecars;
+
+    public PodStateCalculator(InjectionEngine engine, Boolean serverSupportsNativeSidecars) {
+        this.engine = engine;
+        this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
+    }
+
+    public PodSidecarState of(ObjectNode pod, NamespaceInfo namespace) {
+        JsonNode metadata = pod.path("metadata");
+        List<String> reasons = new ArrayList<>();
+        Optional<InjectionRecord> record = readRecord(pod, reasons);
+        boolean injected = record.isPresent();
+        boolean stale = false;
+        try {
+            PodInjection fresh = engine.inject(pod, new PodRequest(Origin.STATUS, namespace, null, serverSupportsNativeSidecars));
+            fresh.decision().reasons().stream().map(Reason::message).forEach(reasons::add);
+            if (!injected && fresh.injected()) {
+                reasons.add("created before injection was enabled: restart it");
+            } else if (injected && !fresh.injected()) {
+                stale = true;
+                reasons.add("injected, but the policy no longer injects it: restart it to remove the sidecar");
+            } else if (injected && !SidecarRenderer.templateHash(fresh.parts()).equals(hashOf(metadata))) {
+                stale = true;
+                reasons.add("sidecar differs from what the current config injects: restart it");
+            }
+        } catch (InvalidAnnotationException | MalformedPodException e) {
+            reasons.add(e.getMessage());
+        }
+        Verification iptables = injected ? verify(pod, reasons) : Verification.NOT_APPLICABLE;
+        return new PodSidecarState(
+                metadata.path("namespace").asString(namespace.name()),
+                metadata.path("name").asString(null),
+                Owners.of(pod),
+                injected,
+                record.map(InjectionRecord::profile).orElse(null),
+                record.map(r -> r.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false),
+                hashOf(metadata),
+                injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
+                stale,
+                iptables.status(),
+                concat(iptables.missing(), iptables.extra()),
+                reasons,
+                metadata.path("creationTimestamp").asString(null));
+    }
+
+    private Verification verify(ObjectNode pod, List<String> reasons) {
+        String message = ContainerStatuses.terminationMessage(pod, SidecarParts.INIT_NAME);
+        if (message == null) {
+            return Verification.UNKNOWN;
+        }
+        try {
+            return RuleSetVerifier.verify(engine.trafficSettings(pod), message);
+        } catch (InvalidAnnotationException e) {
+            return Verification.UNKNOWN;
+        }
+    }
+
+    private static Optional<InjectionRecord> readRecord(ObjectNode pod, List<String> reasons) {
+        try {
+            return InjectionRecord.read(pod);
+        } catch (InvalidAnnotationException e) {
+            reasons.add(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static String hashOf(JsonNode metadata) {
+        return metadata.path("annotations").path(SidecarRenderer.TEMPLATE_HASH).asString(null);
+    }
+
+    private static List<String> concat(List<String> missing, List<String> extra) {
+        List<String> out = new ArrayList<>();
+        missing.forEach(rule -> out.add("missing: " + rule));
+        extra.forEach(rule -> out.add("extra: " + rule));
+        return out;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.kubectlsidecar.injector.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import dev.kubectlsidecar.injector.traffic.Verification;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+class PodStateCalculatorTest {
+    private static final NamespaceInfo SHOP = new NamespaceInfo("shop", Map.of("istio-injection", "enabled"));
+    private final InjectionEngine engine = new InjectionEngine(ConfigLoader.embeddedDefault());
+    private final PodStateCalculator calculator = new PodStateCalculator(engine, false);
+
+    private static ObjectNode pod() {
+        return (ObjectNode) Json.YAML.readTree("""
+                metadata:
+                  name: web-7d4b9c-x2x
+                  namespace: shop
+                  labels: {app: web, pod-template-hash: 7d4b9c}
+                  ownerReferences: [{kind: ReplicaSet, name: web-7d4b9c, controller: true}]
+                  creationTimestamp: "2026-11-26T06:00:00Z"
+                spec:
+                  containers: [{name: web, image: web:1}]
+                """);
+    }
+
+    private ObjectNode injected() {
+        return engine.inject(pod(), PodRequest.offline("shop")).pod();
+    }
+
+    private static void status(ObjectNode pod, String terminationMessage, boolean proxyReady, int restarts) {
+        ObjectNode status = pod.putObject("status");
+        ObjectNode init = status.putArray("initContainerStatuses").addObject().put("name", "istio-init");
+        if (terminationMessage != null) {
+            init.putObject("state").putObject("terminated").put("exitCode", 0).put("message", terminationMessage);
+        }
+        status.putArray("containerStatuses").addObject().put("name", "istio-proxy").put("ready", proxyReady)
+                .put("restartCount", restarts).put("image", "docker.io/envoyproxy/envoy:v1.36.2");
+    }
+
+    private static String capturedTerminationMessage() throws IOException {
+        try (InputStream in = PodStateCalculatorTest.class.getResourceAsStream("/traffic/default-injected-nft.termination-log")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void anInjectedRunningPodWithTheRightRulesIsVerified() throws IOException {
+        ObjectNode pod = injected();
+        status(pod, capturedTerminationMessage(), true, 2);
+        PodSidecarState state = calculator.of(pod, SHOP);
+        assertThat(state.injected()).isTrue();
+        assertThat(state.owner()).isEqualTo("Deployment/web");
+        assertThat(state.profile()).isEqualTo("envoy");
+        assertThat(state.proxy()).isEqualTo(new ProxyStatus(true, true, 2, "docker.io/envoyproxy/envoy:v1.36.2"));
+        assertThat(state.stale()).isFalse();
+        assertThat(state.iptables()).isEqualTo(Verification.Status.VERIFIED);
+        assertThat(state.reasons()).containsExactly("namespace label istio-injection=enabled matches");
+    }
+
+    @Test
+    void aDeletedRuleIsAMismatchNamingTheRule() throws IOException {
+        ObjectNode pod = injected();
+        String message = capturedTerminationMessage().replace("-A ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN\n", "");
+        status(pod, message, true, 0);
+        PodSidecarState state = calculator.of(pod, SHOP);
+        assertThat(state.iptables()).isEqualTo(Verification.Status.MISMATCH);
+        assertThat(state.iptablesDiff()).singleElement().asString().startsWith("missing: ").contains("127.0.0.1/32 -j RETURN");
+    }
+
+    @Test
+    void noMessageYetIsUnknownAndAnUninjectedPodIsNotApplicable() {
+        ObjectNode pod = injected();
+        status(pod, null, false, 0);
+        assertThat(calculator.of(pod, SHOP).iptables()).isEqualTo(Verification.Status.UNKNOWN);
+        PodSidecarState plain = calculator.of(pod(), SHOP);
+        assertThat(plain.injected()).isFalse();
+        assertThat(plain.iptables()).isEqualTo(Verification.Status.NOT_APPLICABLE);
+        assertThat(plain.reasons()).contains("created before injection was enabled: restart it");
+    }
+
+    @Test
+    void aSidecarFromAnOlderConfigIsStale() {
+        InjectionConfig newer = ConfigLoader.parse("new", """
+                defaultProfile: envoy
+                profiles:
+                  envoy: {proxyImage: docker.io/envoyproxy/envoy:v1.37.0, initImage: i}
+                """);
+        PodSidecarState state = new PodStateCalculator(new InjectionEngine(newer), false).of(injected(), SHOP);
+        assertThat(state.stale()).isTrue();
+        assertThat(state.reasons()).contains("sidecar differs from what the current config injects: restart it");
+    }
+
+    @Test
+    void anInjectedPodInADisabledNamespaceIsStaleWithTheReason() {
+        PodSidecarState state = calculator.of(injected(), new NamespaceInfo("shop", Map.of("istio-injection", "disabled")));
+        assertThat(state.stale()).isTrue();
+        assertThat(state.reasons()).containsExactly("namespace label istio-injection=disabled",
+                "injected, but the policy no longer injects it: restart it to remove the sidecar");
+    }
+
+    @Test
+    void aPodOptingOutSaysWhy() {
+        ObjectNode pod = pod();
+        ((ObjectNode) pod.at("/metadata/labels")).put("sidecar.istio.io/inject", "false");
+        PodSidecarState state = calculator.of(pod, SHOP);
+        assertThat(state.injected()).isFalse();
+        assertThat(state.reasons()).containsExactly("namespace label istio-injection=enabled matches",
+                "pod label sidecar.istio.io/inject=false");
+    }
+}
