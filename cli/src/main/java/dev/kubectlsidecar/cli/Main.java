@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Istio-compatible sidecar injection: inject manifests offline, or manage automatic injection.",
-        subcommands = {InjectCommand.class, UninjectCommand.class, IptablesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InjectCommand.class, UninjectCommand.class, IptablesCommand.class,
+                dev.kubectlsidecar.cli.cluster.EnableCommand.class, dev.kubectlsidecar.cli.cluster.DisableCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

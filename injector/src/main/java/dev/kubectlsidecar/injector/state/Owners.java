@@ -6,11 +6,11 @@ import tools.jackson.databind.JsonNode;
  * The workload that owns a pod, as {@code kind/name}. A ReplicaSet named {@code <deployment>-<pod-template-hash>}
  * is reported as its Deployment, which is what a user restarts (kubectl-tree resolves it the same way).
  */
-final class Owners {
+public final class Owners {
     private Owners() {
     }
 
-    static String of(JsonNode pod) {
+    public static String of(JsonNode pod) {
         for (JsonNode reference : pod.path("metadata").path("ownerReferences")) {
             if (!reference.path("controller").asBoolean(false)) {
                 continue;

@@ -1,0 +1,84 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import dev.kubectlsidecar.cli.UserError;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that talks to the cluster: builds the client from kubectl's flags, closes it, and turns the client's
+ * failures into one line that says which (no kubeconfig, unreachable, unauthorised, forbidden) and what to do.
+ */
+public abstract class ClusterCommand implements Callable<Integer> {
+    @Spec
+    protected CommandSpec spec;
+
+    @Mixin
+    protected KubeOptions kube;
+
+    protected abstract int run(KubernetesClient client) throws Exception;
+
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    @Override
+    public final Integer call() throws Exception {
+        try (KubernetesClient client = kube.client()) {
+            return run(client);
+        } catch (KubernetesClientException e) {
+            throw explain(e, kube.server());
+        } finally {
+            out().flush();
+            err().flush();
+        }
+    }
+
+    static UserError explain(KubernetesClientException e, String server) {
+        return switch (e.getCode()) {
+            case 401 -> new UserError("the cluster at " + server + " rejected your credentials (401 Unauthorized): "
+                    + "refresh them (e.g. log in again) and check `kubectl auth whoami`", e);
+            case 403 -> new UserError("forbidden: " + firstLine(e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())
+                    + " — ask for the RBAC permission, or check `kubectl auth can-i`", e);
+            case 404 -> new UserError("not found: " + firstLine(e.getMessage()), e);
+            default -> unreachable(e, server);
+        };
+    }
+
+    private static UserError unreachable(KubernetesClientException e, String server) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException
+                    || cause instanceof HttpTimeoutException || cause instanceof SSLException) {
+                return new UserError("cannot reach the cluster at " + server + " (" + cause.getClass().getSimpleName()
+                        + (cause.getMessage() != null ? ": " + firstLine(cause.getMessage()) : "")
+                        + "): check the context with `kubectl cluster-info`, or pass --context/--kubeconfig", e);
+            }
+            if (cause instanceof IOException && cause.getCause() == null) {
+                return new UserError("cannot reach the cluster at " + server + ": " + firstLine(cause.getMessage())
+                        + " — check the context with `kubectl cluster-info`", e);
+            }
+        }
+        return new UserError("the API server at " + server + " answered: " + firstLine(e.getMessage()), e);
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import dev.kubectlsidecar.injector.render.InjectionRecord;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kubectl sidecar disable NS...}: remove the label; new pods are no longer injected. */
+@Command(name = "disable", sortOptions = false,
+        description = "Turn off automatic injection for namespaces (remove the istio-injection label).",
+        footer = {"", "Examples:", "  kubectl sidecar disable shop"})
+public final class DisableCommand extends ClusterCommand {
+    @Parameters(arity = "1..*", paramLabel = "NAMESPACE", description = "Namespaces to disable.")
+    List<String> namespaces;
+
+    @Option(names = "--dry-run", description = "Say what would change; change nothing.")
+    boolean dryRun;
+
+    @Override
+    protected int run(KubernetesClient client) {
+        int failures = 0;
+        for (String name : new LinkedHashSet<>(namespaces)) {
+            failures += disable(client, name) ? 0 : 1;
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private boolean disable(KubernetesClient client, String name) {
+        Namespace namespace = client.namespaces().withName(name).get();
+        if (namespace == null) {
+            err().println("error: namespace " + name + " not found");
+            return false;
+        }
+        var labels = namespace.getMetadata().getLabels();
+        if (labels == null || !labels.containsKey(AgentNames.INJECTION_LABEL)) {
+            out().println("namespace/" + name + ": injection already disabled");
+        } else {
+            if (!dryRun) {
+                // A JSON Patch remove: a merge patch with null would leave a null label on some servers.
+                client.namespaces().withName(name).patch(PatchContext.of(PatchType.JSON),
+                        "[{\"op\":\"remove\",\"path\":\"/metadata/labels/" + AgentNames.INJECTION_LABEL + "\"}]");
+            }
+            out().println("namespace/" + name + (dryRun ? ": would disable injection (dry run)" : ": injection disabled"));
+        }
+        Set<String> owners = new LinkedHashSet<>();
+        int bare = 0;
+        for (Pod pod : client.pods().inNamespace(name).list().getItems()) {
+            if (InjectionRecord.read(Workloads.tree(pod)).isEmpty()) {
+                continue;
+            }
+            String line = Workloads.restartLine(Workloads.owner(pod), name);
+            if (line != null) {
+                owners.add(line);
+            } else {
+                bare++;
+            }
+        }
+        if (!owners.isEmpty() || bare > 0) {
+            out().println("  running pods keep their sidecar until they are recreated:");
+            owners.forEach(line -> out().println("    " + line));
+            if (bare > 0) {
+                out().println("    " + bare + " pod(s) of Jobs or without a controller: delete and recreate them yourself");
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.state.Owners;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The workloads behind pods: how to name them for kubectl, and how to restart them as {@code kubectl rollout restart} does. */
+final class Workloads {
+    static final Set<String> RESTARTABLE = Set.of("Deployment", "StatefulSet", "DaemonSet");
+
+    private Workloads() {
+    }
+
+    /** The owner as {@code Kind/name}, or null for a bare pod. */
+    static String owner(Pod pod) {
+        return Owners.of(tree(pod));
+    }
+
+    static ObjectNode tree(Pod pod) {
+        return (ObjectNode) Json.JSON.readTree(io.fabric8.kubernetes.client.utils.Serialization.asJson(pod));
+    }
+
+    static String kind(String owner) {
+        return owner.substring(0, owner.indexOf('/'));
+    }
+
+    static String name(String owner) {
+        return owner.substring(owner.indexOf('/') + 1);
+    }
+
+    /** The kubectl line that recreates the owner's pods, or null when there is none (Jobs, bare pods). */
+    static String restartLine(String owner, String namespace) {
+        if (owner == null || !RESTARTABLE.contains(kind(owner))) {
+            return null;
+        }
+        return "kubectl rollout restart " + kind(owner).toLowerCase(Locale.ROOT) + "/" + name(owner) + " -n " + namespace;
+    }
+
+    /** Restarts a Deployment, StatefulSet or DaemonSet the way {@code kubectl rollout restart} does. */
+    static void restart(KubernetesClient client, String owner, String namespace) {
+        String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"kubectl.kubernetes.io/restartedAt\":\""
+                + Instant.now() + "\"}}}}}";
+        PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
+        switch (kind(owner)) {
+            case "Deployment" -> client.apps().deployments().inNamespace(namespace).withName(name(owner)).patch(merge, patch);
+            case "StatefulSet" -> client.apps().statefulSets().inNamespace(namespace).withName(name(owner)).patch(merge, patch);
+            case "DaemonSet" -> client.apps().daemonSets().inNamespace(namespace).withName(name(owner)).patch(merge, patch);
+            default -> throw new IllegalArgumentException("not restartable: " + owner);
+        }
+    }
+}

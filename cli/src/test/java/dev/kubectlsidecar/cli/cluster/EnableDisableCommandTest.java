@@ -1,0 +1,164 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubectlsidecar.cli.CliRunner;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnableKubernetesMockClient(crud = true)
+class EnableDisableCommandTest {
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+
+    @TempDir
+    Path dir;
+    Path kubeconfig;
+
+    @BeforeEach
+    void cluster() throws IOException {
+        kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+        client.pods().inAnyNamespace().delete();
+        client.apps().deployments().inAnyNamespace().delete();
+        client.namespaces().withName("shop").delete();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata().withName("kubectl-sidecar").endMetadata().build()).createOr(r -> r.update());
+    }
+
+    private CliRunner.Result run(String... args) {
+        String[] full = new String[args.length + 2];
+        System.arraycopy(args, 0, full, 0, args.length);
+        full[args.length] = "--kubeconfig";
+        full[args.length + 1] = kubeconfig.toString();
+        return CliRunner.run(full);
+    }
+
+    private String label(String namespace) {
+        var labels = client.namespaces().withName(namespace).get().getMetadata().getLabels();
+        return labels == null ? null : labels.get("istio-injection");
+    }
+
+    @Test
+    void enableLabelsAndListsRunningPodsWithTheirRestartLine() {
+        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-5d9c7-abcde")
+                .addToLabels("pod-template-hash", "5d9c7")
+                .addNewOwnerReference().withKind("ReplicaSet").withName("web-5d9c7").withController(true)
+                .withApiVersion("apps/v1").withUid("u1").endOwnerReference()
+                .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("web:1").endContainer().endSpec()
+                .build()).create();
+
+        CliRunner.Result run = run("enable", "shop");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(label("shop")).isEqualTo("enabled");
+        assertThat(run.out()).isEqualTo("""
+                namespace/shop: injection enabled
+                  running pods have no sidecar until they are recreated:
+                    kubectl rollout restart deployment/web -n shop
+                """);
+        assertThat(run("enable", "shop").out()).startsWith("namespace/shop: injection already enabled\n");
+    }
+
+    @Test
+    void restartRestartsTheOwningDeployment() {
+        client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata().withName("web")
+                .endMetadata().withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("web")
+                .withImage("web:1").endContainer().endSpec().endTemplate().endSpec().build()).create();
+        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-5d9c7-abcde")
+                .addToLabels("pod-template-hash", "5d9c7")
+                .addNewOwnerReference().withKind("ReplicaSet").withName("web-5d9c7").withController(true)
+                .withApiVersion("apps/v1").withUid("u1").endOwnerReference()
+                .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("web:1").endContainer().endSpec()
+                .build()).create();
+
+        CliRunner.Result run = run("enable", "shop", "--restart");
+
+        assertThat(run.out()).contains("restarting deployment/web… done");
+        assertThat(client.apps().deployments().inNamespace("shop").withName("web").get()
+                .getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("kubectl.kubernetes.io/restartedAt");
+    }
+
+    @Test
+    void dryRunChangesNothing() {
+        CliRunner.Result run = run("enable", "shop", "--dry-run");
+        assertThat(run.out()).isEqualTo("namespace/shop: would enable injection (dry run)\n");
+        assertThat(label("shop")).isNull();
+    }
+
+    @Test
+    void systemAndAgentNamespacesAreRefusedWithAReason() {
+        CliRunner.Result run = run("enable", "kube-system", "kubectl-sidecar");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("error: refusing to enable kube-system: system namespaces are never injected")
+                .contains("error: refusing to enable kubectl-sidecar: the agent's own namespace is never injected");
+    }
+
+    @Test
+    void withoutTheAgentEnableSaysHowToInstallItAndLabelsOnlyWithForce() {
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("kubectl-sidecar").delete();
+        CliRunner.Result refused = run("enable", "shop");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("run `kubectl sidecar install` first");
+        assertThat(label("shop")).isNull();
+
+        CliRunner.Result forced = run("enable", "shop", "--force");
+        assertThat(forced.exitCode()).isZero();
+        assertThat(label("shop")).isEqualTo("enabled");
+    }
+
+    @Test
+    void warnsWhenPodSecurityWouldRejectTheInitContainer() {
+        client.namespaces().withName("shop").edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build());
+        assertThat(run("enable", "shop").err()).contains("enforces Pod Security \"restricted\"").contains("NET_ADMIN");
+    }
+
+    @Test
+    void disableRemovesTheLabelAndSaysRunningPodsKeepTheirSidecar() {
+        run("enable", "shop");
+        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-1")
+                .addToAnnotations("sidecar.istio.io/status", "{\"initContainers\":[\"istio-init\"],\"containers\":[\"istio-proxy\"]}")
+                .addNewOwnerReference().withKind("StatefulSet").withName("db").withController(true)
+                .withApiVersion("apps/v1").withUid("u2").endOwnerReference()
+                .endMetadata().withNewSpec().addNewContainer().withName("db").withImage("db:1").endContainer().endSpec()
+                .build()).create();
+
+        CliRunner.Result run = run("disable", "shop");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(label("shop")).isNull();
+        assertThat(run.out()).isEqualTo("""
+                namespace/shop: injection disabled
+                  running pods keep their sidecar until they are recreated:
+                    kubectl rollout restart statefulset/db -n shop
+                """);
+        assertThat(run("disable", "shop").out()).startsWith("namespace/shop: injection already disabled\n");
+    }
+
+    @Test
+    void anUnreachableClusterIsOneLineSayingSo() throws IOException {
+        Path dead = Kubeconfigs.write(java.nio.file.Files.createDirectories(dir.resolve("dead")), "https://127.0.0.1:1", "default");
+        CliRunner.Result run = CliRunner.run("enable", "shop", "--kubeconfig", dead.toString(), "--request-timeout", "2s");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("error: cannot reach the cluster at https://127.0.0.1:1").endsWith("\n");
+        assertThat(run.err().strip()).doesNotContain("\n").doesNotContain("Exception:");
+    }
+
+    @Test
+    void noKubeconfigIsOneLineSayingWhatToDo() {
+        CliRunner.Result run = CliRunner.run("enable", "shop", "--kubeconfig", dir.resolve("missing").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("error: " + dir.resolve("missing") + ": no such kubeconfig file\n");
+    }
+}
