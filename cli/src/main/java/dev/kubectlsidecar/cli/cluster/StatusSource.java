@@ -1,0 +1,128 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import dev.kubectlsidecar.injector.state.PodSidecarState;
+import dev.kubectlsidecar.injector.state.PodStateCalculator;
+import dev.kubectlsidecar.injector.state.PodStatesJson;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.URLEncoder;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Where {@code status} gets pod states: the agent's {@code /api/v1/status} through the API server's service proxy,
+ * or, when the agent cannot be reached, the same states computed here from the pods with the same engine.
+ */
+final class StatusSource {
+    record Snapshot(List<PodSidecarState> pods, Map<String, Map<String, String>> namespaceLabels, String fallbackReason) {
+    }
+
+    private final KubernetesClient client;
+
+    StatusSource(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** @param namespace null for all namespaces */
+    Snapshot fetch(String namespace, String podName, String selector) {
+        Map<String, Map<String, String>> labels = namespaceLabels(namespace);
+        List<PodSidecarState> pods;
+        String fallback = null;
+        try {
+            pods = fromAgent(namespace, podName);
+            if (selector != null) {
+                Set<String> matching = podsMatching(namespace, selector);
+                pods = pods.stream().filter(p -> matching.contains(p.namespace() + "/" + p.name())).toList();
+            }
+        } catch (KubernetesClientException | IllegalStateException e) {
+            fallback = "the agent could not be reached (" + reason(e) + "): computed from the pods directly";
+            pods = computed(namespace, podName, selector, labels);
+        }
+        List<PodSidecarState> sorted = new ArrayList<>(pods);
+        sorted.sort(Comparator.comparing(PodSidecarState::namespace).thenComparing(PodSidecarState::name));
+        return new Snapshot(sorted, labels, fallback);
+    }
+
+    private List<PodSidecarState> fromAgent(String namespace, String podName) {
+        StringBuilder query = new StringBuilder();
+        if (namespace != null) {
+            query.append("namespace=").append(URLEncoder.encode(namespace, StandardCharsets.UTF_8));
+        }
+        if (podName != null) {
+            query.append(query.isEmpty() ? "" : "&").append("pod=").append(URLEncoder.encode(podName, StandardCharsets.UTF_8));
+        }
+        String path = "/api/v1/namespaces/" + AgentNames.NAMESPACE + "/services/https:" + AgentNames.SERVICE
+                + ":443/proxy/api/v1/status" + (query.isEmpty() ? "" : "?" + query);
+        String body = client.raw(path);
+        JsonNode answer = body == null ? null : parse(body);
+        if (answer == null || !answer.path("pods").isArray()) {
+            throw new IllegalStateException("no status answer from the agent's service");
+        }
+        return PodStatesJson.read(answer);
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return Json.JSON.readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private List<PodSidecarState> computed(String namespace, String podName, String selector,
+                                           Map<String, Map<String, String>> labels) {
+        InjectionEngine engine = new InjectionEngine(ClusterInjectionConfig.load(client));
+        PodStateCalculator calculator = new PodStateCalculator(engine, ServerVersion.supportsNativeSidecars(client));
+        List<PodSidecarState> states = new ArrayList<>();
+        for (Pod pod : pods(namespace, selector)) {
+            String ns = pod.getMetadata().getNamespace();
+            if (podName == null || podName.equals(pod.getMetadata().getName())) {
+                states.add(calculator.of(Workloads.tree(pod), new NamespaceInfo(ns, labels.getOrDefault(ns, Map.of()))));
+            }
+        }
+        return states;
+    }
+
+    private List<Pod> pods(String namespace, String selector) {
+        var operation = namespace == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(namespace);
+        return (selector == null ? operation.list() : operation.withLabelSelector(selector).list()).getItems();
+    }
+
+    private Set<String> podsMatching(String namespace, String selector) {
+        return pods(namespace, selector).stream()
+                .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
+                .collect(Collectors.toSet());
+    }
+
+    private Map<String, Map<String, String>> namespaceLabels(String namespace) {
+        Map<String, Map<String, String>> labels = new HashMap<>();
+        List<Namespace> namespaces = namespace == null ? client.namespaces().list().getItems()
+                : java.util.Optional.ofNullable(client.namespaces().withName(namespace).get()).map(List::of).orElse(List.of());
+        for (Namespace ns : namespaces) {
+            labels.put(ns.getMetadata().getName(), ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels());
+        }
+        return labels;
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof KubernetesClientException k && k.getCode() > 0) {
+            return "HTTP " + k.getCode();
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

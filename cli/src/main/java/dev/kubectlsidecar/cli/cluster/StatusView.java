@@ -1,0 +1,113 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import dev.kubectlsidecar.injector.state.PodSidecarState;
+import dev.kubectlsidecar.injector.state.PodStatesJson;
+import dev.kubectlsidecar.injector.traffic.Verification;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a status snapshot: a summary line per namespace, then the pod table (wide adds four columns). */
+final class StatusView {
+    private StatusView() {
+    }
+
+    static String render(StatusSource.Snapshot snapshot, boolean wide, int width, Instant now) {
+        StringBuilder out = new StringBuilder();
+        Map<String, List<PodSidecarState>> byNamespace = new LinkedHashMap<>();
+        snapshot.pods().forEach(pod -> byNamespace.computeIfAbsent(pod.namespace(), k -> new ArrayList<>()).add(pod));
+        if (byNamespace.isEmpty()) {
+            snapshot.namespaceLabels().keySet().stream().sorted().forEach(ns -> byNamespace.put(ns, List.of()));
+        }
+        byNamespace.forEach((namespace, pods) -> out.append(summary(namespace, snapshot, pods)).append('\n'));
+        if (snapshot.pods().isEmpty()) {
+            return out.append("No pods found.\n").toString();
+        }
+        out.append('\n');
+        boolean allNamespaces = byNamespace.size() > 1;
+        List<String> headers = new ArrayList<>();
+        if (allNamespaces) {
+            headers.add("NAMESPACE");
+        }
+        headers.addAll(List.of("POD", "OWNER", "SIDECAR", "PROXY", "IPTABLES", "AGE"));
+        if (wide) {
+            headers.addAll(List.of("PROFILE", "IMAGE", "NATIVE", "HASH"));
+        }
+        headers.add("REASON");
+        Table table = new Table(headers);
+        for (PodSidecarState pod : snapshot.pods()) {
+            List<String> row = new ArrayList<>();
+            if (allNamespaces) {
+                row.add(pod.namespace());
+            }
+            row.addAll(List.of(pod.name(), dash(pod.owner() == null ? null : pod.owner().toLowerCase(Locale.ROOT)),
+                    sidecar(pod), proxy(pod), iptables(pod.iptables()), age(pod.createdAt(), now)));
+            if (wide) {
+                row.addAll(List.of(dash(pod.profile()), dash(pod.proxy().image()), pod.injected() ? String.valueOf(pod.nativeSidecar()) : "-",
+                        dash(pod.templateHash())));
+            }
+            row.add(pod.reasons().isEmpty() ? "-" : pod.reasons().get(pod.reasons().size() - 1));
+            table.add(row);
+        }
+        return out.append(table.render(width)).toString();
+    }
+
+    private static String summary(String namespace, StatusSource.Snapshot snapshot, List<PodSidecarState> pods) {
+        String label = snapshot.namespaceLabels().getOrDefault(namespace, Map.of()).get(AgentNames.INJECTION_LABEL);
+        long injected = pods.stream().filter(PodSidecarState::injected).count();
+        long stale = pods.stream().filter(PodSidecarState::stale).count();
+        long iptables = pods.stream().filter(p -> p.iptables() == Verification.Status.MISMATCH).count();
+        return "namespace " + namespace + ": injection " + ("enabled".equals(label) ? "enabled" : "disabled")
+                + " · " + pods.size() + " pods: " + injected + " injected, " + (pods.size() - injected) + " not injected, "
+                + stale + " stale, " + iptables + " iptables problem" + (iptables == 1 ? "" : "s");
+    }
+
+    private static String sidecar(PodSidecarState pod) {
+        if (!pod.injected()) {
+            return "no";
+        }
+        return pod.stale() ? "stale" : "yes";
+    }
+
+    private static String proxy(PodSidecarState pod) {
+        String word = PodStatesJson.proxyWord(pod);
+        if (word.equals("none")) {
+            return "-";
+        }
+        return pod.proxy().restarts() > 0 ? word + " (" + pod.proxy().restarts() + " restarts)" : word;
+    }
+
+    private static String iptables(Verification.Status status) {
+        return status == Verification.Status.NOT_APPLICABLE ? "-" : status.name().toLowerCase(Locale.ROOT);
+    }
+
+    static String age(String createdAt, Instant now) {
+        if (createdAt == null) {
+            return "-";
+        }
+        try {
+            Duration age = Duration.between(Instant.parse(createdAt), now);
+            if (age.isNegative()) {
+                return "0s";
+            }
+            if (age.toDays() > 0) {
+                return age.toDays() + "d";
+            }
+            if (age.toHours() > 0) {
+                return age.toHours() + "h";
+            }
+            return age.toMinutes() > 0 ? age.toMinutes() + "m" : age.toSeconds() + "s";
+        } catch (DateTimeParseException e) {
+            return "-";
+        }
+    }
+
+    private static String dash(String value) {
+        return value == null || value.isEmpty() ? "-" : value;
+    }
+}

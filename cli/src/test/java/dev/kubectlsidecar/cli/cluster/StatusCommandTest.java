@@ -1,0 +1,123 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubectlsidecar.cli.CliRunner;
+import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.config.ConfigLoader;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** status against the mock API server, with no agent: the states are computed from the pods, and it says so. */
+@EnableKubernetesMockClient(crud = true)
+class StatusCommandTest {
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+
+    @TempDir
+    Path dir;
+    Path kubeconfig;
+
+    private static ObjectNode pod(String name, String labels) {
+        return (ObjectNode) Json.YAML.readTree("""
+                metadata:
+                  name: %s
+                  namespace: shop
+                  labels: {%s}
+                  creationTimestamp: "2020-01-01T00:00:00Z"
+                spec:
+                  containers: [{name: app, image: app:1}]
+                """.formatted(name, labels));
+    }
+
+    private void create(JsonNode pod) {
+        client.pods().inNamespace("shop").resource(Serialization.unmarshal(Json.JSON.writeValueAsString(pod), Pod.class)).create();
+    }
+
+    @BeforeEach
+    void cluster() throws IOException {
+        kubeconfig = Kubeconfigs.write(dir, server.url("/"), "shop");
+        client.pods().inAnyNamespace().delete();
+        client.namespaces().withName("shop").delete();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
+                .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
+        ObjectNode injected = new InjectionEngine(ConfigLoader.embeddedDefault())
+                .inject(pod("web-1", "app: web"), PodRequest.offline("shop")).pod();
+        injected.putObject("status").putArray("containerStatuses").addObject()
+                .put("name", "istio-proxy").put("ready", true).put("restartCount", 0);
+        create(injected);
+        create(pod("old-1", "app: old"));
+        create(pod("db-1", "app: db, sidecar.istio.io/inject: \"false\""));
+    }
+
+    private CliRunner.Result run(String... args) {
+        String[] full = java.util.Arrays.copyOf(args, args.length + 2);
+        full[args.length] = "--kubeconfig";
+        full[args.length + 1] = kubeconfig.toString();
+        return CliRunner.run(full);
+    }
+
+    @Test
+    void showsASummaryAndAPodTableWithReasons() {
+        CliRunner.Result run = run("status");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).startsWith("note: the agent could not be reached").contains("computed from the pods directly");
+        String[] lines = run.out().split("\n");
+        assertThat(lines[0]).isEqualTo("namespace shop: injection enabled · 3 pods: 1 injected, 2 not injected, 0 stale, 0 iptables problems");
+        assertThat(lines[2]).matches("POD\\s+OWNER\\s+SIDECAR\\s+PROXY\\s+IPTABLES\\s+AGE\\s+REASON");
+        assertThat(run.out()).containsPattern("db-1\\s+-\\s+no\\s+-\\s+-\\s+\\d+[smhd]\\s+pod label sidecar.istio.io/inject=false")
+                .containsPattern("old-1\\s+-\\s+no\\s+-\\s+-\\s+\\d+[smhd]\\s+created before injection was enabled: restart it")
+                .containsPattern("web-1\\s+-\\s+yes\\s+ready\\s+unknown\\s+\\d+[smhd]\\s+namespace label istio-injection=enabled matches");
+    }
+
+    @Test
+    void jsonHasTheDocumentedShape() {
+        JsonNode json = Json.JSON.readTree(run("status", "web-1", "-o", "json").out());
+        JsonNode pod = json.path("pods").get(0);
+        assertThat(json.path("pods")).hasSize(1);
+        for (String field : new String[] {"namespace", "name", "owner", "injected", "proxy", "iptables", "stale", "reasons"}) {
+            assertThat(pod.has(field)).as(field).isTrue();
+        }
+        assertThat(pod.path("injected").asBoolean()).isTrue();
+        assertThat(pod.path("proxy").asString()).isEqualTo("ready");
+        assertThat(pod.path("iptables").asString()).isEqualTo("unknown");
+    }
+
+    @Test
+    void wideAddsProfileImageNativeAndHash() {
+        assertThat(run("status", "-o", "wide").out().split("\n")[2])
+                .matches("POD\\s+OWNER\\s+SIDECAR\\s+PROXY\\s+IPTABLES\\s+AGE\\s+PROFILE\\s+IMAGE\\s+NATIVE\\s+HASH\\s+REASON");
+    }
+
+    @Test
+    void selectorAndAllNamespacesFilter() {
+        assertThat(run("status", "-A", "-l", "app=web", "-o", "json").out()).contains("\"web-1\"").doesNotContain("old-1");
+    }
+
+    @Test
+    void anUnknownPodIsAnError() {
+        CliRunner.Result run = run("status", "nope");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).endsWith("error: pod nope not found in namespace shop\n");
+    }
+
+    @Test
+    void theTableIsCutToTheTerminalWidth() {
+        Table table = new Table(java.util.List.of("A", "REASON"));
+        table.add(java.util.List.of("x", "a very long reason that does not fit"));
+        assertThat(table.render(20)).isEqualTo("A   REASON\nx   a very long rea…\n");
+    }
+}
