@@ -25,15 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the kernel's rules. Needs root, {@code ip} and iptables; skipped (with the reason printed) elsewhere.
  */
 class InitScriptKernelTest {
-    private static final String LEGACY = "legacy";
-    private static final String DEFAULT_BACKEND = "default";
-
-    /** The iptables the script finds on PATH, and the matching tools for the test's own looks. */
-    private record Backend(Map<String, String> environment, String iptables, String iptablesSave,
-                           String ip6tablesSave) {
-        static final Backend DEFAULT = new Backend(Map.of(), "iptables", "iptables-save", "ip6tables-save");
-    }
-
     @TempDir
     Path temp;
     private final List<NetworkNamespace> namespaces = new ArrayList<>();
@@ -57,9 +48,9 @@ class InitScriptKernelTest {
     }
 
     @ParameterizedTest(name = "{0} backend")
-    @ValueSource(strings = {DEFAULT_BACKEND, LEGACY})
+    @ValueSource(strings = {IptablesBackend.DEFAULT, IptablesBackend.LEGACY})
     void theDefaultsApplyTwiceIdenticallyAndVerify(String backend) throws IOException {
-        Backend tools = backend(backend);
+        IptablesBackend tools = IptablesBackend.named(backend, temp);
         TrafficSettings settings = RuleSetVerifierTest.injectedDefaults();
         NetworkNamespace pod = namespace();
 
@@ -91,7 +82,7 @@ class InitScriptKernelTest {
         TrafficSettings settings = RuleSetVerifierTest.injectedDefaults().toBuilder()
                 .excludeInterfaces(List.of("ll1")).rerouteVirtualInterfaces(List.of("ll0")).build();
 
-        String message = runInitTwiceAndCompare(pod, settings, Backend.DEFAULT);
+        String message = runInitTwiceAndCompare(pod, settings, IptablesBackend.MACHINE);
 
         String nat = pod.execOrFail("iptables-save", "-t", "nat");
         assertThat(lines(nat)).containsOnlyOnce("-A PREROUTING -j USER_CHAIN", "-A OUTPUT -p udp -m udp --dport 9 -j RETURN",
@@ -108,7 +99,7 @@ class InitScriptKernelTest {
         pod.addIpv6Address("2001:db8::5/64");
         TrafficSettings settings = RuleSetVerifierTest.exhaustive();
 
-        String message = runInitTwiceAndCompare(pod, settings, Backend.DEFAULT);
+        String message = runInitTwiceAndCompare(pod, settings, IptablesBackend.MACHINE);
 
         assertThat(message.length()).isLessThanOrEqualTo(TerminationMessage.LIMIT);
         assertThat(message).startsWith(TerminationMessage.HEADER_V4).endsWith(TerminationMessage.TRUNCATED + "\n");
@@ -124,7 +115,7 @@ class InitScriptKernelTest {
     }
 
     /** Runs the init command twice; both must succeed and leave the same rules. Returns the first message. */
-    private String runInitTwiceAndCompare(NetworkNamespace pod, TrafficSettings settings, Backend tools)
+    private String runInitTwiceAndCompare(NetworkNamespace pod, TrafficSettings settings, IptablesBackend tools)
             throws IOException {
         List<String> command = InitScript.command(settings);
         List<String> messages = new ArrayList<>();
@@ -142,26 +133,6 @@ class InitScriptKernelTest {
         assertThat(states.get(1)).as("rules after the second run").isEqualTo(states.get(0));
         assertThat(messages.get(1)).as("termination message of the second run").isEqualTo(messages.get(0));
         return messages.get(0);
-    }
-
-    /** For the legacy backend, a PATH whose iptables-restore/-save run the legacy ones. */
-    private Backend backend(String backend) throws IOException {
-        if (!backend.equals(LEGACY)) {
-            return Backend.DEFAULT;
-        }
-        Optional<String> reason = NetworkNamespace.unavailableReason("iptables-legacy-restore", "iptables-legacy-save",
-                "ip6tables-legacy-restore", "ip6tables-legacy-save");
-        Assumptions.assumeTrue(reason.isEmpty(), () -> "legacy backend: " + reason.orElseThrow());
-        Path bin = Files.createDirectories(temp.resolve("legacy-bin"));
-        for (String tool : List.of("iptables", "ip6tables")) {
-            for (String verb : List.of("restore", "save")) {
-                Path wrapper = bin.resolve(tool + "-" + verb);
-                Files.writeString(wrapper, "#!/bin/sh\nexec " + tool + "-legacy-" + verb + " \"$@\"\n");
-                assertThat(wrapper.toFile().setExecutable(true)).isTrue();
-            }
-        }
-        return new Backend(Map.of("PATH", bin + ":" + System.getenv("PATH")), "iptables-legacy",
-                "iptables-legacy-save", "ip6tables-legacy-save");
     }
 
     private NetworkNamespace namespace() {

@@ -79,6 +79,15 @@ final class NetworkNamespace implements AutoCloseable {
         return exec(Map.of(), List.of(command));
     }
 
+    /**
+     * Starts {@code command} inside the namespace in the background, its standard error merged into its standard
+     * output; the caller ends it.
+     */
+    Process start(List<String> command) throws IOException {
+        return new ProcessBuilder(concat(List.of("ip", "netns", "exec", name), command))
+                .redirectErrorStream(true).start();
+    }
+
     /** Runs {@code command} inside and fails unless it exits 0; returns its standard output. */
     String execOrFail(String... command) {
         return check(exec(command), String.join(" ", command)).stdout();
@@ -99,14 +108,15 @@ final class NetworkNamespace implements AutoCloseable {
         check(run(List.of("ip", "netns", "del", name), Map.of()), "ip netns del " + name);
     }
 
-    private static Result check(Result result, String what) {
+    static Result check(Result result, String what) {
         if (result.exitCode() != 0) {
             throw new IllegalStateException(what + " failed (" + result.exitCode() + "): " + result.stderr());
         }
         return result;
     }
 
-    private static Result run(List<String> command, Map<String, String> environment) {
+    /** Runs {@code command} outside any namespace of ours, bounded in time. */
+    static Result run(List<String> command, Map<String, String> environment) {
         try {
             Path out = Files.createTempFile("ks-netns", ".out");
             Path err = Files.createTempFile("ks-netns", ".err");
