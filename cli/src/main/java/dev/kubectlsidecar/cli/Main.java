@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Istio-compatible sidecar injection: inject manifests offline, or manage automatic injection.",
         subcommands = {InjectCommand.class, UninjectCommand.class, IptablesCommand.class,
                 dev.kubectlsidecar.cli.cluster.EnableCommand.class, dev.kubectlsidecar.cli.cluster.DisableCommand.class,
-                dev.kubectlsidecar.cli.cluster.StatusCommand.class,
+                dev.kubectlsidecar.cli.cluster.StatusCommand.class, dev.kubectlsidecar.cli.cluster.VerifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,146 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/** The agent's checks: Deployment available, webhook configuration wired to it, certificates sound. */
+final class AgentChecks {
+    static final String GROUP = "kubectl-sidecar-agent";
+    static final String TLS_SECRET = "kubectl-sidecar-agent-tls";
+    private static final String SERVICE_DNS = AgentNames.SERVICE + "." + AgentNames.NAMESPACE + ".svc";
+    private static final Duration WARN_BEFORE_EXPIRY = Duration.ofDays(30);
+
+    private AgentChecks() {
+    }
+
+    static List<CheckResult> run(KubernetesClient client, Instant now) {
+        List<CheckResult> results = new ArrayList<>();
+        results.add(deployment(client));
+        MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName(AgentNames.WEBHOOK_CONFIGURATION).get();
+        if (configuration == null || configuration.getWebhooks() == null || configuration.getWebhooks().isEmpty()) {
+            results.add(CheckResult.fail(GROUP, "webhook configuration " + AgentNames.WEBHOOK_CONFIGURATION + " is missing",
+                    "run `kubectl sidecar install`"));
+            return results;
+        }
+        results.add(CheckResult.ok(GROUP, "webhook configuration " + AgentNames.WEBHOOK_CONFIGURATION + " exists"));
+        results.add(pointsAtTheService(configuration));
+        results.add(excludesSystemNamespaces(configuration));
+        results.addAll(certificates(client, configuration, now));
+        String policy = configuration.getWebhooks().get(0).getFailurePolicy();
+        results.add(CheckResult.ok(GROUP, "failure policy " + policy + ("Ignore".equals(policy)
+                ? ": pods are created without a sidecar while the agent is down"
+                : ": pod creation in enabled namespaces fails while the agent is down")));
+        return results;
+    }
+
+    private static CheckResult deployment(KubernetesClient client) {
+        Deployment deployment = client.apps().deployments().inNamespace(AgentNames.NAMESPACE).withName(AgentNames.DEPLOYMENT).get();
+        if (deployment == null) {
+            return CheckResult.fail(GROUP, "agent Deployment " + AgentNames.NAMESPACE + "/" + AgentNames.DEPLOYMENT + " is missing",
+                    "run `kubectl sidecar install`");
+        }
+        int wanted = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+        Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+        int readyCount = ready == null ? 0 : ready;
+        if (readyCount == 0) {
+            return CheckResult.fail(GROUP, "agent Deployment has no ready replica (0/" + wanted + ")",
+                    "kubectl -n " + AgentNames.NAMESPACE + " describe deploy/" + AgentNames.DEPLOYMENT
+                            + "; kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT);
+        }
+        if (readyCount < wanted) {
+            return CheckResult.warn(GROUP, "agent Deployment is degraded (" + readyCount + "/" + wanted + " ready)",
+                    "kubectl -n " + AgentNames.NAMESPACE + " get pods");
+        }
+        return CheckResult.ok(GROUP, "agent Deployment is available (" + readyCount + "/" + wanted + " ready)");
+    }
+
+    private static CheckResult pointsAtTheService(MutatingWebhookConfiguration configuration) {
+        for (MutatingWebhook webhook : configuration.getWebhooks()) {
+            var service = webhook.getClientConfig() == null ? null : webhook.getClientConfig().getService();
+            if (service == null || !AgentNames.SERVICE.equals(service.getName()) || !AgentNames.NAMESPACE.equals(service.getNamespace())) {
+                return CheckResult.fail(GROUP, "webhook " + webhook.getName() + " does not call the agent's Service "
+                        + AgentNames.NAMESPACE + "/" + AgentNames.SERVICE, "re-run `kubectl sidecar install` to restore it");
+            }
+        }
+        return CheckResult.ok(GROUP, "webhooks call Service " + AgentNames.NAMESPACE + "/" + AgentNames.SERVICE);
+    }
+
+    private static CheckResult excludesSystemNamespaces(MutatingWebhookConfiguration configuration) {
+        for (MutatingWebhook webhook : configuration.getWebhooks()) {
+            if (!excludes(webhook.getNamespaceSelector(), "kube-system") || !excludes(webhook.getNamespaceSelector(), AgentNames.NAMESPACE)) {
+                return CheckResult.fail(GROUP, "webhook " + webhook.getName() + " may be called for kube-system or "
+                        + AgentNames.NAMESPACE + " (its namespaceSelector does not exclude them)",
+                        "re-run `kubectl sidecar install`: a webhook on its own namespace can lock the agent out");
+            }
+        }
+        return CheckResult.ok(GROUP, "namespaceSelector excludes kube-system and " + AgentNames.NAMESPACE);
+    }
+
+    private static boolean excludes(LabelSelector selector, String namespace) {
+        if (selector == null || selector.getMatchExpressions() == null) {
+            return false;
+        }
+        for (LabelSelectorRequirement requirement : selector.getMatchExpressions()) {
+            if ("kubernetes.io/metadata.name".equals(requirement.getKey()) && "NotIn".equals(requirement.getOperator())
+                    && requirement.getValues().contains(namespace)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<CheckResult> certificates(KubernetesClient client, MutatingWebhookConfiguration configuration, Instant now) {
+        List<CheckResult> results = new ArrayList<>();
+        String bundle = configuration.getWebhooks().get(0).getClientConfig().getCaBundle();
+        if (bundle == null || bundle.isEmpty()) {
+            results.add(CheckResult.fail(GROUP, "caBundle is empty: the API server cannot trust the agent",
+                    "the agent writes it when it starts: kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT));
+            return results;
+        }
+        List<X509Certificate> authorities = ServingCertificate.parse(new String(Base64.getDecoder().decode(bundle), StandardCharsets.US_ASCII));
+        Secret secret = client.secrets().inNamespace(AgentNames.NAMESPACE).withName(TLS_SECRET).get();
+        String servingPem = secret == null || secret.getData() == null || secret.getData().get("tls.crt") == null ? null
+                : new String(Base64.getDecoder().decode(secret.getData().get("tls.crt")), StandardCharsets.US_ASCII);
+        List<X509Certificate> chain = servingPem == null ? List.of() : ServingCertificate.parse(servingPem);
+        if (chain.isEmpty()) {
+            results.add(CheckResult.fail(GROUP, "serving certificate not found in Secret " + AgentNames.NAMESPACE + "/" + TLS_SECRET,
+                    "the agent creates it when it starts: kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT));
+            return results;
+        }
+        X509Certificate serving = chain.get(0);
+        results.add(ServingCertificate.signedByOneOf(serving, authorities)
+                ? CheckResult.ok(GROUP, "caBundle holds the CA that signed the serving certificate")
+                : CheckResult.fail(GROUP, "caBundle does not hold the CA that signed the serving certificate: the API server "
+                        + "will refuse the agent's TLS", "restart the agent so it repairs the caBundle: kubectl -n "
+                        + AgentNames.NAMESPACE + " rollout restart deploy/" + AgentNames.DEPLOYMENT));
+        results.add(ServingCertificate.dnsNames(serving).contains(SERVICE_DNS)
+                ? CheckResult.ok(GROUP, "serving certificate is valid for " + SERVICE_DNS)
+                : CheckResult.fail(GROUP, "serving certificate is not valid for " + SERVICE_DNS + " (names: "
+                        + String.join(", ", ServingCertificate.dnsNames(serving)) + ")",
+                        "delete Secret " + AgentNames.NAMESPACE + "/" + TLS_SECRET + " and restart the agent to reissue it"));
+        Duration left = Duration.between(now, serving.getNotAfter().toInstant());
+        if (left.isNegative()) {
+            results.add(CheckResult.fail(GROUP, "serving certificate expired on " + serving.getNotAfter().toInstant(),
+                    "restart the agent to renew it: kubectl -n " + AgentNames.NAMESPACE + " rollout restart deploy/" + AgentNames.DEPLOYMENT));
+        } else if (left.compareTo(WARN_BEFORE_EXPIRY) < 0) {
+            results.add(CheckResult.warn(GROUP, "serving certificate expires in " + left.toDays() + " days",
+                    "the agent renews it at 2/3 of its life; if it does not, check its logs"));
+        } else {
+            results.add(CheckResult.ok(GROUP, "serving certificate expires in " + left.toDays() + " days"));
+        }
+        return results;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import dev.kubectlsidecar.injector.state.PodSidecarState;
+import dev.kubectlsidecar.injector.traffic.Verification;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/** The injection path end to end: a server-side dry-run pod, then what the pods of enabled namespaces really run. */
+final class InjectionChecks {
+    static final String GROUP = "injection";
+
+    private InjectionChecks() {
+    }
+
+    static List<CheckResult> run(KubernetesClient client, String namespaceOrNull) {
+        List<CheckResult> results = new ArrayList<>();
+        List<String> enabled = client.namespaces().withLabel(AgentNames.INJECTION_LABEL, "enabled").list().getItems().stream()
+                .map(Namespace::getMetadata).map(m -> m.getName()).sorted().toList();
+        String target = namespaceOrNull != null ? namespaceOrNull : enabled.isEmpty() ? null : enabled.get(0);
+        if (target == null) {
+            results.add(CheckResult.warn(GROUP, "no namespace has injection enabled", "kubectl sidecar enable NAMESPACE"));
+            return results;
+        }
+        results.add(dryRun(client, target));
+        StatusSource.Snapshot snapshot = new StatusSource(client).fetch(namespaceOrNull, null, null);
+        List<PodSidecarState> inEnabled = snapshot.pods().stream()
+                .filter(p -> enabled.contains(p.namespace())).toList();
+        results.add(podsLacking(inEnabled, p -> !p.injected() && p.reasons().stream().anyMatch(r -> r.endsWith("restart it")),
+                "pods in enabled namespaces have no sidecar", "no pod in an enabled namespace lacks its sidecar"));
+        results.add(podsLacking(inEnabled, PodSidecarState::stale, "pods run a stale sidecar", "no stale sidecars"));
+        results.add(podsLacking(snapshot.pods(), p -> p.iptables() == Verification.Status.MISMATCH,
+                "pods have iptables rules that differ from what their sidecar needs", "no iptables mismatches"));
+        return results;
+    }
+
+    private static CheckResult dryRun(KubernetesClient client, String namespace) {
+        Pod probe = new PodBuilder().withNewMetadata().withGenerateName("kubectl-sidecar-verify-").withNamespace(namespace)
+                .endMetadata().withNewSpec().addNewContainer().withName("probe").withImage("registry.k8s.io/pause:3.10")
+                .endContainer().endSpec().build();
+        try {
+            Pod result = client.pods().inNamespace(namespace).resource(probe).dryRun().create();
+            boolean injected = Stream.concat(result.getSpec().getContainers().stream(),
+                            result.getSpec().getInitContainers() == null ? Stream.empty() : result.getSpec().getInitContainers().stream())
+                    .map(Container::getName).anyMatch("istio-proxy"::equals);
+            return injected
+                    ? CheckResult.ok(GROUP, "a dry-run pod in namespace " + namespace + " comes back injected")
+                    : CheckResult.fail(GROUP, "a dry-run pod in namespace " + namespace + " comes back without a sidecar",
+                            "check the webhook's selectors: kubectl get mutatingwebhookconfiguration " + AgentNames.WEBHOOK_CONFIGURATION + " -o yaml");
+        } catch (KubernetesClientException e) {
+            String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+            return CheckResult.fail(GROUP, "a dry-run pod in namespace " + namespace + " was refused: " + message.split("\n")[0],
+                    "the agent is not answering the API server: kubectl -n " + AgentNames.NAMESPACE + " get pods; kubectl -n "
+                            + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT);
+        }
+    }
+
+    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String warning, String fine) {
+        List<String> affected = pods.stream().filter(problem)
+                .map(p -> p.namespace() + "/" + p.name() + (p.reasons().isEmpty() ? "" : ": " + p.reasons().get(p.reasons().size() - 1)))
+                .toList();
+        if (affected.isEmpty()) {
+            return CheckResult.ok(GROUP, fine);
+        }
+        return CheckResult.warn(GROUP, affected.size() + " " + warning, "kubectl sidecar status -A shows them; restart their workloads")
+                .withDetails(affected);
+    }
+}

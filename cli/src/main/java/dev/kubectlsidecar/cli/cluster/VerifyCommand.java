@@ -1,0 +1,67 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.injector.Json;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code kubectl sidecar verify}: the whole injection path, linkerd-check style; exit 1 when a check fails. */
+@Command(name = "verify", sortOptions = false,
+        description = "Check the whole injection path: API server, agent, webhook configuration, certificates, a dry-run injection, the pods.",
+        footer = {"", "Exit status: 0 when no check failed (warnings allowed), 1 otherwise.", "",
+                "Examples:", "  kubectl sidecar verify", "  kubectl sidecar verify -n shop -o json"})
+public final class VerifyCommand extends ClusterCommand {
+    @Option(names = {"-o", "--output"}, paramLabel = "json", description = "Output format: json (default: text).")
+    String output;
+
+    @Override
+    protected int run(KubernetesClient client) {
+        if (output != null && !output.equals("json")) {
+            throw new UserError("unsupported output format \"" + output + "\": use json");
+        }
+        List<CheckResult> results = new ArrayList<>();
+        String version = client.getKubernetesVersion().getGitVersion();
+        results.add(CheckResult.ok("kubernetes-api", "can reach the API server at " + kube.server() + " (" + version + ")"));
+        results.addAll(AgentChecks.run(client, Instant.now()));
+        results.addAll(InjectionChecks.run(client, kube.namespaceGiven() ? kube.namespace() : null));
+        boolean failed = results.stream().anyMatch(r -> r.level() == CheckResult.Level.FAIL);
+        out().print("json".equals(output) ? json(results) : text(results, failed));
+        return failed ? 1 : 0;
+    }
+
+    private static String text(List<CheckResult> results, boolean failed) {
+        StringBuilder out = new StringBuilder();
+        String group = null;
+        for (CheckResult result : results) {
+            if (!result.group().equals(group)) {
+                group = result.group();
+                out.append(out.isEmpty() ? "" : "\n").append(group).append('\n').append("-".repeat(group.length())).append('\n');
+            }
+            out.append(result.level().mark).append(' ').append(result.message()).append('\n');
+            result.details().forEach(detail -> out.append("    ").append(detail).append('\n'));
+            if (result.hint() != null) {
+                out.append("    see: ").append(result.hint()).append('\n');
+            }
+        }
+        return out.append("\nStatus check results are ").append(failed ? "✘" : "✔").append('\n').toString();
+    }
+
+    private static String json(List<CheckResult> results) {
+        ObjectNode root = Json.object();
+        ArrayNode checks = root.putArray("checks");
+        for (CheckResult result : results) {
+            ObjectNode check = checks.addObject().put("group", result.group())
+                    .put("result", result.level().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("message", result.message()).put("hint", result.hint());
+            result.details().forEach(check.putArray("details")::add);
+        }
+        root.put("success", results.stream().noneMatch(r -> r.level() == CheckResult.Level.FAIL));
+        return Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    }
+}
