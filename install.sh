@@ -69,8 +69,15 @@ LAUNCHER
 chmod 755 "$launcher.$$"
 mv -f "$launcher.$$" "$launcher"
 
+# kubectl >= 1.26 asks kubectl_complete-<plugin> for completions of `kubectl sidecar …`.
+completer="$bin/kubectl_complete-sidecar"
+printf '#!/usr/bin/env sh\nexec "%s" __complete "$@"\n' "$launcher" > "$completer.$$"
+chmod 755 "$completer.$$"
+mv -f "$completer.$$" "$completer"
+
 echo "Installed kubectl-sidecar into $prefix:"
 echo "  $launcher"
+echo "  $completer (shell completion through kubectl)"
 echo "  $lib/kubectl-sidecar.jar$( [ -f "$archive" ] && echo " (+ class-data archive)")"
 case ":${PATH}:" in
   *":$bin:"*) ;;

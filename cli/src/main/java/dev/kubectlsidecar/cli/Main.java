@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {InjectCommand.class, UninjectCommand.class, IptablesCommand.class,
                 dev.kubectlsidecar.cli.cluster.EnableCommand.class, dev.kubectlsidecar.cli.cluster.DisableCommand.class,
                 dev.kubectlsidecar.cli.cluster.StatusCommand.class, dev.kubectlsidecar.cli.cluster.VerifyCommand.class,
-                CommandLine.HelpCommand.class})
+                CompleteCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,6 +24,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler(new ErrorHandler());
+        // What is being completed may itself look like an option ("--wa").
+        commandLine.getSubcommands().get("__complete").setUnmatchedOptionsArePositionalParams(true);
         return commandLine;
     }
 
