@@ -36,8 +36,10 @@ public final class InjectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(engineOptions.namespace), nativeSidecar, null);
-        ManifestInjector injector = new ManifestInjector(engineOptions.engine(), request);
+        EngineOptions.Choice choice = engineOptions.choose(spec.commandLine().getErr());
+        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(engineOptions.namespace), nativeSidecar,
+                choice.serverSupportsNativeSidecars());
+        ManifestInjector injector = new ManifestInjector(choice.engine(), request);
         return ManifestPipeline.run(input, System.in, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 injector::inject);
     }

@@ -37,7 +37,7 @@ public final class IptablesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        InjectionEngine engine = engineOptions.engine();
+        InjectionEngine engine = engineOptions.choose(spec.commandLine().getErr()).engine();
         ManifestInjector injector = new ManifestInjector(engine, PodRequest.offline(engineOptions.namespace));
         StringBuilder out = new StringBuilder();
         for (ManifestSources.Source source : files.read(System.in)) {

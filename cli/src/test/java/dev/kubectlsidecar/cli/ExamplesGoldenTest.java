@@ -29,7 +29,7 @@ class ExamplesGoldenTest {
     @MethodSource("examples")
     void injectMatchesTheGolden(Path example) throws IOException {
         String name = example.getFileName().toString();
-        CliRun run = CliRun.of("inject", "-f", example.toString());
+        CliRun run = CliRun.of("inject", "--offline", "-f", example.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         Path expectedOut = EXAMPLES.resolve("expected").resolve(name);
         Path expectedReport = EXAMPLES.resolve("expected").resolve(name.replace(".yaml", ".report"));

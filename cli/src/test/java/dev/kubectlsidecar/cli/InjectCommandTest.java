@@ -36,7 +36,7 @@ class InjectCommandTest {
     @Test
     void injectsKeepingDocumentOrderAndReportsEachResource() throws IOException {
         Path file = write("app.yaml", SERVICE + "---\n" + DEPLOYMENT);
-        CliRun run = CliRun.of("inject", "-f", file.toString());
+        CliRun run = CliRun.of("inject", "--offline", "-f", file.toString());
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).isEqualTo("service/web skipped (not a workload)\ndeployment/web injected\n");
         String[] documents = run.out().split("(?m)^---$");
@@ -48,11 +48,11 @@ class InjectCommandTest {
     @Test
     void jsonOutputIsOneObjectOrAList() throws IOException {
         Path one = write("one.yaml", DEPLOYMENT);
-        JsonNode single = Json.JSON.readTree(CliRun.of("inject", "-f", one.toString(), "-o", "json").out());
+        JsonNode single = Json.JSON.readTree(CliRun.of("inject", "--offline", "-f", one.toString(), "-o", "json").out());
         assertThat(single.path("kind").asString()).isEqualTo("Deployment");
 
         Path two = write("two.yaml", SERVICE + "---\n" + DEPLOYMENT);
-        JsonNode list = Json.JSON.readTree(CliRun.of("inject", "-f", two.toString(), "-o", "json").out());
+        JsonNode list = Json.JSON.readTree(CliRun.of("inject", "--offline", "-f", two.toString(), "-o", "json").out());
         assertThat(list.path("kind").asString()).isEqualTo("List");
         assertThat(list.path("items")).hasSize(2);
     }
@@ -60,7 +60,7 @@ class InjectCommandTest {
     @Test
     void acceptsJsonInputAndStdin() {
         String json = Json.JSON.writeValueAsString(Json.YAML.readTree(DEPLOYMENT));
-        CliRun run = CliRun.withStdin(json, "inject", "-f", "-");
+        CliRun run = CliRun.withStdin(json, "inject", "--offline", "-f", "-");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("istio-proxy");
         assertThat(run.err()).isEqualTo("deployment/web injected\n");
@@ -69,7 +69,7 @@ class InjectCommandTest {
     @Test
     void diffShowsOnlyWhatChanges() throws IOException {
         Path file = write("app.yaml", DEPLOYMENT);
-        CliRun run = CliRun.of("inject", "-f", file.toString(), "--diff");
+        CliRun run = CliRun.of("inject", "--offline", "-f", file.toString(), "--diff");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("--- a/" + file + "\n+++ b/" + file + "\n@@ ");
         assertThat(run.out()).contains("+      - name: istio-proxy").doesNotContain("-kind:");
@@ -80,7 +80,7 @@ class InjectCommandTest {
         write("b.yaml", DEPLOYMENT);
         write("a.yaml", SERVICE);
         write("notes.txt", "not a manifest");
-        CliRun run = CliRun.of("inject", "-f", dir.toString());
+        CliRun run = CliRun.of("inject", "--offline", "-f", dir.toString());
         assertThat(run.err()).isEqualTo("service/web skipped (not a workload)\ndeployment/web injected\n");
     }
 
@@ -88,7 +88,7 @@ class InjectCommandTest {
     void badInputIsOneLineNamingFileDocumentAndLineWithNothingOnStdout() throws IOException {
         Path file = write("app.yaml", SERVICE + "---\nkind: Deployment\nmetadata: {name: [\n");
         String before = Files.readString(file);
-        CliRun run = CliRun.of("inject", "-f", file.toString());
+        CliRun run = CliRun.of("inject", "--offline", "-f", file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).startsWith("error: " + file + ": document 2 (line ").endsWith("\n");
@@ -100,7 +100,7 @@ class InjectCommandTest {
     void anInvalidAnnotationNamesTheResourceAndTheAnnotation() throws IOException {
         Path file = write("app.yaml", DEPLOYMENT.replace("metadata: {labels: {app: web}}",
                 "metadata: {annotations: {sidecar.istio.io/proxyCPU: lots}}"));
-        CliRun run = CliRun.of("inject", "-f", file.toString());
+        CliRun run = CliRun.of("inject", "--offline", "-f", file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("error: " + file + ": document 1 (line 1): deployment/web: invalid annotation "
@@ -109,24 +109,24 @@ class InjectCommandTest {
 
     @Test
     void missingFilesInvalidUtf8AndBadConfigAreClearErrors() throws IOException {
-        CliRun missing = CliRun.of("inject", "-f", dir.resolve("nope.yaml").toString());
+        CliRun missing = CliRun.of("inject", "--offline", "-f", dir.resolve("nope.yaml").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).isEqualTo("error: " + dir.resolve("nope.yaml") + ": no such file or directory\n");
 
         Path binary = dir.resolve("bad.yaml");
         Files.write(binary, new byte[] {'k', 'i', 'n', 'd', ':', ' ', (byte) 0xC3, (byte) 0x28});
-        assertThat(CliRun.of("inject", "-f", binary.toString()).err()).isEqualTo("error: " + binary + ": not valid UTF-8 text\n");
+        assertThat(CliRun.of("inject", "--offline", "-f", binary.toString()).err()).isEqualTo("error: " + binary + ": not valid UTF-8 text\n");
 
         Path config = write("config.yaml", "defaultProfile: p\nprofiles: {p: {initImage: x}}\n");
         Path app = write("app.yaml", DEPLOYMENT);
-        CliRun badConfig = CliRun.of("inject", "-f", app.toString(), "--config", config.toString());
+        CliRun badConfig = CliRun.of("inject", "--offline", "-f", app.toString(), "--config", config.toString());
         assertThat(badConfig.exitCode()).isEqualTo(1);
         assertThat(badConfig.err()).isEqualTo("error: " + config + ": profiles.p.proxyImage: is required\n");
     }
 
     @Test
     void wrongArgumentsGetUsageAndExitCode2() {
-        CliRun run = CliRun.of("inject", "-f", "x.yaml", "-o", "xml");
+        CliRun run = CliRun.of("inject", "--offline", "-f", "x.yaml", "-o", "xml");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unsupported output format \"xml\": use yaml or json");
     }
@@ -134,7 +134,7 @@ class InjectCommandTest {
     @Test
     void uninjectRemovesExactlyWhatWasAdded() throws IOException {
         Path file = write("app.yaml", DEPLOYMENT);
-        String injected = CliRun.of("inject", "-f", file.toString()).out();
+        String injected = CliRun.of("inject", "--offline", "-f", file.toString()).out();
         CliRun back = CliRun.withStdin(injected, "uninject", "-f", "-");
         assertThat(back.exitCode()).isZero();
         assertThat(Json.YAML.readTree(back.out())).isEqualTo(Json.YAML.readTree(DEPLOYMENT));

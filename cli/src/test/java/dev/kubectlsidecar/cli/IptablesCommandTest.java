@@ -10,7 +10,7 @@ class IptablesCommandTest {
 
     @Test
     void printsEachInjectedTemplatesRulesAndWhySkippedOnesHaveNone() {
-        CliRun run = CliRun.of("iptables", "-f", EXAMPLES.resolve("shop.yaml").toString());
+        CliRun run = CliRun.of("iptables", "--offline", "-f", EXAMPLES.resolve("shop.yaml").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out())
                 .contains("# deployment/web: IPv4 (iptables-restore --noflush)\n* nat\n")
@@ -33,7 +33,7 @@ class IptablesCommandTest {
                   annotations: {traffic.sidecar.istio.io/excludeOutboundIPRanges: 10.0.0.0/33}
                 spec: {containers: [{name: app, image: app:1}]}
                 """;
-        CliRun run = CliRun.withStdin(pod, "iptables", "-f", "-");
+        CliRun run = CliRun.withStdin(pod, "iptables", "--offline", "-f", "-");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).startsWith("error: stdin: pod/p: invalid annotation traffic.sidecar.istio.io/excludeOutboundIPRanges=\"10.0.0.0/33\"");

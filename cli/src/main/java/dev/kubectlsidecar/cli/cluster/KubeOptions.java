@@ -48,6 +48,15 @@ public final class KubeOptions {
 
     private Config config;
 
+    /** Options as if given on the command line, for commands that only sometimes talk to the cluster. */
+    public static KubeOptions of(Path kubeconfig, String context, String requestTimeout) {
+        KubeOptions options = new KubeOptions();
+        options.kubeconfig = kubeconfig;
+        options.context = context;
+        options.requestTimeout = requestTimeout;
+        return options;
+    }
+
     public KubernetesClient client() {
         return new KubernetesClientBuilder().withConfig(config()).build();
     }
