@@ -73,7 +73,7 @@ public final class Agent {
             readiness.add("config", engines.readinessCheck());
             return server.start(options.host(), options.port(), options.eventLoops())
                     .map(listening -> agent.watchFiles(options))
-                    .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+                    .onFailure(failure -> vertx.close());
         } catch (RuntimeException e) {
             vertx.close();
             throw e;

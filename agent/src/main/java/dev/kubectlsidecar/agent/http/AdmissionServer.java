@@ -52,20 +52,15 @@ public final class AdmissionServer {
     public Future<Void> start(String host, int port, int instances) {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
-                .setPort(port)
+                // A negative port is Vert.x's "one ephemeral port shared by all instances"; 0 would give each its own.
+                .setPort(port == 0 ? -1 : port)
                 .setSsl(true)
                 .setKeyCertOptions(certificate.keyCertOptions())
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
                 .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
-        // The first instance picks the port (maybe ephemeral); the others then share that exact port.
-        Future<String> first = vertx.deployVerticle(new ServerVerticle(options, routes, servers::add));
-        if (instances <= 1) {
-            return first.mapEmpty();
-        }
-        return first.compose(id -> vertx.deployVerticle(
-                () -> new ServerVerticle(new HttpServerOptions(options).setPort(port()), routes, servers::add),
-                new DeploymentOptions().setInstances(instances - 1))).mapEmpty();
+        return vertx.deployVerticle(() -> new ServerVerticle(options, routes, servers::add),
+                new DeploymentOptions().setInstances(instances)).mapEmpty();
     }
 
     public int port() {
