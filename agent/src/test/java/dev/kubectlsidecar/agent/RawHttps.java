@@ -66,6 +66,10 @@ final class RawHttps implements AutoCloseable {
         return headText + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
+    java.security.cert.X509Certificate peerCertificate() throws IOException {
+        return (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
+
     static int status(String response) {
         return Integer.parseInt(response.substring(9, 12));
     }

@@ -17,6 +17,7 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -29,6 +30,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /** A throwaway CA and serving certificates with SANs, for tests that talk real TLS to the agent. */
 final class TestPki {
@@ -50,9 +52,24 @@ final class TestPki {
             }
         }
 
-        /** The key in its traditional form: {@code BEGIN RSA PRIVATE KEY} (PKCS#1) or {@code BEGIN EC PRIVATE KEY}. */
+        /**
+         * The key in its traditional form: {@code BEGIN RSA PRIVATE KEY} (PKCS#1) or {@code BEGIN EC PRIVATE KEY}
+         * (SEC1 with the curve named inside, as openssl writes it; the JDK's own encoding leaves it out).
+         */
         String traditionalKeyPem() {
-            return pem(key);
+            if (!key.getAlgorithm().equals("EC")) {
+                return pem(key);
+            }
+            try {
+                PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+                org.bouncycastle.asn1.sec.ECPrivateKey inner =
+                        org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+                org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256,
+                        inner.getKey(), info.getPrivateKeyAlgorithm().getParameters());
+                return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** Writes the certificate and the PKCS#8 key, replacing the files atomically. */
