@@ -6,30 +6,16 @@ import dev.kubectlsidecar.agent.http.AdmissionServer;
 import dev.kubectlsidecar.injector.Json;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Every way a request can be wrong gets a fast, exact 4xx with a one-line error, and the server keeps serving. */
 class BadRequestTest {
-    @TempDir
-    static Path dir;
-    static RunningAgent running;
-
-    @BeforeAll
-    static void start() throws Exception {
-        running = RunningAgent.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        running.close();
-    }
+    @RegisterExtension
+    static final RunningAgent running = RunningAgent.shared();
 
     private static void assertError(HttpResponse<String> response, int status, String messagePart) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

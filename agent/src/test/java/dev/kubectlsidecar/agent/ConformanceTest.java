@@ -20,11 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -44,21 +42,10 @@ class ConformanceTest {
     private static final InjectionEngine ENGINE =
             new InjectionEngine(ConfigLoader.embeddedDefault().ignoring("kubectl-sidecar"));
 
-    @TempDir
-    static Path dir;
-    static RunningAgent running;
+    @RegisterExtension
+    static final RunningAgent running = RunningAgent.shared();
 
     private record Case(String name, String namespace, ObjectNode pod) {
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        running = RunningAgent.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        running.close();
     }
 
     @TestFactory

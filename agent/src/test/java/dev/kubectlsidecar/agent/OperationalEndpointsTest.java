@@ -4,29 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.agent.health.ReadinessCheck;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /healthz, /readyz with checks the in-cluster parts add, and /metrics in Prometheus text format. */
 class OperationalEndpointsTest {
-    @TempDir
-    static Path dir;
-    static RunningAgent running;
-
-    @BeforeAll
-    static void start() throws Exception {
-        running = RunningAgent.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        running.close();
-    }
+    @RegisterExtension
+    static final RunningAgent running = RunningAgent.shared();
 
     @Test
     void healthzSaysOk() throws Exception {

@@ -5,28 +5,36 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
 
 /** An agent started in-process on an ephemeral port with a fresh test CA, and an HTTPS client trusting only it. */
-final class RunningAgent implements AutoCloseable {
-    final Path dir;
-    final TestPki.Issued ca;
-    final Path certificateFile;
-    final Path keyFile;
-    final Agent agent;
-    final HttpClient client;
+final class RunningAgent implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+    TestPki.Issued ca;
+    Path certificateFile;
+    Path keyFile;
+    Agent agent;
+    HttpClient client;
+    private Path sharedDir;
 
-    private RunningAgent(Path dir, TestPki.Issued ca, Agent agent) throws Exception {
-        this.dir = dir;
-        this.ca = ca;
-        this.certificateFile = dir.resolve("tls.crt");
-        this.keyFile = dir.resolve("tls.key");
-        this.agent = agent;
-        this.client = client(TestPki.trusting(ca.certificate()));
+    private RunningAgent() {
+    }
+
+    /**
+     * One agent for all the tests of a class: {@code @RegisterExtension static final RunningAgent running =
+     * RunningAgent.shared();} starts it before the first test and stops it after the last.
+     */
+    static RunningAgent shared() {
+        return new RunningAgent();
     }
 
     static RunningAgent start(Path dir) throws Exception {
@@ -35,12 +43,34 @@ final class RunningAgent implements AutoCloseable {
 
     /** @param config a config file to watch, or null for the embedded default */
     static RunningAgent start(Path dir, Path config) throws Exception {
-        TestPki.Issued ca = TestPki.ca("test-ca");
-        TestPki.serving(ca).writeTo(dir.resolve("tls.crt"), dir.resolve("tls.key"));
-        AgentOptions options = new AgentOptions(true, "127.0.0.1", 0, dir.resolve("tls.crt"), dir.resolve("tls.key"),
-                config, "kubectl-sidecar", null, 2, Duration.ofMillis(100));
-        Agent agent = Agent.start(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return new RunningAgent(dir, ca, agent);
+        RunningAgent running = new RunningAgent();
+        running.launch(dir, config);
+        return running;
+    }
+
+    private void launch(Path dir, Path config) throws Exception {
+        ca = TestPki.ca("test-ca");
+        certificateFile = dir.resolve("tls.crt");
+        keyFile = dir.resolve("tls.key");
+        TestPki.serving(ca).writeTo(certificateFile, keyFile);
+        AgentOptions options = new AgentOptions(true, "127.0.0.1", 0, certificateFile, keyFile, config,
+                "kubectl-sidecar", null, 2, Duration.ofMillis(100));
+        agent = Agent.start(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        client = client(TestPki.trusting(ca.certificate()));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        sharedDir = Files.createTempDirectory("agent-test");
+        launch(sharedDir, null);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+        try (Stream<Path> files = Files.walk(sharedDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
     }
 
     static HttpClient client(SSLContext tls) {

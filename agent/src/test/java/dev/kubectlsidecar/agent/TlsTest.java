@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -18,26 +17,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The server speaks TLS with the certificate it was given, and a client that trusts another CA cannot connect. */
 class TlsTest {
-    @TempDir
-    static Path dir;
-    static RunningAgent running;
-
-    @BeforeAll
-    static void start() throws Exception {
-        running = RunningAgent.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        running.close();
-    }
+    @RegisterExtension
+    static final RunningAgent running = RunningAgent.shared();
 
     @Test
     void clientTrustingOnlyTheTestCaConnects() throws Exception {

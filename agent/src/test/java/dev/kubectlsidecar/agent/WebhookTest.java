@@ -12,29 +12,17 @@ import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** What the webhook answers, checked against the engine called directly with the same pod and namespace. */
 class WebhookTest {
-    @TempDir
-    static Path dir;
-    static RunningAgent running;
+    @RegisterExtension
+    static final RunningAgent running = RunningAgent.shared();
     static final InjectionEngine ENGINE = new InjectionEngine(ConfigLoader.embeddedDefault().ignoring("kubectl-sidecar"));
-
-    @BeforeAll
-    static void start() throws Exception {
-        running = RunningAgent.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        running.close();
-    }
 
     private static PodRequest webhook(String namespace) {
         return new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled(namespace), null, null);
