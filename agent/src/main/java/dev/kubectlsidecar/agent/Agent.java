@@ -1,0 +1,145 @@
+package dev.kubectlsidecar.agent;
+
+import dev.kubectlsidecar.agent.config.EngineHolder;
+import dev.kubectlsidecar.agent.files.FilePoller;
+import dev.kubectlsidecar.agent.health.Readiness;
+import dev.kubectlsidecar.agent.http.AdmissionServer;
+import dev.kubectlsidecar.agent.http.InvalidCertificateException;
+import dev.kubectlsidecar.agent.http.Reply;
+import dev.kubectlsidecar.agent.http.Routes;
+import dev.kubectlsidecar.agent.http.ServingCertificate;
+import dev.kubectlsidecar.agent.metrics.AgentMetrics;
+import dev.kubectlsidecar.agent.webhook.InjectHandler;
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.config.ConfigLoader;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running agent: the webhook server and what feeds it (config, certificate, readiness, metrics). The
+ * in-cluster parts hook in through {@link #engines()} (ConfigMap updates), {@link #server()}
+ * ({@code useCertificate} after a rotation), {@link #readiness()} (more checks), {@link #metrics()} and
+ * {@link #routes()} (more endpoints).
+ */
+public final class Agent {
+    private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+
+    private final Vertx vertx;
+    private final EngineHolder engines;
+    private final AdmissionServer server;
+    private final Readiness readiness;
+    private final AgentMetrics metrics;
+    private final Routes routes;
+    private final List<FilePoller> pollers = new ArrayList<>();
+
+    private Agent(Vertx vertx, EngineHolder engines, AdmissionServer server, Readiness readiness,
+                  AgentMetrics metrics, Routes routes) {
+        this.vertx = vertx;
+        this.engines = engines;
+        this.server = server;
+        this.readiness = readiness;
+        this.metrics = metrics;
+        this.routes = routes;
+    }
+
+    /**
+     * Loads the config and the certificate (failing fast, with the exception's one-line message, when either is
+     * unusable), then listens.
+     */
+    public static Future<Agent> start(AgentOptions options) {
+        AgentMetrics metrics = new AgentMetrics();
+        EngineHolder engines = options.config() == null
+                ? new EngineHolder("the embedded default", ConfigLoader.embeddedDefault(), options.namespace(), metrics)
+                : new EngineHolder(options.config().toString(), ConfigLoader.load(options.config()),
+                        options.namespace(), metrics);
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(options.eventLoops())
+                .setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(2));
+        try {
+            ServingCertificate certificate = ServingCertificate.read(vertx, options.tlsCert(), options.tlsKey());
+            Readiness readiness = new Readiness();
+            Routes routes = new Routes();
+            AdmissionServer server = new AdmissionServer(vertx, certificate,
+                    new InjectHandler(engines, options.serverSupportsNativeSidecars(), metrics), metrics, routes);
+            Agent agent = new Agent(vertx, engines, server, readiness, metrics, routes);
+            agent.addOperationalRoutes();
+            readiness.add("certificate", server.certificateCheck());
+            readiness.add("config", engines.readinessCheck());
+            return server.start(options.host(), options.port(), options.eventLoops())
+                    .map(listening -> agent.watchFiles(options))
+                    .onFailure(failure -> vertx.close());
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    private void addOperationalRoutes() {
+        routes.get("/healthz", request -> Reply.text(200, "ok\n"))
+                .get("/readyz", request -> {
+                    Readiness.Report report = readiness.report();
+                    return Reply.text(report.ready() ? 200 : 503, report.text());
+                })
+                .get("/metrics", request -> Reply.text(200, AgentMetrics.CONTENT_TYPE, metrics.scrape()))
+                .get("/api/v1/config", request -> Reply.json(200, Json.JSON.valueToTree(engines.config())));
+    }
+
+    private Agent watchFiles(AgentOptions options) {
+        if (options.config() != null) {
+            pollers.add(new FilePoller("config", List.of(options.config()), options.pollInterval(),
+                    () -> engines.load(options.config())));
+        }
+        pollers.add(new FilePoller("tls", List.of(options.tlsCert(), options.tlsKey()), options.pollInterval(),
+                () -> reloadCertificate(options)));
+        return this;
+    }
+
+    private void reloadCertificate(AgentOptions options) {
+        try {
+            server.useCertificate(ServingCertificate.read(vertx, options.tlsCert(), options.tlsKey()))
+                    .onFailure(e -> LOG.log(Level.WARNING, "certificate reload failed, keeping the old one: " + e));
+        } catch (InvalidCertificateException e) {
+            LOG.log(Level.WARNING, "certificate reload failed, keeping the old one: " + e.getMessage());
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public AdmissionServer server() {
+        return server;
+    }
+
+    public EngineHolder engines() {
+        return engines;
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    public Routes routes() {
+        return routes;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** Stops watching files, lets in-flight reviews finish (for at most {@code grace}), then releases everything. */
+    public Future<Void> stop(Duration grace) {
+        pollers.forEach(FilePoller::close);
+        return server.shutdown(grace).eventually(vertx::close);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.kubectlsidecar.agent;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar agent.jar --standalone ...}: parse the options, start, stop gracefully on SIGTERM. */
+public final class AgentMain {
+    /** The API server's webhook timeout is 10 s by default: no review in flight needs longer than that. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(List.of(args), System.getenv());
+        } catch (UsageException e) {
+            System.err.println("agent: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.println(AgentOptions.USAGE);
+            return;
+        }
+        Agent agent;
+        try {
+            agent = Agent.start(options).toCompletionStage().toCompletableFuture().get();
+        } catch (RuntimeException | ExecutionException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            System.err.println("agent: cannot start: " + cause.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.Logger log = System.getLogger(AgentMain.class.getName());
+        log.log(Level.INFO, "serving the webhook on https://" + options.host() + ":" + agent.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.log(Level.INFO, "stopping: finishing in-flight reviews");
+            try {
+                agent.stop(SHUTDOWN_GRACE).toCompletionStage().toCompletableFuture()
+                        .get(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.log(Level.WARNING, "stopped without finishing cleanly: " + e);
+            }
+        }, "agent-shutdown"));
+    }
+}

@@ -1,0 +1,106 @@
+package dev.kubectlsidecar.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The agent's settings, from flags or, for manifests, environment variables ({@code AGENT_PORT} for
+ * {@code --port}, and so on); a flag wins over its variable.
+ *
+ * @param namespace the agent's own namespace, never injected
+ * @param serverSupportsNativeSidecars whether the API server is at least 1.29; null when unknown
+ * @param eventLoops server instances, one per event loop
+ * @param pollInterval how often watched files (config, TLS) are checked for changes
+ */
+public record AgentOptions(boolean standalone, String host, int port, Path tlsCert, Path tlsKey, Path config,
+                           String namespace, Boolean serverSupportsNativeSidecars, int eventLoops,
+                           Duration pollInterval) {
+    public static final String USAGE = String.join("\n",
+            "usage: agent --standalone --tls-cert FILE --tls-key FILE [--port PORT] [--host ADDR] [--config FILE]",
+            "             [--namespace NS] [--native-sidecars true|false|unknown] [--event-loops N]",
+            "Serves the kubectl-sidecar mutating webhook over HTTPS: POST /inject, GET /healthz /readyz /metrics",
+            "/api/v1/config. Every flag can also be set as an environment variable: --tls-cert as AGENT_TLS_CERT, etc.",
+            "The config file and the TLS files are watched and reloaded when they change.");
+
+    private static final List<String> FLAGS = List.of("--host", "--port", "--tls-cert", "--tls-key", "--config",
+            "--namespace", "--native-sidecars", "--event-loops");
+
+    /** @return the options, or null when help was asked for */
+    static AgentOptions parse(List<String> args, Map<String, String> env) throws UsageException {
+        Map<String, String> values = new java.util.HashMap<>();
+        for (String flag : FLAGS) {
+            String variable = env.get("AGENT_" + flag.substring(2).replace('-', '_').toUpperCase(Locale.ROOT));
+            if (variable != null && !variable.isBlank()) {
+                values.put(flag, variable.strip());
+            }
+        }
+        boolean standalone = Boolean.parseBoolean(env.getOrDefault("AGENT_STANDALONE", "false"));
+        Iterator<String> it = args.iterator();
+        while (it.hasNext()) {
+            String arg = it.next();
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return null;
+            }
+            if (arg.equals("--standalone")) {
+                standalone = true;
+                continue;
+            }
+            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (!FLAGS.contains(flag)) {
+                throw new UsageException("unknown argument " + arg + " (see --help)");
+            }
+            if (arg.contains("=")) {
+                values.put(flag, arg.substring(arg.indexOf('=') + 1));
+            } else if (it.hasNext()) {
+                values.put(flag, it.next());
+            } else {
+                throw new UsageException(flag + " needs a value");
+            }
+        }
+        if (!standalone) {
+            throw new UsageException("only --standalone (webhook with TLS from files, no API server) is available");
+        }
+        if (values.get("--tls-cert") == null || values.get("--tls-key") == null) {
+            throw new UsageException("--standalone needs --tls-cert FILE and --tls-key FILE (PEM)");
+        }
+        return new AgentOptions(true, values.getOrDefault("--host", "0.0.0.0"),
+                number(values, "--port", 8443, 0, 65535),
+                Path.of(values.get("--tls-cert")), Path.of(values.get("--tls-key")),
+                values.containsKey("--config") ? Path.of(values.get("--config")) : null,
+                values.getOrDefault("--namespace", "kubectl-sidecar"),
+                nativeSidecars(values.get("--native-sidecars")),
+                number(values, "--event-loops", Runtime.getRuntime().availableProcessors(), 1, 64),
+                Duration.ofSeconds(2));
+    }
+
+    private static int number(Map<String, String> values, String flag, int fallback, int min, int max)
+            throws UsageException {
+        String value = values.get(flag);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(flag + " must be a number from " + min + " to " + max + ", got \"" + value + "\"");
+    }
+
+    private static Boolean nativeSidecars(String value) throws UsageException {
+        if (value == null || value.equalsIgnoreCase("unknown")) {
+            return null;
+        }
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(value.toLowerCase(Locale.ROOT));
+        }
+        throw new UsageException("--native-sidecars must be true, false or unknown, got \"" + value + "\"");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.kubectlsidecar.agent.http;
+
+import dev.kubectlsidecar.agent.health.ReadinessCheck;
+import dev.kubectlsidecar.agent.metrics.AgentMetrics;
+import dev.kubectlsidecar.agent.webhook.InjectHandler;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The webhook's HTTPS server: TLS (1.2+, HTTP/1.1), the routes, request limits and error answers. One server
+ * instance per event loop shares the port. The certificate can be swapped while serving ({@link #useCertificate});
+ * connections already open keep the certificate they shook hands with.
+ */
+public final class AdmissionServer {
+    private static final System.Logger LOG = System.getLogger(AdmissionServer.class.getName());
+
+    /** Kubernetes objects are at most ~1.5 MiB in etcd; 6 MiB leaves room for any pod and refuses abuse. */
+    public static final long MAX_BODY_BYTES = 6L * 1024 * 1024;
+    /** The API server gives a webhook at most 30 s (10 s by default) for the whole call. */
+    static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
+    private static final int IDLE_TIMEOUT_SECONDS = 120;
+
+    private final Vertx vertx;
+    private final Routes routes;
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    private volatile ServingCertificate certificate;
+
+    /** @param routes the routes besides {@code POST /inject}, which this server adds */
+    public AdmissionServer(Vertx vertx, ServingCertificate certificate, InjectHandler inject, AgentMetrics metrics,
+                           Routes routes) {
+        this.vertx = vertx;
+        this.certificate = certificate;
+        this.routes = routes.post("/inject", new InjectEndpoint(vertx, inject, metrics, MAX_BODY_BYTES, BODY_DEADLINE));
+    }
+
+    /**
+     * Listens on {@code port} (0: an ephemeral one) with {@code instances} event loops.
+     *
+     * @return completes when every instance listens
+     */
+    public Future<Void> start(String host, int port, int instances) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                // A negative port is Vert.x's "one ephemeral port shared by all instances"; 0 would give each its own.
+                .setPort(port == 0 ? -1 : port)
+                .setSsl(true)
+                .setKeyCertOptions(certificate.keyCertOptions())
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+                .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        return vertx.deployVerticle(() -> new ServerVerticle(options, routes, servers::add),
+                new DeploymentOptions().setInstances(instances)).mapEmpty();
+    }
+
+    public int port() {
+        return servers.get(0).actualPort();
+    }
+
+    public ServingCertificate certificate() {
+        return certificate;
+    }
+
+    /**
+     * Serves {@code next} to every new TLS connection from now on; open connections are not disturbed. The
+     * in-cluster certificate manager calls this after a rotation; standalone, the file watcher does.
+     */
+    public Future<Void> useCertificate(ServingCertificate next) {
+        // Every instance shares one listening socket, whose TLS context this replaces for all of them.
+        return servers.get(0)
+                .updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(next.keyCertOptions()), true)
+                .onSuccess(updated -> {
+                    certificate = next;
+                    LOG.log(Level.INFO, "serving certificate now " + next.describe());
+                })
+                .mapEmpty();
+    }
+
+    /** Ready while the serving certificate is within its validity period. */
+    public ReadinessCheck certificateCheck() {
+        return () -> {
+            ServingCertificate current = certificate;
+            Instant now = Instant.now();
+            boolean valid = !now.isBefore(current.leaf().getNotBefore().toInstant())
+                    && !now.isAfter(current.leaf().getNotAfter().toInstant());
+            return valid ? ReadinessCheck.Status.ready("serving " + current.describe())
+                    : ReadinessCheck.Status.notReady("the serving certificate is outside its validity: "
+                    + current.describe());
+        };
+    }
+
+    /**
+     * Stops accepting connections and lets in-flight requests finish, for at most {@code grace}; then closes
+     * what is left.
+     */
+    public Future<Void> shutdown(Duration grace) {
+        return Future.all(servers.stream().map(s -> s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS)).toList())
+                .mapEmpty();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.kubectlsidecar.agent.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.function.Consumer;
+
+/** One instance of the HTTPS server on its event loop; the instances share the listening socket. */
+final class ServerVerticle extends VerticleBase {
+    private final HttpServerOptions options;
+    private final Handler<HttpServerRequest> handler;
+    private final Consumer<HttpServer> listening;
+
+    ServerVerticle(HttpServerOptions options, Handler<HttpServerRequest> handler, Consumer<HttpServer> listening) {
+        this.options = options;
+        this.handler = handler;
+        this.listening = listening;
+    }
+
+    @Override
+    public Future<?> start() {
+        return vertx.createHttpServer(options).requestHandler(handler).listen().onSuccess(listening::accept);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.kubectlsidecar.agent.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The agent's meters, in one Prometheus registry served at {@code /metrics}. Names are Micrometer's dotted form;
+ * the Prometheus names are {@code kubectl_sidecar_admission_requests_total{outcome}},
+ * {@code kubectl_sidecar_admission_duration_seconds}, {@code kubectl_sidecar_config_valid},
+ * {@code kubectl_sidecar_config_reload_failures_total} and {@code kubectl_sidecar_pods{state}}.
+ */
+public final class AgentMetrics {
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** What one admission request came to. */
+    public enum Outcome {
+        INJECTED, SKIPPED, DENIED, ERROR;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
+    private final Timer duration;
+
+    public AgentMetrics() {
+        for (Outcome outcome : Outcome.values()) {
+            requests.put(outcome, Counter.builder("kubectl.sidecar.admission.requests")
+                    .description("Admission reviews answered, by outcome")
+                    .tag("outcome", outcome.label())
+                    .register(registry));
+        }
+        duration = Timer.builder("kubectl.sidecar.admission.duration")
+                .description("Time from receiving an admission review to answering it")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Counts one admission request and its time since {@code startNanos} ({@link System#nanoTime()}). */
+    public void admission(Outcome outcome, long startNanos) {
+        requests.get(outcome).increment();
+        duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Publishes whether the latest config update was valid (1) or rejected (0). */
+    public void configValid(BooleanSupplier valid) {
+        Gauge.builder("kubectl.sidecar.config.valid", valid, v -> v.getAsBoolean() ? 1 : 0)
+                .description("1 when the latest injection config update was valid, 0 when it was rejected")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    public Counter configReloadFailures() {
+        return Counter.builder("kubectl.sidecar.config.reload.failures")
+                .description("Injection config updates rejected as invalid (the last good config kept serving)")
+                .register(registry);
+    }
+
+    /**
+     * Hook for the pod watch: publishes how many pods are in one sidecar state ({@code injected}, {@code stale},
+     * {@code missing}, ...), read from {@code count} at every scrape.
+     */
+    public void podsInState(String state, Supplier<Number> count) {
+        Gauge.builder("kubectl.sidecar.pods", count, c -> c.get().doubleValue())
+                .description("Pods by sidecar state")
+                .tag("state", state)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** The registry itself, for meters the in-cluster parts add. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}

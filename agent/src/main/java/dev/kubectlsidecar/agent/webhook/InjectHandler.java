@@ -1,0 +1,78 @@
+package dev.kubectlsidecar.agent.webhook;
+
+import dev.kubectlsidecar.agent.config.EngineHolder;
+import dev.kubectlsidecar.agent.metrics.AgentMetrics;
+import dev.kubectlsidecar.agent.metrics.AgentMetrics.Outcome;
+import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.MalformedPodException;
+import dev.kubectlsidecar.injector.Origin;
+import dev.kubectlsidecar.injector.PodInjection;
+import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.patch.JsonPatches;
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The webhook itself: an AdmissionReview in, an AdmissionReview out. A pod CREATE goes through the same engine
+ * call as offline {@code inject} and the patch is the difference between the pod received and the engine's pod;
+ * anything else is allowed untouched. An annotation the engine cannot honour denies the pod with the engine's
+ * message. Has no side effects, so {@code dryRun} needs nothing special.
+ */
+public final class InjectHandler {
+    private final EngineHolder engines;
+    private final Boolean serverSupportsNativeSidecars;
+    private final AgentMetrics metrics;
+
+    /**
+     * @param serverSupportsNativeSidecars whether the API server is at least 1.29; null when unknown, which makes
+     *     {@code nativeSidecar: auto} mean no
+     */
+    public InjectHandler(EngineHolder engines, Boolean serverSupportsNativeSidecars, AgentMetrics metrics) {
+        this.engines = engines;
+        this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The AdmissionReview answering {@code body}; {@code startNanos} is when its request arrived, for the latency
+     * histogram. Every call is counted, failures too.
+     *
+     * @throws BadReviewException when the body is not an AdmissionReview this webhook can answer (HTTP 400)
+     */
+    public ObjectNode review(JsonNode body, long startNanos) {
+        Outcome outcome = Outcome.ERROR;
+        try {
+            Answer answer = answer(ReviewRequest.parse(body));
+            outcome = answer.outcome();
+            return answer.review();
+        } finally {
+            metrics.admission(outcome, startNanos);
+        }
+    }
+
+    private record Answer(ObjectNode review, Outcome outcome) {
+    }
+
+    private Answer answer(ReviewRequest request) {
+        if (!request.isPodCreate()) {
+            return new Answer(AdmissionResponses.allowed(request.uid(), Json.array(), List.of()), Outcome.SKIPPED);
+        }
+        ObjectNode pod = request.pod();
+        InjectionEngine engine = engines.engine();
+        PodInjection result;
+        try {
+            result = engine.inject(pod, new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled(request.namespace()),
+                    null, serverSupportsNativeSidecars));
+        } catch (InvalidAnnotationException | MalformedPodException e) {
+            return new Answer(AdmissionResponses.denied(request.uid(), 400, e.getMessage()), Outcome.DENIED);
+        }
+        ArrayNode patch = JsonPatches.diff(pod, result.pod());
+        return new Answer(AdmissionResponses.allowed(request.uid(), patch, result.warnings()),
+                result.injected() ? Outcome.INJECTED : Outcome.SKIPPED);
+    }
+}
