@@ -11,6 +11,7 @@ import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.render.SidecarTemplate;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,21 @@ import tools.jackson.databind.node.ObjectNode;
  * twice gives the same pod.
  */
 public final class InjectionEngine {
+    private static final int RENDER_CACHE_SIZE = 256;
+
+    /** What a render depends on; pods that agree on it get the same (immutable) parts. */
+    private record RenderKey(ProxyOptions options, TrafficSettings traffic, boolean nativeSidecar) {
+    }
+
     private final InjectionConfig config;
+    /** Most pods share a handful of renders; rendering (init script, bootstrap, digest) is the engine's main cost. */
+    private final Map<RenderKey, SidecarParts> renders = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<RenderKey, SidecarParts> eldest) {
+                    return size() > RENDER_CACHE_SIZE;
+                }
+            });
 
     public InjectionEngine(InjectionConfig config) {
         this.config = config;
@@ -47,7 +62,7 @@ public final class InjectionEngine {
         Map<String, String> annotations = annotations(clean);
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
         SidecarParts parts = render(annotations, options, request);
-        ObjectNode injected = SidecarRenderer.inject(clean, parts, options.profile().name());
+        ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name());
         return new PodInjection(injected, decision, parts, options.warnings());
     }
 
@@ -73,7 +88,8 @@ public final class InjectionEngine {
         boolean nativeSidecar = options.nativeSidecar() != null
                 ? options.nativeSidecar()
                 : mode.resolve(request.serverSupportsNativeSidecars());
-        return SidecarTemplate.render(options, InitScript.command(traffic), nativeSidecar);
+        return renders.computeIfAbsent(new RenderKey(options, traffic, nativeSidecar),
+                key -> SidecarTemplate.render(options, InitScript.command(traffic), nativeSidecar));
     }
 
     private static Map<String, String> annotations(JsonNode pod) {

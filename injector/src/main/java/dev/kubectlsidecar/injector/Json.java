@@ -59,6 +59,11 @@ public final class Json {
         return created;
     }
 
+    /** An integer node that compares equal to the same number read back from JSON (int when it fits). */
+    public static JsonNode integer(long value) {
+        return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
+    }
+
     /** A string field of an object, or null when absent or not textual. */
     public static String text(JsonNode node, String field) {
         if (node == null) {

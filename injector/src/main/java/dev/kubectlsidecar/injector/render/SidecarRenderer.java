@@ -3,11 +3,7 @@ package dev.kubectlsidecar.injector.render;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.MalformedPodException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +26,11 @@ public final class SidecarRenderer {
     private SidecarRenderer() {
     }
 
-    /** Injects {@code parts} into a copy of {@code pod}, which must carry no injection record. */
-    public static ObjectNode inject(ObjectNode pod, SidecarParts parts, String profile) {
-        ObjectNode out = pod.deepCopy();
+    /**
+     * Injects {@code parts} into {@code out}, in place: pass a copy you own (such as {@link #uninject}'s result),
+     * which must carry no injection record.
+     */
+    public static ObjectNode injectInto(ObjectNode out, SidecarParts parts, String profile) {
         ObjectNode spec = spec(out);
         ArrayNode containers = (ArrayNode) spec.get(CONTAINERS);
         CreatedFields created = new CreatedFields();
@@ -69,7 +67,7 @@ public final class SidecarRenderer {
         if (!overrides.isEmpty()) {
             annotations.put(OVERRIDES, Json.JSON.writeValueAsString(overrides));
         }
-        annotations.put(TEMPLATE_HASH, templateHash(parts));
+        annotations.put(TEMPLATE_HASH, parts.templateHash());
         InjectionRecord record = new InjectionRecord(initNames, containerNames, volumeNames, profile, added,
                 created.paths(), positions);
         annotations.put(InjectionRecord.ANNOTATION, record.toJson());
@@ -93,23 +91,6 @@ public final class SidecarRenderer {
         annotations.remove(record.addedAnnotations());
         CreatedFields.undo(out, record.createdFields());
         return out;
-    }
-
-    /** A short, stable digest of what injection adds: a pod whose hash differs from a fresh render is stale. */
-    public static String templateHash(SidecarParts parts) {
-        ObjectNode canonical = Json.object();
-        canonical.set("init", parts.initContainer());
-        canonical.set("proxy", parts.proxyContainer());
-        ArrayNode volumes = canonical.putArray("volumes");
-        parts.volumes().forEach(volumes::add);
-        canonical.put("native", parts.nativeSidecar());
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(Json.JSON.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 
     private static ObjectNode spec(ObjectNode pod) {

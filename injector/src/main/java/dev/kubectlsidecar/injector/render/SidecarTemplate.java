@@ -30,7 +30,7 @@ public final class SidecarTemplate {
         if (nativeSidecar) {
             proxy.put("restartPolicy", "Always");
         }
-        return new SidecarParts(initContainer(options, initCommand), proxy, volumes, nativeSidecar);
+        return SidecarParts.of(initContainer(options, initCommand), proxy, volumes, nativeSidecar);
     }
 
     private static ObjectNode initContainer(ProxyOptions options, List<String> command) {
@@ -84,11 +84,10 @@ public final class SidecarTemplate {
         ObjectNode security = proxy.putObject("securityContext");
         security.put("allowPrivilegeEscalation", false);
         security.putObject("capabilities").putArray("drop").add("ALL");
-        security.put("privileged", false)
-                .put("readOnlyRootFilesystem", true)
-                .put("runAsGroup", traffic.proxyGid())
-                .put("runAsNonRoot", true)
-                .put("runAsUser", traffic.proxyUid());
+        security.put("privileged", false).put("readOnlyRootFilesystem", true);
+        security.set("runAsGroup", Json.integer(traffic.proxyGid()));
+        security.put("runAsNonRoot", true);
+        security.set("runAsUser", Json.integer(traffic.proxyUid()));
     }
 
     private static ObjectNode resources(Resources resources) {

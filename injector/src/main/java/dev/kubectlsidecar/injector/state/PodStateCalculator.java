@@ -47,7 +47,7 @@ public final class PodStateCalculator {
             } else if (injected && !fresh.injected()) {
                 stale = true;
                 reasons.add("injected, but the policy no longer injects it: restart it to remove the sidecar");
-            } else if (injected && !SidecarRenderer.templateHash(fresh.parts()).equals(hashOf(metadata))) {
+            } else if (injected && !fresh.parts().templateHash().equals(hashOf(metadata))) {
                 stale = true;
                 reasons.add("sidecar differs from what the current config injects: restart it");
             }
