@@ -38,6 +38,8 @@ public final class CaBundleKeeper implements AutoCloseable {
     private byte[] desired;
     private Instant heldSince;
     private boolean warnedAbsent;
+    private String patchedVersion;
+    private byte[] patchedBundle;
 
     public CaBundleKeeper(KubernetesClient client, String configurationName, Clock clock) {
         this.resource = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(configurationName);
@@ -62,7 +64,7 @@ public final class CaBundleKeeper implements AutoCloseable {
                 heldSince = null;
             }
         }
-        watch.refresh();
+        watch.refresh().join();
     }
 
     /** Since when the configuration has held {@code bundlePem} in every webhook, as far as this keeper saw; else empty. */
@@ -96,8 +98,14 @@ public final class CaBundleKeeper implements AutoCloseable {
             return;
         }
         markHeld(bundle, false);
+        String version = configuration.get().getMetadata().getResourceVersion();
+        if (Arrays.equals(bundle, patchedBundle) && version != null && version.equals(patchedVersion)) {
+            return; // already patched this version; the watch has not delivered the result yet
+        }
         try {
             resource.patch(PatchContext.of(PatchType.JSON), patch(webhooks, bundle));
+            patchedVersion = version;
+            patchedBundle = bundle;
             LOG.info("set the caBundle of " + webhooks.size() + " webhook(s) in " + description);
         } catch (KubernetesClientException e) {
             LOG.log(Level.WARNING, "patching the caBundle of " + description + " failed (" + e.getCode() + " "
