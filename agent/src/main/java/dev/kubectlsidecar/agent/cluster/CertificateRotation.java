@@ -23,6 +23,7 @@ public final class CertificateRotation implements AutoCloseable {
     static final Duration MAX_SLEEP = Duration.ofMinutes(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
     private static final Duration MIN_RETRY = Duration.ofMillis(100);
+    private static final int MAX_STEPS_PER_TICK = 8; // a cycle of steps would otherwise hammer the API server
 
     private final CertificateStore store;
     private final CaBundleKeeper keeper;
@@ -55,6 +56,9 @@ public final class CertificateRotation implements AutoCloseable {
         try {
             sleep = untilNext(advance());
         } catch (RuntimeException e) {
+            if (scheduler.isShutdown()) {
+                return; // leadership ended while writing: the write was interrupted on purpose
+            }
             LOG.log(Level.WARNING, "rotating the certificates in " + store.description() + " failed: " + e + "; retrying in "
                     + retry.toMillis() + " ms", e);
             sleep = retry;
@@ -64,10 +68,13 @@ public final class CertificateRotation implements AutoCloseable {
         }
     }
 
-    /** Applies every step that is due; returns when the next is. */
+    /** Applies every step that is due (a few at most); returns when the next is. */
     private Instant advance() {
         CertificateStore.Stored stored = store.loadOrCreate(() -> policy.apply(Step.CREATE, null));
-        while (true) {
+        for (int steps = 0; ; steps++) {
+            if (steps == MAX_STEPS_PER_TICK) {
+                throw new IllegalStateException("still not settled after " + steps + " steps");
+            }
             if (stored.problem() != null) {
                 LOG.warning(store.description() + " is unusable (" + stored.problem() + "); replacing it");
             }

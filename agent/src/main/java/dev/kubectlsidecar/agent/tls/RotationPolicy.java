@@ -82,7 +82,9 @@ public final class RotationPolicy {
             return act(Step.ADD_NEXT_CA, "the CA has reached 2/3 of its life", now);
         }
         List<Instant> candidates = new ArrayList<>();
-        candidates.add(renewalTime(current.serving().certificate()));
+        if (current.serving().notAfter().isBefore(current.active().certificate().getNotAfter().toInstant())) {
+            candidates.add(renewalTime(current.serving().certificate()));
+        }
         candidates.add(current.active().certificate().getNotAfter().toInstant());
         if (caMayMove) {
             candidates.add(caRenewal);
@@ -101,8 +103,9 @@ public final class RotationPolicy {
                 CertificateAuthority ca = newAuthority();
                 return new TlsMaterial(ca, Optional.empty(), List.of(), issue(ca), now);
             }
-            case RENEW_SERVING:
-                return new TlsMaterial(current.active(), current.next(), current.retired(), issue(current.active()), now);
+            case RENEW_SERVING: // same CA, same bundle: the propagation clock keeps running
+                return new TlsMaterial(current.active(), current.next(), current.retired(), issue(current.active()),
+                        current.changedAt());
             case ADD_NEXT_CA:
                 return new TlsMaterial(current.active(), Optional.of(newAuthority()), current.retired(), current.serving(), now);
             case SWITCH_TO_NEXT_CA: {
@@ -128,7 +131,9 @@ public final class RotationPolicy {
         if (!new HashSet<>(serving.dnsNames()).equals(new HashSet<>(dnsNames))) {
             return "the serving certificate names " + serving.dnsNames() + ", not " + dnsNames;
         }
-        if (!now.isBefore(renewalTime(serving.certificate()))) {
+        // a certificate cut short by its CA's end cannot be bettered from that CA: the CA replacement renews it
+        boolean canLiveLonger = serving.notAfter().isBefore(current.active().certificate().getNotAfter().toInstant());
+        if (canLiveLonger && !now.isBefore(renewalTime(serving.certificate()))) {
             return "the serving certificate has reached 2/3 of its life";
         }
         return null;

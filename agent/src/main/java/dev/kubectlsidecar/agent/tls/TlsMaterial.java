@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Everything the agent keeps about its TLS: the {@code active} CA (signs the serving certificate), the {@code next}
  * CA while a CA replacement waits for its bundle to propagate, {@code retired} CA certificates still trusted until
- * every replica serves from the new CA, the {@code serving} certificate, and when any of it last {@code changed}.
+ * every replica serves from the new CA, the {@code serving} certificate, and when the CAs last changed
+ * ({@code changedAt}: a CA created, added, switched to or dropped; a serving renewal from the same CA does not count).
  * The CA bundle clients trust is derived: retired, active and next CAs.
  */
 public record TlsMaterial(CertificateAuthority active, Optional<CertificateAuthority> next, List<X509Certificate> retired,

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class RotationPolicyTest {
     private static final List<String> NAMES = CertificateIssuer.serviceDnsNames("agent", "system");
@@ -118,48 +120,138 @@ class RotationPolicyTest {
                 .isEqualTo("the serving certificate is not signed by the active CA");
     }
 
-    /**
-     * Over three CA lifetimes, second by second: whatever bundle a client may still hold (anything written within the
-     * last propagation time) trusts whatever certificate a replica may still serve (likewise), and that certificate
-     * and its CA are valid.
-     */
     @Test
-    void everyClientTrustsEveryCertificateAReplicaMayServeAtAnyTime() {
-        record Written(Instant at, TlsMaterial material) {
+    void servingRenewalsDoNotHoldBackTheCaSwitch() {
+        TlsMaterial material = policy.apply(Step.CREATE, null);
+        clock.set(twoThirds(material.active().certificate()));
+        material = policy.apply(Step.ADD_NEXT_CA, renewServingIfDue(material));
+        Instant published = clock.instant();
+
+        clock.advance(PROPAGATION.dividedBy(2));
+        TlsMaterial renewed = policy.apply(Step.RENEW_SERVING, material);
+        assertThat(renewed.changedAt()).isEqualTo(material.changedAt());
+        clock.set(published.plus(PROPAGATION));
+        assertThat(policy.decide(renewed, published).step()).isEqualTo(Step.SWITCH_TO_NEXT_CA);
+    }
+
+    @Test
+    void aServingCertificateCutShortByItsCaIsNotRenewedFromThatCa() {
+        TlsMaterial material = policy.apply(Step.CREATE, null);
+        Instant caEnd = material.active().certificate().getNotAfter().toInstant();
+        clock.set(caEnd.minus(LIFETIMES.serving().dividedBy(2)));
+        material = policy.apply(Step.ADD_NEXT_CA, policy.apply(Step.RENEW_SERVING, material));
+        assertThat(material.serving().notAfter()).as("cut short").isEqualTo(caEnd);
+
+        clock.set(twoThirds(material.serving().certificate()).plusSeconds(1));
+        Decision decision = policy.decide(material, null); // the next CA is not published: the switch must wait
+        assertThat(decision.step()).isEqualTo(Step.NONE);
+        assertThat(decision.nextCheck()).isBeforeOrEqualTo(caEnd);
+    }
+
+    record Scenario(String name, TlsLifetimes lifetimes, Duration tick, Duration publicationLag, Duration leaderOutage) {
+        @Override
+        public String toString() {
+            return name;
         }
-        List<Written> history = new ArrayList<>();
-        Instant end = clock.instant().plus(LIFETIMES.ca().multipliedBy(3));
+    }
+
+    static List<Scenario> scenarios() {
+        return List.of(
+                new Scenario("seconds", LIFETIMES, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO),
+                new Scenario("short, lagging, with a leader outage at the CA's renewal",
+                        new TlsLifetimes(Duration.ofSeconds(12), Duration.ofSeconds(6), Duration.ofSeconds(1)),
+                        Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(1500)));
+    }
+
+    /**
+     * Over three CA lifetimes, tick by tick: whatever bundle a client may hold (anything published within the last
+     * propagation time) trusts whatever certificate a replica may serve (anything written within the last propagation
+     * time), and that certificate and its CA are valid — also when publishing lags and the leader is away for a while
+     * just when the CA is due.
+     */
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void everyClientTrustsEveryCertificateAReplicaMayServeAtAnyTime(Scenario scenario) {
+        Duration propagation = scenario.lifetimes().propagation();
+        RotationPolicy rotation = new RotationPolicy(new CertificateIssuer(clock), scenario.lifetimes(), NAMES, clock);
+        History<List<X509Certificate>> trust = new History<>();
+        History<ServingCertificate> serving = new History<>();
+        Instant end = clock.instant().plus(scenario.lifetimes().ca().multipliedBy(3));
         TlsMaterial current = null;
-        Instant published = null;
+        Instant bundleChanged = null;
+        Instant outageStart = null;
         List<Step> steps = new ArrayList<>();
-        while (clock.instant().isBefore(end)) {
-            for (Decision d = policy.decide(current, published); d.step() != Step.NONE; d = policy.decide(current, published)) {
-                TlsMaterial next = policy.apply(d.step(), current);
+        for (; clock.instant().isBefore(end); clock.advance(scenario.tick())) {
+            Instant now = clock.instant();
+            if (current != null && outageStart == null && !now.isBefore(twoThirds(current.active().certificate()))) {
+                outageStart = now;
+            }
+            boolean leaderAway = outageStart != null && now.isBefore(outageStart.plus(scenario.leaderOutage()));
+            Instant published = bundleChanged == null ? null : bundleChanged.plus(scenario.publicationLag());
+            if (published != null && now.isBefore(published)) {
+                published = null;
+            }
+            if (published != null && !trust.latest().equals(current.bundle())) {
+                trust.add(published, current.bundle());
+            }
+            for (Decision d = rotation.decide(current, published); !leaderAway && d.step() != Step.NONE;
+                 d = rotation.decide(current, published)) {
+                TlsMaterial next = rotation.apply(d.step(), current);
                 if (current == null || !next.bundle().equals(current.bundle())) {
-                    published = clock.instant(); // the keeper publishes at once in this simulation
+                    bundleChanged = now;
+                    published = scenario.publicationLag().isZero() ? now : null;
+                    if (published != null) {
+                        trust.add(now, next.bundle());
+                    }
+                }
+                if (current == null && trust.isEmpty()) {
+                    trust.add(now, next.bundle()); // first install: nobody calls before the caBundle is set
+                }
+                if (current == null || !next.serving().equals(current.serving())) {
+                    serving.add(now, next.serving());
                 }
                 current = next;
-                history.add(new Written(clock.instant(), current));
                 steps.add(d.step());
             }
-            Instant now = clock.instant();
-            Instant horizon = now.minus(PROPAGATION);
-            List<TlsMaterial> inEffect = new ArrayList<>();
-            for (int i = history.size() - 1; i >= 0; i--) {
-                inEffect.add(history.get(i).material());
-                if (!history.get(i).at().isAfter(horizon)) {
-                    break;
+            for (List<X509Certificate> bundle : trust.inEffect(now, propagation)) {
+                for (ServingCertificate served : serving.inEffect(now, propagation)) {
+                    assertTrusted(bundle, served, now);
                 }
             }
-            for (TlsMaterial trust : inEffect) {
-                for (TlsMaterial served : inEffect) {
-                    assertTrusted(trust.bundle(), served.serving(), now);
-                }
-            }
-            clock.advance(Duration.ofSeconds(1));
         }
         assertThat(steps).contains(Step.RENEW_SERVING, Step.ADD_NEXT_CA, Step.SWITCH_TO_NEXT_CA, Step.DROP_RETIRED_CAS);
         assertThat(steps.stream().filter(s -> s == Step.CREATE)).hasSize(1);
+    }
+
+    /** Values in the order they were written, and which of them may still be in use. */
+    private static final class History<T> {
+        private final List<Instant> times = new ArrayList<>();
+        private final List<T> values = new ArrayList<>();
+
+        void add(Instant at, T value) {
+            times.add(at);
+            values.add(value);
+        }
+
+        boolean isEmpty() {
+            return values.isEmpty();
+        }
+
+        T latest() {
+            return values.get(values.size() - 1);
+        }
+
+        /** Everything written within {@code lag} before {@code now}, and the value current just before that. */
+        List<T> inEffect(Instant now, Duration lag) {
+            List<T> result = new ArrayList<>();
+            for (int i = values.size() - 1; i >= 0; i--) {
+                result.add(values.get(i));
+                if (!times.get(i).isAfter(now.minus(lag))) {
+                    break;
+                }
+            }
+            return result;
+        }
     }
 
     @Test
