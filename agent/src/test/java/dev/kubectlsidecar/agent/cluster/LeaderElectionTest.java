@@ -1,0 +1,87 @@
+package dev.kubectlsidecar.agent.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class LeaderElectionTest {
+    static {
+        Poll.quietMockServer();
+    }
+
+    static final LeaderElection.Timing FAST = new LeaderElection.Timing(Duration.ofSeconds(2), Duration.ofMillis(1500),
+            Duration.ofMillis(200));
+    private static final String NS = "kubectl-sidecar";
+
+    KubernetesClient client;
+
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final List<LeaderElection> elections = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        elections.forEach(LeaderElection::close);
+    }
+
+    @Test
+    void exactlyOneOfTwoReplicasLeadsAndTheOtherTakesOverWhenItStops() {
+        LeaderElection a = elect("a");
+        LeaderElection b = elect("b");
+        Poll.until("a leader", () -> a.isLeader() || b.isLeader());
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos(); // several renewals
+        while (System.nanoTime() < deadline) {
+            assertThat(a.isLeader() && b.isLeader()).as("two leaders").isFalse();
+            assertThat(a.isLeader() || b.isLeader()).as("no leader").isTrue();
+            Poll.sleep(10);
+        }
+        LeaderElection leader = a.isLeader() ? a : b;
+        LeaderElection follower = leader == a ? b : a;
+        String leaderName = leader == a ? "a" : "b";
+        String followerName = leader == a ? "b" : "a";
+        assertThat(events).containsExactly(leaderName + " started");
+        assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(leaderName);
+
+        leader.close();
+        Poll.until("the other replica to lead", follower::isLeader);
+        assertThat(leader.isLeader()).isFalse();
+        assertThat(events).containsExactly(leaderName + " started", leaderName + " stopped", followerName + " started");
+        Poll.until("the lease to name the new leader", () -> followerName.equals(lease().getSpec().getHolderIdentity()));
+    }
+
+    @Test
+    void aLeaderThatLosesItsLeaseStopsAndCampaignsAgain() {
+        LeaderElection a = elect("a");
+        Poll.until("a leads", a::isLeader);
+
+        // someone else takes the lease over (as after a long pause of this replica)
+        Lease lease = lease();
+        lease.getSpec().setHolderIdentity("intruder");
+        client.leases().inNamespace(NS).resource(lease).update();
+        Poll.until("a stops leading", () -> !a.isLeader());
+        assertThat(events).containsExactly("a started", "a stopped");
+
+        // the intruder never renews: once its lease expires, a leads again
+        Poll.until("a leads again", a::isLeader);
+        assertThat(events).containsExactly("a started", "a stopped", "a started");
+    }
+
+    private LeaderElection elect(String identity) {
+        LeaderElection election = new LeaderElection(client, NS, InClusterSettings.LEASE, identity, FAST,
+                () -> events.add(identity + " started"), () -> events.add(identity + " stopped"));
+        elections.add(election);
+        election.start();
+        return election;
+    }
+
+    private Lease lease() {
+        return client.leases().inNamespace(NS).withName(InClusterSettings.LEASE).get();
+    }
+}
