@@ -19,6 +19,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A running agent: the webhook server and what feeds it (config, certificate, readiness, metrics). The
@@ -52,6 +53,11 @@ public final class Agent {
      * unusable), then listens.
      */
     public static Future<Agent> start(AgentOptions options) {
+        return start(options, vertx -> ServingCertificate.read(vertx, options.tlsCert(), options.tlsKey()));
+    }
+
+    /** As {@link #start(AgentOptions)}, with the certificate from elsewhere (in a cluster: the TLS Secret). */
+    public static Future<Agent> start(AgentOptions options, Function<Vertx, ServingCertificate> firstCertificate) {
         AgentMetrics metrics = new AgentMetrics();
         EngineHolder engines = options.config() == null
                 ? new EngineHolder("the embedded default", ConfigLoader.embeddedDefault(), options.namespace(), metrics)
@@ -62,7 +68,7 @@ public final class Agent {
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
         try {
-            ServingCertificate certificate = ServingCertificate.read(vertx, options.tlsCert(), options.tlsKey());
+            ServingCertificate certificate = firstCertificate.apply(vertx);
             Readiness readiness = new Readiness();
             Routes routes = new Routes();
             AdmissionServer server = new AdmissionServer(vertx, certificate,
@@ -95,8 +101,10 @@ public final class Agent {
             pollers.add(new FilePoller("config", List.of(options.config()), options.pollInterval(),
                     () -> engines.load(options.config())));
         }
-        pollers.add(new FilePoller("tls", List.of(options.tlsCert(), options.tlsKey()), options.pollInterval(),
-                () -> reloadCertificate(options)));
+        if (options.tlsCert() != null) {
+            pollers.add(new FilePoller("tls", List.of(options.tlsCert(), options.tlsKey()), options.pollInterval(),
+                    () -> reloadCertificate(options)));
+        }
         return this;
     }
 

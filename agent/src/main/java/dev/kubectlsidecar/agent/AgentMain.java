@@ -1,20 +1,22 @@
 package dev.kubectlsidecar.agent;
 
+import dev.kubectlsidecar.agent.cluster.InClusterAgent;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** {@code java -jar agent.jar --standalone ...}: parse the options, start, stop gracefully on SIGTERM. */
+/** {@code java -jar agent.jar [--standalone] ...}: parse the options, start, stop gracefully on SIGTERM. */
 public final class AgentMain {
     /** The API server's webhook timeout is 10 s by default: no review in flight needs longer than that. */
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    private static final System.Logger LOG = System.getLogger(AgentMain.class.getName());
 
     private AgentMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         AgentOptions options;
         try {
@@ -28,25 +30,38 @@ public final class AgentMain {
             System.out.println(AgentOptions.USAGE);
             return;
         }
-        Agent agent;
+        Runnable stop;
+        int port;
         try {
-            agent = Agent.start(options).toCompletionStage().toCompletableFuture().get();
-        } catch (RuntimeException | ExecutionException e) {
+            if (options.standalone()) {
+                Agent agent = Agent.start(options).toCompletionStage().toCompletableFuture().get();
+                port = agent.port();
+                stop = () -> stopAgent(agent);
+            } else {
+                InClusterAgent inCluster = InClusterAgent.start(options);
+                port = inCluster.agent().port();
+                stop = () -> inCluster.stop(SHUTDOWN_GRACE);
+            }
+        } catch (Exception e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             System.err.println("agent: cannot start: " + cause.getMessage());
             System.exit(1);
             return;
         }
-        System.Logger log = System.getLogger(AgentMain.class.getName());
-        log.log(Level.INFO, "serving the webhook on https://" + options.host() + ":" + agent.port());
+        LOG.log(Level.INFO, "serving the webhook on https://" + options.host() + ":" + port
+                + (options.standalone() ? " (standalone)" : " (in cluster, namespace " + options.namespace() + ")"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.log(Level.INFO, "stopping: finishing in-flight reviews");
-            try {
-                agent.stop(SHUTDOWN_GRACE).toCompletionStage().toCompletableFuture()
-                        .get(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                log.log(Level.WARNING, "stopped without finishing cleanly: " + e);
-            }
+            LOG.log(Level.INFO, "stopping: finishing in-flight reviews");
+            stop.run();
         }, "agent-shutdown"));
+    }
+
+    private static void stopAgent(Agent agent) {
+        try {
+            agent.stop(SHUTDOWN_GRACE).toCompletionStage().toCompletableFuture()
+                    .get(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopped without finishing cleanly: " + e);
+        }
     }
 }

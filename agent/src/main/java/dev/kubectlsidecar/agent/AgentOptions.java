@@ -18,16 +18,19 @@ import java.util.Map;
  */
 public record AgentOptions(boolean standalone, String host, int port, Path tlsCert, Path tlsKey, Path config,
                            String namespace, Boolean serverSupportsNativeSidecars, int eventLoops,
-                           Duration pollInterval) {
+                           Duration pollInterval, Path kubeconfig) {
     public static final String USAGE = String.join("\n",
-            "usage: agent --standalone --tls-cert FILE --tls-key FILE [--port PORT] [--host ADDR] [--config FILE]",
+            "usage: agent [--kubeconfig FILE] [--namespace NS] [--port PORT] [--host ADDR] [--native-sidecars ...]",
+            "       agent --standalone --tls-cert FILE --tls-key FILE [--port PORT] [--host ADDR] [--config FILE]",
             "             [--namespace NS] [--native-sidecars true|false|unknown] [--event-loops N]",
             "Serves the kubectl-sidecar mutating webhook over HTTPS: POST /inject, GET /healthz /readyz /metrics",
-            "/api/v1/config. Every flag can also be set as an environment variable: --tls-cert as AGENT_TLS_CERT, etc.",
-            "The config file and the TLS files are watched and reloaded when they change.");
+            "/api/v1/config /api/v1/status. In a cluster (the default) it manages its certificates in a Secret, keeps",
+            "its webhook's caBundle, reads its ConfigMap and watches pods; POD_NAME names the replica. --standalone",
+            "serves the webhook alone with TLS from files (the config and TLS files are reloaded when they change).",
+            "Every flag can also be set as an environment variable: --tls-cert as AGENT_TLS_CERT, etc.");
 
     private static final List<String> FLAGS = List.of("--host", "--port", "--tls-cert", "--tls-key", "--config",
-            "--namespace", "--native-sidecars", "--event-loops");
+            "--namespace", "--native-sidecars", "--event-loops", "--kubeconfig");
 
     /** @return the options, or null when help was asked for */
     static AgentOptions parse(List<String> args, Map<String, String> env) throws UsageException {
@@ -61,20 +64,30 @@ public record AgentOptions(boolean standalone, String host, int port, Path tlsCe
                 throw new UsageException(flag + " needs a value");
             }
         }
-        if (!standalone) {
-            throw new UsageException("only --standalone (webhook with TLS from files, no API server) is available");
-        }
-        if (values.get("--tls-cert") == null || values.get("--tls-key") == null) {
+        if (standalone && (values.get("--tls-cert") == null || values.get("--tls-key") == null)) {
             throw new UsageException("--standalone needs --tls-cert FILE and --tls-key FILE (PEM)");
         }
-        return new AgentOptions(true, values.getOrDefault("--host", "0.0.0.0"),
+        if (!standalone && (values.containsKey("--tls-cert") || values.containsKey("--config"))) {
+            throw new UsageException("--tls-cert, --tls-key and --config are for --standalone; in a cluster the agent "
+                    + "keeps its certificate in a Secret and reads its config from the ConfigMap");
+        }
+        return new AgentOptions(standalone, values.getOrDefault("--host", "0.0.0.0"),
                 number(values, "--port", 8443, 0, 65535),
-                Path.of(values.get("--tls-cert")), Path.of(values.get("--tls-key")),
-                values.containsKey("--config") ? Path.of(values.get("--config")) : null,
+                path(values, "--tls-cert"), path(values, "--tls-key"), path(values, "--config"),
                 values.getOrDefault("--namespace", "kubectl-sidecar"),
                 nativeSidecars(values.get("--native-sidecars")),
                 number(values, "--event-loops", Runtime.getRuntime().availableProcessors(), 1, 64),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), path(values, "--kubeconfig"));
+    }
+
+    private static Path path(Map<String, String> values, String flag) {
+        return values.containsKey(flag) ? Path.of(values.get(flag)) : null;
+    }
+
+    /** The same options with the server's native-sidecar support settled (in a cluster, from its version). */
+    public AgentOptions withNativeSidecars(Boolean supported) {
+        return new AgentOptions(standalone, host, port, tlsCert, tlsKey, config, namespace, supported, eventLoops,
+                pollInterval, kubeconfig);
     }
 
     private static int number(Map<String, String> values, String flag, int fallback, int min, int max)

@@ -68,7 +68,7 @@ class AgentOptionsTest {
         assertThatThrownBy(() -> AgentOptions.parse(List.of("--standalone", "--tls-cert", "c.pem"), Map.of()))
                 .hasMessage("--standalone needs --tls-cert FILE and --tls-key FILE (PEM)");
         assertThatThrownBy(() -> AgentOptions.parse(TLS, Map.of()))
-                .hasMessageContaining("only --standalone");
+                .hasMessageContaining("are for --standalone");
         assertThatThrownBy(() -> AgentOptions.parse(args(), Map.of("AGENT_PORT", "-1")))
                 .hasMessage("--port must be a number from 0 to 65535, got \"-1\"");
     }

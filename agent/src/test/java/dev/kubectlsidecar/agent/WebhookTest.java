@@ -134,7 +134,7 @@ class WebhookTest {
         TestPki.Issued ca = TestPki.ca("native-ca");
         TestPki.serving(ca).writeTo(otherDir.resolve("tls.crt"), otherDir.resolve("tls.key"));
         AgentOptions options = new AgentOptions(true, "127.0.0.1", 0, otherDir.resolve("tls.crt"),
-                otherDir.resolve("tls.key"), null, "kubectl-sidecar", true, 1, Duration.ofSeconds(2));
+                otherDir.resolve("tls.key"), null, "kubectl-sidecar", true, 1, Duration.ofSeconds(2), null);
         Agent agent = Agent.start(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         try {
             ObjectNode pod = Reviews.pod("job");

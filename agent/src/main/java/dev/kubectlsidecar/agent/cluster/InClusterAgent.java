@@ -1,0 +1,160 @@
+package dev.kubectlsidecar.agent.cluster;
+
+import dev.kubectlsidecar.agent.Agent;
+import dev.kubectlsidecar.agent.AgentOptions;
+import dev.kubectlsidecar.agent.http.ServingCertificate;
+import dev.kubectlsidecar.agent.tls.ServingBundle;
+import dev.kubectlsidecar.injector.config.ConfigLoader;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The agent in a cluster: the webhook server of {@link Agent}, fed by the cluster — its serving certificate from
+ * the TLS Secret (created and rotated by whichever replica holds the Lease), its injection config from the
+ * ConfigMap — and the server's version deciding native sidecars.
+ */
+public final class InClusterAgent implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(InClusterAgent.class.getName());
+    /** Time for some replica to win the Lease and write the first certificate. */
+    private static final Duration FIRST_CERTIFICATE = Duration.ofSeconds(120);
+
+    private final KubernetesClient client;
+    private final InClusterTls tls;
+    private final AtomicReference<ServingBundle> latest = new AtomicReference<>();
+    private volatile Agent agent;
+    private ConfigMapWatcher config;
+
+    private InClusterAgent(KubernetesClient client, InClusterSettings settings) {
+        this.client = client;
+        this.tls = new InClusterTls(client, settings, this::onBundle);
+    }
+
+    public static InClusterAgent start(AgentOptions options) throws Exception {
+        return start(options, client(options), InClusterSettings.fromEnvironment().withNamespace(options.namespace()));
+    }
+
+    /** With a given client and settings (tests run several replicas in one process). */
+    public static InClusterAgent start(AgentOptions options, KubernetesClient client, InClusterSettings settings)
+            throws Exception {
+        InClusterAgent running = new InClusterAgent(client, settings);
+        try {
+            running.run(options, settings);
+            return running;
+        } catch (Exception e) {
+            running.close();
+            throw e;
+        }
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    private void run(AgentOptions options, InClusterSettings settings) throws Exception {
+        tls.start();
+        ServingBundle bundle = waitForFirst();
+        AgentOptions settled = options.serverSupportsNativeSidecars() != null ? options
+                : options.withNativeSidecars(supportsNativeSidecars());
+        agent = Agent.start(settled, vertx -> certificate(vertx, bundle))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        ServingBundle newest = latest.get();
+        if (newest != null && newest != bundle) {
+            onBundle(newest);
+        }
+        String source = "ConfigMap " + settings.namespace() + "/" + InClusterSettings.CONFIG_MAP;
+        config = new ConfigMapWatcher(client, settings.namespace(), InClusterSettings.CONFIG_MAP, InClusterSettings.CONFIG_KEY,
+                text -> {
+                    if (text == null) {
+                        agent.engines().use("the embedded default (no " + source + ")", ConfigLoader.embeddedDefault());
+                    } else {
+                        agent.engines().apply(source, text);
+                    }
+                });
+        config.start();
+    }
+
+    private ServingBundle waitForFirst() throws InterruptedException {
+        long deadline = System.nanoTime() + FIRST_CERTIFICATE.toNanos();
+        while (latest.get() == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no serving certificate in Secret " + InClusterSettings.TLS_SECRET
+                        + " after " + FIRST_CERTIFICATE.toSeconds() + " s: no replica could create it (check RBAC and the Lease)");
+            }
+            Thread.sleep(100);
+        }
+        return latest.get();
+    }
+
+    private void onBundle(ServingBundle bundle) {
+        latest.set(bundle);
+        Agent running = agent;
+        if (running != null) {
+            running.server().useCertificate(certificate(running.vertx(), bundle))
+                    .onSuccess(done -> LOG.log(Level.INFO, "serving certificate reloaded (valid until " + bundle.notAfter() + ")"))
+                    .onFailure(e -> LOG.log(Level.WARNING, "certificate reload failed, keeping the old one: " + e));
+        }
+    }
+
+    private static ServingCertificate certificate(Vertx vertx, ServingBundle bundle) {
+        return ServingCertificate.of(vertx, "Secret " + InClusterSettings.TLS_SECRET,
+                Buffer.buffer(bundle.certChainPem()), Buffer.buffer(bundle.keyPem()));
+    }
+
+    private Boolean supportsNativeSidecars() {
+        try {
+            VersionInfo version = client.getKubernetesVersion();
+            int major = Integer.parseInt(version.getMajor().replaceAll("\\D", ""));
+            int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
+            return major > 1 || (major == 1 && minor >= 29);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read the API server's version; native sidecars only where pods ask: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static KubernetesClient client(AgentOptions options) throws IOException {
+        if (options.kubeconfig() == null) {
+            return new KubernetesClientBuilder().build();
+        }
+        Config config = Config.fromKubeconfig(null, Files.readString(options.kubeconfig()), options.kubeconfig().toString());
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    public void stop(Duration grace) {
+        close(grace);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    private void close(Duration grace) {
+        if (config != null) {
+            config.close();
+        }
+        tls.close();
+        if (agent != null) {
+            try {
+                agent.stop(grace).toCompletionStage().toCompletableFuture().get(grace.toSeconds() + 5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "stopped without finishing cleanly: " + e);
+            }
+        }
+        client.close();
+    }
+}
