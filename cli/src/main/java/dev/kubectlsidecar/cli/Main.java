@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {InjectCommand.class, UninjectCommand.class, IptablesCommand.class,
                 dev.kubectlsidecar.cli.cluster.EnableCommand.class, dev.kubectlsidecar.cli.cluster.DisableCommand.class,
                 dev.kubectlsidecar.cli.cluster.StatusCommand.class, dev.kubectlsidecar.cli.cluster.VerifyCommand.class,
+                dev.kubectlsidecar.cli.cluster.InstallCommand.class, dev.kubectlsidecar.cli.cluster.UninstallCommand.class,
                 CompleteCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -27,6 +27,11 @@ public abstract class ClusterCommand implements Callable<Integer> {
 
     protected abstract int run(KubernetesClient client) throws Exception;
 
+    /** Work that needs no cluster (e.g. printing manifests): its exit code, or null to go on to {@link #run}. */
+    protected Integer withoutCluster() {
+        return null;
+    }
+
     protected PrintWriter out() {
         return spec.commandLine().getOut();
     }
@@ -37,6 +42,10 @@ public abstract class ClusterCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        Integer done = withoutCluster();
+        if (done != null) {
+            return done;
+        }
         try (KubernetesClient client = kube.client()) {
             return run(client);
         } catch (KubernetesClientException e) {

@@ -1,0 +1,125 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.manifest.ManifestWriter;
+import dev.kubectlsidecar.injector.manifest.ManifestFormat;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code kubectl sidecar install}: applies the agent's manifests and waits until it injects. */
+@Command(name = "install", sortOptions = false,
+        description = "Install the agent (webhook, certificates, RBAC) and wait until it is ready.",
+        footer = {"", "Examples:", "  kubectl sidecar install",
+                "  kubectl sidecar install --failure-policy Ignore", "  kubectl sidecar install --dry-run -o yaml > agent.yaml"})
+public final class InstallCommand extends ClusterCommand {
+    @Option(names = "--image", paramLabel = "REF", description = "The agent's image (default: " + AgentManifests.DEFAULT_IMAGE + ").")
+    String image;
+
+    @Option(names = "--failure-policy", paramLabel = "Fail|Ignore", defaultValue = "Fail",
+            description = "What the API server does when the agent cannot answer: Fail refuses pods (default), Ignore creates them without a sidecar.")
+    String failurePolicy;
+
+    @Option(names = "--dry-run", description = "Print the manifests instead of applying them (with -o yaml|json).")
+    boolean dryRun;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "yaml|json", description = "Format of --dry-run output (default: yaml).")
+    String output;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3m", description = "How long to wait for the agent (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Override
+    protected Integer withoutCluster() {
+        if (!failurePolicy.equals("Fail") && !failurePolicy.equals("Ignore")) {
+            throw new UserError("invalid --failure-policy \"" + failurePolicy + "\": use Fail or Ignore");
+        }
+        if (dryRun) {
+            // GitOps: no cluster needed to print the manifests.
+            List<JsonNode> resources = List.copyOf(AgentManifests.render(image, failurePolicy));
+            spec.commandLine().getOut().print(ManifestWriter.write(resources, "json".equals(output) ? ManifestFormat.JSON : ManifestFormat.YAML));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        return null;
+    }
+
+    @Override
+    protected int run(KubernetesClient client) throws InterruptedException {
+        Duration limit = KubeOptions.parseTimeout(timeout);
+        for (ObjectNode resource : AgentManifests.render(image, failurePolicy)) {
+            keepCaBundle(client, resource);
+            HasMetadata object = Serialization.unmarshal(Json.JSON.writeValueAsString(resource), HasMetadata.class);
+            boolean existed = client.resource(object).get() != null;
+            client.resource(object).createOr(existing -> existing.update());
+            out().println(AgentManifests.describe(resource) + (existed ? " configured" : " created"));
+        }
+        out().flush();
+        if (!waitUntilReady(client, limit)) {
+            err().println("error: the agent is not ready after " + timeout + ": kubectl -n " + AgentNames.NAMESPACE
+                    + " get pods; kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT
+                    + " (then `kubectl sidecar verify`)");
+            return 1;
+        }
+        out().println();
+        out().println("The agent is ready. Next:");
+        out().println("  kubectl sidecar enable NAMESPACE     # inject new pods of a namespace");
+        out().println("  kubectl sidecar verify               # check the whole path");
+        return 0;
+    }
+
+    /** A re-install must not wipe the caBundle the agent wrote (it would repair it, but pods would fail meanwhile). */
+    private static void keepCaBundle(KubernetesClient client, ObjectNode resource) {
+        if (!"MutatingWebhookConfiguration".equals(resource.path("kind").asString())) {
+            return;
+        }
+        MutatingWebhookConfiguration current = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName(resource.at("/metadata/name").asString()).get();
+        if (current == null || current.getWebhooks() == null) {
+            return;
+        }
+        for (JsonNode webhook : resource.path("webhooks")) {
+            current.getWebhooks().stream()
+                    .filter(w -> w.getName().equals(webhook.path("name").asString()) && w.getClientConfig().getCaBundle() != null)
+                    .findFirst()
+                    .ifPresent(w -> ((ObjectNode) webhook.path("clientConfig")).put("caBundle", w.getClientConfig().getCaBundle()));
+        }
+    }
+
+    private boolean waitUntilReady(KubernetesClient client, Duration limit) throws InterruptedException {
+        long start = System.nanoTime();
+        String last = "";
+        while (true) {
+            Deployment deployment = client.apps().deployments().inNamespace(AgentNames.NAMESPACE).withName(AgentNames.DEPLOYMENT).get();
+            int ready = deployment == null || deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
+                    ? 0 : deployment.getStatus().getReadyReplicas();
+            int wanted = deployment == null || deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+            MutatingWebhookConfiguration webhook = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                    .withName(AgentNames.WEBHOOK_CONFIGURATION).get();
+            boolean bundle = webhook != null && webhook.getWebhooks() != null && !webhook.getWebhooks().isEmpty()
+                    && webhook.getWebhooks().stream().allMatch(w -> w.getClientConfig().getCaBundle() != null && !w.getClientConfig().getCaBundle().isEmpty());
+            String state = "waiting for the agent: " + ready + "/" + wanted + " ready, caBundle " + (bundle ? "set" : "not set yet");
+            if (!state.equals(last)) {
+                out().println(state);
+                out().flush();
+                last = state;
+            }
+            if (ready > 0 && bundle) {
+                return true;
+            }
+            if (Duration.ofNanos(System.nanoTime() - start).compareTo(limit) > 0) {
+                return false;
+            }
+            Thread.sleep(1000);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import dev.kubectlsidecar.injector.Json;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import picocli.CommandLine.Command;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code kubectl sidecar uninstall}: deletes what install created, webhook configuration first, and only that. */
+@Command(name = "uninstall", sortOptions = false,
+        description = "Remove the agent: its webhook configuration first (so pod creation never depends on a missing agent), then the rest.",
+        footer = {"", "Namespaces keep their istio-injection label and running pods keep their sidecars until recreated."})
+public final class UninstallCommand extends ClusterCommand {
+    private static final String OWNER_LABEL = "app.kubernetes.io/name";
+
+    @Override
+    protected int run(KubernetesClient client) {
+        List<ObjectNode> resources = new ArrayList<>(AgentManifests.render(null, "Fail"));
+        Collections.reverse(resources);
+        for (ObjectNode resource : resources) {
+            HasMetadata object = Serialization.unmarshal(Json.JSON.writeValueAsString(resource), HasMetadata.class);
+            HasMetadata existing = client.resource(object).get();
+            if (existing == null) {
+                out().println(AgentManifests.describe(resource) + " not found");
+            } else if (existing instanceof Namespace && !"kubectl-sidecar".equals(label(existing))) {
+                out().println(AgentManifests.describe(resource) + " kept (not created by kubectl sidecar install)");
+            } else {
+                client.resource(existing).delete();
+                out().println(AgentManifests.describe(resource) + " deleted");
+            }
+        }
+        List<String> labelled = client.namespaces().withLabel(AgentNames.INJECTION_LABEL, "enabled").list().getItems().stream()
+                .map(ns -> ns.getMetadata().getName()).sorted().toList();
+        if (!labelled.isEmpty()) {
+            out().println();
+            out().println("These namespaces still have istio-injection=enabled (kubectl sidecar disable to remove it): "
+                    + String.join(", ", labelled));
+        }
+        return 0;
+    }
+
+    private static String label(HasMetadata object) {
+        return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(OWNER_LABEL);
+    }
+}

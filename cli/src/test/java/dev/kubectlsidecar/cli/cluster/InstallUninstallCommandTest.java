@@ -1,0 +1,70 @@
+package dev.kubectlsidecar.cli.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubectlsidecar.cli.CliRunner;
+import dev.kubectlsidecar.injector.manifest.ManifestReader;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** install/uninstall against the mock API server, which runs no agent (the end-to-end tests run a real one). */
+@EnableKubernetesMockClient(crud = true)
+class InstallUninstallCommandTest {
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyManifestFileIsListedInApplyOrder() throws IOException {
+        Path folder = Path.of(System.getProperty("repo.dir", "..")).resolve("cli/src/main/resources/dev/kubectlsidecar/cli/manifests");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).isEqualTo(AgentManifests.FILES);
+        }
+    }
+
+    @Test
+    void dryRunPrintsTheManifestsWithTheChosenImageAndFailurePolicy() {
+        CliRunner.Result run = CliRunner.run("install", "--dry-run", "-o", "yaml", "--image", "registry.example/agent:9", "--failure-policy", "Ignore");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        var documents = ManifestReader.read("out", run.out());
+        assertThat(documents).hasSize(AgentManifests.FILES.size());
+        String text = run.out();
+        assertThat(text).contains("image: registry.example/agent:9").contains("failurePolicy: Ignore").doesNotContain("failurePolicy: Fail");
+        assertThat(CliRunner.run("install", "--failure-policy", "Sometimes").err())
+                .isEqualTo("error: invalid --failure-policy \"Sometimes\": use Fail or Ignore\n");
+    }
+
+    @Test
+    void installAppliesEverythingThenSaysTheAgentIsNotReadyAndUninstallRemovesIt() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+        CliRunner.Result install = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "2s");
+        assertThat(install.out()).contains("namespace/kubectl-sidecar created", "deployment/kubectl-sidecar-agent created",
+                "mutatingwebhookconfiguration/kubectl-sidecar created", "waiting for the agent: 0/2 ready, caBundle not set yet");
+        assertThat(install.exitCode()).isEqualTo(1);
+        assertThat(install.err()).startsWith("error: the agent is not ready after 2s: kubectl -n kubectl-sidecar get pods");
+        assertThat(client.apps().deployments().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-agent").get()).isNotNull();
+
+        CliRunner.Result again = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s");
+        assertThat(again.out()).contains("deployment/kubectl-sidecar-agent configured");
+
+        CliRunner.Result uninstall = CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString());
+        assertThat(uninstall.exitCode()).isZero();
+        List<String> lines = uninstall.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("mutatingwebhookconfiguration/kubectl-sidecar deleted");
+        assertThat(lines).contains("namespace/kubectl-sidecar deleted", "clusterrole/kubectl-sidecar-agent deleted");
+        assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("kubectl-sidecar").get()).isNull();
+        assertThat(client.rbac().clusterRoles().withName("kubectl-sidecar-agent").get()).isNull();
+        assertThat(CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString()).out().lines().limit(AgentManifests.FILES.size()))
+                .allMatch(line -> line.endsWith(" not found"));
+    }
+}
