@@ -82,7 +82,7 @@ public final class RotationPolicy {
             return act(Step.ADD_NEXT_CA, "the CA has reached 2/3 of its life", now);
         }
         List<Instant> candidates = new ArrayList<>();
-        if (current.serving().notAfter().isBefore(current.active().certificate().getNotAfter().toInstant())) {
+        if (!cutShortByItsCa(current)) {
             candidates.add(renewalTime(current.serving().certificate()));
         }
         candidates.add(current.active().certificate().getNotAfter().toInstant());
@@ -131,12 +131,15 @@ public final class RotationPolicy {
         if (!new HashSet<>(serving.dnsNames()).equals(new HashSet<>(dnsNames))) {
             return "the serving certificate names " + serving.dnsNames() + ", not " + dnsNames;
         }
-        // a certificate cut short by its CA's end cannot be bettered from that CA: the CA replacement renews it
-        boolean canLiveLonger = serving.notAfter().isBefore(current.active().certificate().getNotAfter().toInstant());
-        if (canLiveLonger && !now.isBefore(renewalTime(serving.certificate()))) {
+        if (!cutShortByItsCa(current) && !now.isBefore(renewalTime(serving.certificate()))) {
             return "the serving certificate has reached 2/3 of its life";
         }
         return null;
+    }
+
+    /** Such a certificate cannot be bettered from the same CA: the CA replacement renews it. */
+    private static boolean cutShortByItsCa(TlsMaterial current) {
+        return !current.serving().notAfter().isBefore(current.active().certificate().getNotAfter().toInstant());
     }
 
     static Instant renewalTime(X509Certificate certificate) {

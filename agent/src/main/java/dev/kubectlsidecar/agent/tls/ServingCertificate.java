@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.tls;
 
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -54,7 +55,7 @@ public record ServingCertificate(X509Certificate certificate, PrivateKey key) {
         try {
             certificate.verify(ca.getPublicKey());
             return true;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             return false;
         }
     }
