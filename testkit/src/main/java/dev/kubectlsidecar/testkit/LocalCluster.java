@@ -1,0 +1,138 @@
+package dev.kubectlsidecar.testkit;
+
+import dev.kubectlsidecar.testkit.admission.PodAdmission;
+import dev.kubectlsidecar.testkit.admission.WebhookClient;
+import dev.kubectlsidecar.testkit.api.ApiDispatcher;
+import dev.kubectlsidecar.testkit.api.ApiServer;
+import dev.kubectlsidecar.testkit.api.Await;
+import dev.kubectlsidecar.testkit.api.DryRunRequests;
+import dev.kubectlsidecar.testkit.api.MergePatchRequests;
+import dev.kubectlsidecar.testkit.api.NamespaceLifecycle;
+import dev.kubectlsidecar.testkit.api.ObjectStore;
+import dev.kubectlsidecar.testkit.api.ServerVersion;
+import dev.kubectlsidecar.testkit.net.HttpCalls;
+import dev.kubectlsidecar.testkit.net.ServiceProxy;
+import dev.kubectlsidecar.testkit.net.ServiceRoutes;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Kubernetes API server on 127.0.0.1 for tests and for trying the plugin by hand: fabric8's mock API server in
+ * CRUD mode plus what a real cluster does that the mock does not (see {@code design.md} §7).
+ */
+public final class LocalCluster implements AutoCloseable {
+    private final Vertx vertx;
+    private final ExecutorService workers;
+    private final ObjectStore store;
+    private final ServiceRoutes routes;
+    private final ApiServer server;
+    private final String url;
+    private final KubernetesClient client;
+
+    private LocalCluster(Builder builder) {
+        ServerVersion version = ServerVersion.parse(builder.serverVersion);
+        this.vertx = Vertx.vertx();
+        this.workers = Executors.newCachedThreadPool(daemonThreads("local-cluster-api"));
+        this.store = new ObjectStore();
+        this.routes = new ServiceRoutes();
+        HttpCalls calls = new HttpCalls(vertx);
+        NamespaceLifecycle namespaces = new NamespaceLifecycle(store);
+        namespaces.createInitial();
+        this.server = new ApiServer(vertx, new ApiDispatcher(version, store, List.of(
+                namespaces,
+                new PodAdmission(store, new WebhookClient(calls, routes)),
+                new ServiceProxy(store, routes, calls),
+                new DryRunRequests(store),
+                new MergePatchRequests(store))), workers);
+        this.url = "http://127.0.0.1:" + server.start();
+        this.client = new KubernetesClientBuilder()
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace("default")
+                        // fabric8 retries a 5xx ten times with backoff; a test asserting a rejection wants one try
+                        .withRequestRetryBackoffLimit(0).build())
+                .build();
+    }
+
+    public static LocalCluster start() {
+        return builder().start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A fabric8 client of this cluster (namespace {@code default}); closed with the cluster. */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** The API server's URL, {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return url;
+    }
+
+    /** Writes a kubeconfig whose current context is this cluster (namespace {@code default}); returns {@code file}. */
+    public Path writeKubeconfig(Path file) {
+        return Kubeconfig.write(file, url);
+    }
+
+    /**
+     * Routes the Service {@code NAME.NAMESPACE.svc} to {@code host:port} on this machine, for webhook calls
+     * ({@code clientConfig.service}) and the service proxy. Replaces an earlier route.
+     */
+    public void routeService(String namespace, String name, String host, int port) {
+        routes.route(namespace, name, host, port);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Await.result(vertx.close(), "stop Vert.x");
+    }
+
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Options of a {@link LocalCluster}. */
+    public static final class Builder {
+        private String serverVersion = "v1.31.0";
+
+        private Builder() {
+        }
+
+        /** The {@code gitVersion} {@code /version} reports, e.g. {@code v1.28.3}; default {@code v1.31.0}. */
+        public Builder serverVersion(String gitVersion) {
+            ServerVersion.parse(gitVersion);
+            this.serverVersion = gitVersion;
+            return this;
+        }
+
+        public LocalCluster start() {
+            return new LocalCluster(this);
+        }
+    }
+}
