@@ -10,6 +10,7 @@ import dev.kubectlsidecar.testkit.api.MergePatchRequests;
 import dev.kubectlsidecar.testkit.api.NamespaceLifecycle;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
 import dev.kubectlsidecar.testkit.api.ServerVersion;
+import dev.kubectlsidecar.testkit.kubelet.FakeKubelet;
 import dev.kubectlsidecar.testkit.net.HttpCalls;
 import dev.kubectlsidecar.testkit.net.ServiceProxy;
 import dev.kubectlsidecar.testkit.net.ServiceRoutes;
@@ -39,6 +40,7 @@ public final class LocalCluster implements AutoCloseable {
     private final ApiServer server;
     private final String url;
     private final KubernetesClient client;
+    private final FakeKubelet kubelet;
 
     private LocalCluster(Builder builder) {
         ServerVersion version = ServerVersion.parse(builder.serverVersion);
@@ -56,6 +58,7 @@ public final class LocalCluster implements AutoCloseable {
                 new DryRunRequests(store),
                 new MergePatchRequests(store))), workers);
         this.url = "http://127.0.0.1:" + server.start();
+        this.kubelet = new FakeKubelet(store, builder.runInitContainers);
         this.client = new KubernetesClientBuilder()
                 .withHttpClientFactory(new JdkHttpClientFactory())
                 .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace("default")
@@ -87,6 +90,11 @@ public final class LocalCluster implements AutoCloseable {
         return Kubeconfig.write(file, url);
     }
 
+    /** The fake kubelet that starts every pod (and runs {@code istio-init}). */
+    public FakeKubelet kubelet() {
+        return kubelet;
+    }
+
     /**
      * Routes the Service {@code NAME.NAMESPACE.svc} to {@code host:port} on this machine, for webhook calls
      * ({@code clientConfig.service}) and the service proxy. Replaces an earlier route.
@@ -98,6 +106,7 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        kubelet.close();
         server.close();
         workers.shutdownNow();
         try {
@@ -120,6 +129,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Options of a {@link LocalCluster}. */
     public static final class Builder {
         private String serverVersion = "v1.31.0";
+        private boolean runInitContainers = true;
 
         private Builder() {
         }
@@ -128,6 +138,15 @@ public final class LocalCluster implements AutoCloseable {
         public Builder serverVersion(String gitVersion) {
             ServerVersion.parse(gitVersion);
             this.serverVersion = gitVersion;
+            return this;
+        }
+
+        /**
+         * Whether the fake kubelet runs each pod's {@code istio-init} command (as root, in a private network
+         * namespace, when this machine allows it); default true.
+         */
+        public Builder runInitContainers(boolean run) {
+            this.runInitContainers = run;
             return this;
         }
 
