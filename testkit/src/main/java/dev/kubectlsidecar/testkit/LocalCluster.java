@@ -1,6 +1,9 @@
 package dev.kubectlsidecar.testkit;
 
 import dev.kubectlsidecar.testkit.admission.PodAdmission;
+import dev.kubectlsidecar.testkit.agent.AgentLauncher;
+import dev.kubectlsidecar.testkit.agent.AgentRunner;
+import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
 import dev.kubectlsidecar.testkit.admission.WebhookClient;
 import dev.kubectlsidecar.testkit.api.ApiDispatcher;
 import dev.kubectlsidecar.testkit.api.ApiServer;
@@ -41,6 +44,7 @@ public final class LocalCluster implements AutoCloseable {
     private final String url;
     private final KubernetesClient client;
     private final FakeKubelet kubelet;
+    private final AgentRunner agents;
 
     private LocalCluster(Builder builder) {
         ServerVersion version = ServerVersion.parse(builder.serverVersion);
@@ -65,6 +69,8 @@ public final class LocalCluster implements AutoCloseable {
                         // fabric8 retries a 5xx ten times with backoff; a test asserting a rejection wants one try
                         .withRequestRetryBackoffLimit(0).build())
                 .build();
+        this.agents = builder.agentLauncher == null ? null
+                : new AgentRunner(this, store, routes, calls, builder.agentLauncher, builder.agentName);
     }
 
     public static LocalCluster start() {
@@ -105,6 +111,9 @@ public final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (agents != null) {
+            agents.close();
+        }
         client.close();
         kubelet.close();
         server.close();
@@ -130,6 +139,8 @@ public final class LocalCluster implements AutoCloseable {
     public static final class Builder {
         private String serverVersion = "v1.31.0";
         private boolean runInitContainers = true;
+        private AgentLauncher agentLauncher;
+        private String agentName = "kubectl-sidecar-agent";
 
         private Builder() {
         }
@@ -147,6 +158,24 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Builder runInitContainers(boolean run) {
             this.runInitContainers = run;
+            return this;
+        }
+
+        /**
+         * Runs the agent's Deployment with {@code launcher} (e.g. a {@link ProcessAgentLauncher}); without one, the
+         * Deployment is stored and nothing runs.
+         */
+        public Builder agentLauncher(AgentLauncher launcher) {
+            this.agentLauncher = launcher;
+            return this;
+        }
+
+        /** The name of the agent's Deployment and Service; default {@code kubectl-sidecar-agent}. */
+        public Builder agentName(String name) {
+            if (name == null || !name.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                throw new IllegalArgumentException("agent name: \"" + name + "\" is not a DNS-1123 label");
+            }
+            this.agentName = name;
             return this;
         }
 

@@ -33,8 +33,8 @@ final class TestHttpsServer implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
-    private TestHttpsServer(TestCertificates certificates, Handler handler) throws IOException {
-        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    private TestHttpsServer(TestCertificates certificates, Handler handler, int port) throws IOException {
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(certificates.serverContext()));
         server.setExecutor(threads);
         server.createContext("/", exchange -> serve(exchange, handler));
@@ -42,8 +42,13 @@ final class TestHttpsServer implements AutoCloseable {
     }
 
     static TestHttpsServer start(TestCertificates certificates, Handler handler) {
+        return start(certificates, handler, 0);
+    }
+
+    /** On {@code port} of 127.0.0.1 (0: any free port). */
+    static TestHttpsServer start(TestCertificates certificates, Handler handler, int port) {
         try {
-            return new TestHttpsServer(certificates, handler);
+            return new TestHttpsServer(certificates, handler, port);
         } catch (IOException e) {
             throw new IllegalStateException("start test HTTPS server", e);
         }
