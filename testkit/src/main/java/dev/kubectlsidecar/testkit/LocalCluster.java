@@ -9,7 +9,7 @@ import dev.kubectlsidecar.testkit.api.ApiDispatcher;
 import dev.kubectlsidecar.testkit.api.ApiServer;
 import dev.kubectlsidecar.testkit.api.Await;
 import dev.kubectlsidecar.testkit.api.DryRunRequests;
-import dev.kubectlsidecar.testkit.api.MergePatchRequests;
+import dev.kubectlsidecar.testkit.api.PatchRequests;
 import dev.kubectlsidecar.testkit.api.NamespaceLifecycle;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
 import dev.kubectlsidecar.testkit.api.ServerVersion;
@@ -60,7 +60,7 @@ public final class LocalCluster implements AutoCloseable {
                 new PodAdmission(store, new WebhookClient(calls, routes)),
                 new ServiceProxy(store, routes, calls),
                 new DryRunRequests(store),
-                new MergePatchRequests(store))), workers);
+                new PatchRequests(store))), workers);
         this.url = "http://127.0.0.1:" + server.start();
         this.kubelet = new FakeKubelet(store, builder.runInitContainers);
         this.client = new KubernetesClientBuilder()

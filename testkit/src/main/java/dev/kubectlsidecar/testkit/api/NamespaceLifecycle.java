@@ -9,7 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the API server's namespace lifecycle does and the mock does not: a new namespace gets the
- * {@value #NAME_LABEL} label (webhooks select on it); nothing is created in a namespace that does not exist;
+ * {@value #NAME_LABEL} label (webhooks select on it) and phase Active; nothing is created in a namespace that does not exist;
  * deleting a namespace deletes what is in it.
  */
 public final class NamespaceLifecycle implements RequestHandler {
@@ -63,8 +63,10 @@ public final class NamespaceLifecycle implements RequestHandler {
         return store.handle(Requests.withBody(request, labelled(body.get(), name)));
     }
 
+    /** With the name label and, as the API server sets it, {@code status.phase: Active}. */
     private static ObjectNode labelled(ObjectNode namespace, String name) {
         Json.objectAt(Json.objectAt(namespace, "metadata"), "labels").put(NAME_LABEL, name);
+        Json.objectAt(namespace, "status").put("phase", "Active");
         return namespace;
     }
 

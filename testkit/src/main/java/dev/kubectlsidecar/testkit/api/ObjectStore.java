@@ -6,6 +6,7 @@ import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,11 +28,17 @@ public final class ObjectStore {
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     private final List<Consumer<ResourcePath>> listeners = new CopyOnWriteArrayList<>();
 
-    /** Serves one REST request as the mock server does. */
+    /** Serves one REST request as the mock server does, with lists in the API server's order. */
     public MockResponse handle(RecordedRequest request) {
         MockResponse response = crud.dispatch(request);
-        if (response != null && MUTATING.contains(request.method()) && response.code() / 100 == 2) {
+        if (response == null || response.code() / 100 != 2) {
+            return response;
+        }
+        if (MUTATING.contains(request.method())) {
             ResourcePath.parse(request.getPath()).ifPresent(path -> listeners.forEach(l -> l.accept(path)));
+        } else if (request.method() == HttpMethod.GET && response.getWebSocketListener() == null
+                && ResourcePath.parse(request.getPath()).map(ResourcePath::isCollection).orElse(false)) {
+            return sorted(response);
         }
         return response;
     }
@@ -81,6 +88,17 @@ public final class ObjectStore {
         }
         throw new IllegalStateException(request.getMethod() + " " + request.getPath() + " answered " + response.code()
                 + ": " + (response.getBody() == null ? "" : response.getBody().readUtf8()));
+    }
+
+    /** The mock lists in hash order; the API server (etcd) by namespace and name. */
+    private static MockResponse sorted(MockResponse list) {
+        ObjectNode body = object(list);
+        List<JsonNode> items = new ArrayList<>();
+        body.path("items").forEach(items::add);
+        items.sort(Comparator.comparing((JsonNode item) -> item.path("metadata").path("namespace").asString())
+                .thenComparing(item -> item.path("metadata").path("name").asString()));
+        body.putArray("items").addAll(items);
+        return Responses.json(list.code(), body);
     }
 
     private static ObjectNode object(MockResponse response) {

@@ -10,16 +10,25 @@ import tools.jackson.databind.node.ObjectNode;
  * JSON merge patches ({@code kubectl label ns shop istio-injection-}, {@code patch --type=merge}) applied per
  * RFC 7386 and stored as a replace: the mock would store {@code "istio-injection": null} instead of removing it.
  */
-public final class MergePatchRequests implements RequestHandler {
+public final class PatchRequests implements RequestHandler {
     private final ObjectStore store;
 
-    public MergePatchRequests(ObjectStore store) {
+    public PatchRequests(ObjectStore store) {
         this.store = store;
     }
 
     @Override
     public Optional<MockResponse> handle(RecordedRequest request, ResourcePath path) {
-        if (!request.getMethod().equals("PATCH") || !Patching.isMergePatch(request) || path.isCollection()) {
+        if (!request.getMethod().equals("PATCH") || path.isCollection()) {
+            return Optional.empty();
+        }
+        String type = String.valueOf(request.getHeader("Content-Type"));
+        if (type.startsWith("application/strategic-merge-patch+json") || type.startsWith("application/apply-patch")) {
+            return Optional.of(Responses.status(415, "UnsupportedMediaType", "the local cluster does not support "
+                    + type.replaceAll(";.*", "") + " (kubectl apply to an existing object, server-side apply): use "
+                    + "kubectl replace, or kubectl patch --type=merge or --type=json"));
+        }
+        if (!Patching.isMergePatch(request)) {
             return Optional.empty();
         }
         Optional<ObjectNode> current = store.get(path.withoutQuery());
