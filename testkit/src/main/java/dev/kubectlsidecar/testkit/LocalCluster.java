@@ -1,17 +1,17 @@
 package dev.kubectlsidecar.testkit;
 
 import dev.kubectlsidecar.testkit.admission.PodAdmission;
+import dev.kubectlsidecar.testkit.admission.WebhookClient;
 import dev.kubectlsidecar.testkit.agent.AgentLauncher;
 import dev.kubectlsidecar.testkit.agent.AgentRunner;
 import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
-import dev.kubectlsidecar.testkit.admission.WebhookClient;
 import dev.kubectlsidecar.testkit.api.ApiDispatcher;
 import dev.kubectlsidecar.testkit.api.ApiServer;
 import dev.kubectlsidecar.testkit.api.Await;
 import dev.kubectlsidecar.testkit.api.DryRunRequests;
-import dev.kubectlsidecar.testkit.api.PatchRequests;
 import dev.kubectlsidecar.testkit.api.NamespaceLifecycle;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
+import dev.kubectlsidecar.testkit.api.PatchRequests;
 import dev.kubectlsidecar.testkit.api.ServerVersion;
 import dev.kubectlsidecar.testkit.kubelet.FakeKubelet;
 import dev.kubectlsidecar.testkit.net.HttpCalls;
@@ -23,21 +23,35 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A Kubernetes API server on 127.0.0.1 for tests and for trying the plugin by hand: fabric8's mock API server in
- * CRUD mode plus what a real cluster does that the mock does not (see {@code design.md} §7).
+ * A Kubernetes API server on 127.0.0.1 for tests and for trying the plugin by hand (design.md §7): fabric8's mock
+ * API server in CRUD mode (its {@code KubernetesCrudDispatcher} keeps the objects) behind a front end that adds
+ * what a real cluster does and the mock does not:
+ * <ul>
+ * <li>discovery for kubectl and fabric8 ({@code /version} reports {@link Builder#serverVersion});</li>
+ * <li>mutating admission for pod CREATE through the stored MutatingWebhookConfigurations, over HTTPS trusting only
+ * each webhook's caBundle, dry run included ({@link PodAdmission});</li>
+ * <li>namespaces as the API server keeps them, dry run for every verb, RFC 7386 merge patches, sorted lists and
+ * watches over plain HTTP;</li>
+ * <li>a kubelet for one node that starts every pod and runs {@code istio-init} for real ({@link FakeKubelet});</li>
+ * <li>the agent's Deployment run by an {@link AgentLauncher}, and the service proxy to it;</li>
+ * <li>Services routed to this machine ({@link #routeService}).</li>
+ * </ul>
+ * <pre>
+ * try (LocalCluster cluster = LocalCluster.start()) {
+ *     Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));   // for kubectl, the plugin
+ *     cluster.client().pods().inNamespace("default").list();                   // for the test itself
+ * }
+ * </pre>
  */
 public final class LocalCluster implements AutoCloseable {
     private final Vertx vertx;
-    private final ExecutorService workers;
+    private final WorkerExecutor workers;
     private final ObjectStore store;
     private final ServiceRoutes routes;
     private final ApiServer server;
@@ -49,8 +63,8 @@ public final class LocalCluster implements AutoCloseable {
     private LocalCluster(Builder builder) {
         ServerVersion version = ServerVersion.parse(builder.serverVersion);
         this.vertx = Vertx.vertx();
-        this.workers = Executors.newCachedThreadPool(daemonThreads("local-cluster-api"));
-        this.store = new ObjectStore();
+        this.workers = vertx.createSharedWorkerExecutor("local-cluster-api", 64, 10, TimeUnit.MINUTES);
+        this.store = new ObjectStore(workers);
         this.routes = new ServiceRoutes();
         HttpCalls calls = new HttpCalls(vertx);
         NamespaceLifecycle namespaces = new NamespaceLifecycle(store);
@@ -117,22 +131,8 @@ public final class LocalCluster implements AutoCloseable {
         client.close();
         kubelet.close();
         server.close();
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Await.result(workers.close(), "stop the API workers");
         Await.result(vertx.close(), "stop Vert.x");
-    }
-
-    static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Options of a {@link LocalCluster}. */

@@ -83,6 +83,39 @@ class PodAdmissionTest {
     }
 
     @Test
+    void aWebhookMayCallTheApiServerBackWhileTheCreateWaits() {
+        serve(request -> {
+            String team = client.namespaces().withName(namespace).get().getMetadata().getLabels().get("istio-injection");
+            int pods = client.pods().inNamespace(namespace).list().getItems().size();
+            String patch = "[{\"op\":\"add\",\"path\":\"/metadata/labels/seen\",\"value\":\"" + team + "-" + pods + "\"}]";
+            return TestHttpsServer.Answer.json(TestWebhooks.answer(TestWebhooks.uid(request), true, patch, null));
+        });
+        register(TestWebhooks.configuration("test-injector", certificates.caBundle(), "Fail"));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(create(TestWebhooks.pod(namespace, "web-" + i)).getMetadata().getLabels())
+                    .containsEntry("seen", "enabled-" + i);
+        }
+    }
+
+    @Test
+    void aGeneratedNameIsChosenAfterAdmission() {
+        serve(TestWebhooks.patching(TestWebhooks.ADD_LABEL));
+        register(TestWebhooks.configuration("test-injector", certificates.caBundle(), "Fail"));
+        ObjectNode pod = TestWebhooks.pod(namespace, "ignored");
+        ((ObjectNode) pod.path("metadata")).remove("name");
+        ((ObjectNode) pod.path("metadata")).put("generateName", "web-");
+
+        Pod created = create(pod);
+
+        assertThat(created.getMetadata().getName()).matches("web-[a-z0-9]{5}");
+        assertThat(stored(created.getMetadata().getName()).getMetadata().getLabels()).containsKey("mutated-by");
+        JsonNode request = Json.JSON.readTree(webhook.received().get(0).body()).path("request");
+        assertThat(request.has("name")).isFalse();
+        assertThat(request.path("object").path("metadata").path("generateName").asString()).isEqualTo("web-");
+    }
+
+    @Test
     void aNamespaceTheSelectorDoesNotMatchIsNotSentToTheWebhook() {
         serve(TestWebhooks.patching(TestWebhooks.ADD_LABEL));
         register(TestWebhooks.configuration("test-injector", certificates.caBundle(), "Fail"));

@@ -44,6 +44,8 @@ public final class ApiDispatcher implements Function<RecordedRequest, MockRespon
                 return answer.get();
             }
         }
-        return store.handle(request);
+        MockResponse stored = store.handle(request);
+        return stored != null ? stored
+                : Responses.status(405, "MethodNotAllowed", request.getMethod() + " is not supported here");
     }
 }

@@ -7,6 +7,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.vertx.ServerWebSocketHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -15,13 +16,11 @@ import io.vertx.core.http.HttpServerResponse;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
  * The local cluster's HTTP endpoint on 127.0.0.1. It does what fabric8's {@code MockWebServer} does with a
- * dispatcher, with one difference that matters here: requests are dispatched on worker threads, never on a Vert.x
+ * dispatcher, with one difference that matters here: requests are dispatched on Vert.x worker threads, never on an
  * event loop. Admission calls a webhook and the service proxy calls the agent, both of which may call this server
  * back while the first request is still open; on an event loop that would stall every connection the loop serves.
  * WebSocket watches are handed to the mock's own {@link ServerWebSocketHandler}; plain-HTTP watches (kubectl's)
@@ -32,10 +31,10 @@ public final class ApiServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final Function<RecordedRequest, MockResponse> dispatcher;
-    private final ExecutorService workers;
+    private final WorkerExecutor workers;
     private HttpServer server;
 
-    public ApiServer(Vertx vertx, Function<RecordedRequest, MockResponse> dispatcher, ExecutorService workers) {
+    public ApiServer(Vertx vertx, Function<RecordedRequest, MockResponse> dispatcher, WorkerExecutor workers) {
         this.vertx = vertx;
         this.dispatcher = dispatcher;
         this.workers = workers;
@@ -60,11 +59,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void submit(HttpServerRequest request, Runnable task) {
-        try {
-            workers.execute(task);
-        } catch (RejectedExecutionException e) {
-            request.response().setStatusCode(503).end("shutting down");
-        }
+        workers.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false).onFailure(e -> {
+            if (!request.response().ended()) {
+                request.response().setStatusCode(503).end("local cluster: " + e.getMessage());
+            }
+        });
     }
 
     private void serve(HttpServerRequest request, Buffer body, Context context) {

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,10 +29,22 @@ public final class ObjectStore {
 
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     private final List<Consumer<ResourcePath>> listeners = new CopyOnWriteArrayList<>();
+    private final WorkerExecutor workers;
+
+    /**
+     * @param workers where requests from outside Vert.x run: the mock sends watch events while it holds its write
+     *                lock, and waits for each to be written unless it runs in a Vert.x context; a plain thread
+     *                waiting there could stall an event loop that waits for the lock to open a watch
+     */
+    public ObjectStore(WorkerExecutor workers) {
+        this.workers = workers;
+    }
 
     /** Serves one REST request as the mock server does, with lists in the API server's order. */
     public MockResponse handle(RecordedRequest request) {
-        MockResponse response = crud.dispatch(request);
+        MockResponse response = Vertx.currentContext() != null ? crud.dispatch(request)
+                : Await.result(workers.executeBlocking(() -> crud.dispatch(request), false),
+                request.getMethod() + " " + request.getPath());
         if (response == null || response.code() / 100 != 2) {
             return response;
         }

@@ -89,7 +89,9 @@ class FakeKubeletTest {
 
         ContainerStatus istioInit = initStatus(running, FakeKubelet.ISTIO_INIT);
         assertThat(istioInit.getState().getTerminated().getExitCode()).isZero();
-        assertThat(istioInit.getState().getTerminated().getMessage()).startsWith("### ipv4")
+        assertThat(istioInit.getState().getTerminated().getMessage())
+                .as("termination message (not run because: %s)", cluster.kubelet().skipReason(NAMESPACE, "injected"))
+                .startsWith("### ipv4")
                 .contains("*nat", "ISTIO_OUTPUT", "COMMIT");
         assertThat(cluster.kubelet().skipReason(NAMESPACE, "injected")).isEmpty();
     }
