@@ -3,11 +3,17 @@ package dev.kubectlsidecar.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.testkit.agent.AgentLauncher;
 import dev.kubectlsidecar.testkit.agent.RunningAgent;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,8 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** The agent's Deployment "runs" through a launcher; here a fake one, an in-test HTTPS server. */
@@ -101,6 +109,34 @@ class AgentRunnerTest {
         String status = client.raw(PROXY + "/api/v1/status?namespace=shop");
 
         assertThat(status).isEqualTo("{\"pods\":[],\"asked\":\"/api/v1/status?namespace=shop\"}");
+    }
+
+    @Test
+    void kubectlGetRawReachesTheAgentThroughTheProxy(@TempDir Path dir) {
+        Assumptions.assumeTrue(Kubectl.onPath(), "kubectl is not on PATH");
+        client.resource(TestManifests.AGENT_DEPLOYMENT).create();
+        awaitAvailable();
+
+        Kubectl.Result result = Kubectl.run(cluster.writeKubeconfig(dir.resolve("kubeconfig")),
+                "get", "--raw", PROXY + "/api/v1/status?pod=web");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo("{\"pods\":[],\"asked\":\"/api/v1/status?pod=web\"}");
+    }
+
+    @Test
+    void withoutHttpsInTheServiceNameTheProxySpeaksPlainHttpAsARealOneDoes() throws Exception {
+        client.resource(TestManifests.AGENT_DEPLOYMENT).create();
+        awaitAvailable();
+
+        assertThatThrownBy(() -> client.raw("/api/v1/namespaces/" + NAMESPACE + "/services/" + NAME + ":443/proxy/x"))
+                .hasMessageContaining("error trying to reach service: EOF");
+        HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cluster.url()
+                + "/api/v1/namespaces/" + NAMESPACE + "/services/https:missing:443/proxy/x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(Json.JSON.readTree(missing.body()).path("message").asString())
+                .isEqualTo("services \"missing\" not found");
     }
 
     @Test

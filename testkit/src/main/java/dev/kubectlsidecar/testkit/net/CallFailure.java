@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.testkit.net;
 
+import io.vertx.core.http.HttpClosedException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
@@ -28,6 +29,9 @@ public final class CallFailure extends Exception {
             }
             if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
                 return new CallFailure("context deadline exceeded", error);
+            }
+            if (t instanceof HttpClosedException) {
+                return new CallFailure("EOF", error);
             }
         }
         return new CallFailure(String.valueOf(error), error);
