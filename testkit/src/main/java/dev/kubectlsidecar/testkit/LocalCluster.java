@@ -64,7 +64,7 @@ public final class LocalCluster implements AutoCloseable {
         ServerVersion version = ServerVersion.parse(builder.serverVersion);
         this.vertx = Vertx.vertx();
         this.workers = vertx.createSharedWorkerExecutor("local-cluster-api", 64, 10, TimeUnit.MINUTES);
-        this.store = new ObjectStore(workers);
+        this.store = new ObjectStore();
         this.routes = new ServiceRoutes();
         HttpCalls calls = new HttpCalls(vertx);
         NamespaceLifecycle namespaces = new NamespaceLifecycle(store);
@@ -74,7 +74,7 @@ public final class LocalCluster implements AutoCloseable {
                 new PodAdmission(store, new WebhookClient(calls, routes)),
                 new ServiceProxy(store, routes, calls),
                 new DryRunRequests(store),
-                new PatchRequests(store))), workers);
+                new PatchRequests(store))), workers, store);
         this.url = "http://127.0.0.1:" + server.start();
         this.kubelet = new FakeKubelet(store, builder.runInitContainers);
         this.client = new KubernetesClientBuilder()

@@ -85,6 +85,19 @@ class KubectlTest {
     }
 
     @Test
+    void createValidatesNothingButNeedsNoFlagAndNamesWhatAlreadyExists() throws IOException {
+        Path db = Files.writeString(dir.resolve("db-" + namespace + ".yaml"), deployment("db", "postgres:16"));
+
+        assertThat(succeeded(kubectl("create", "-f", db.toString()))).isEqualTo("deployment.apps/db created\n");
+        Kubectl.Result again = kubectl("create", "-f", db.toString());
+
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.stderr()).contains("Error from server (AlreadyExists)", "deployments.apps \"db\" already exists");
+        assertThat(kubectl("get", "deploy", "nothing").stderr())
+                .contains("Error from server (NotFound): deployments.apps \"nothing\" not found");
+    }
+
+    @Test
     void applyingAChangeToAnExistingObjectSaysWhatIsNotSupported() throws IOException {
         Path web = Files.writeString(dir.resolve("change-" + namespace + ".yaml"), deployment("web", "nginx:1.27"));
         succeeded(kubectl("apply", "--validate=false", "-f", web.toString()));

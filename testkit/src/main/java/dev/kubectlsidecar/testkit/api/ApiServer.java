@@ -4,7 +4,6 @@ import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.vertx.ServerWebSocketHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -23,8 +22,7 @@ import java.util.function.Function;
  * dispatcher, with one difference that matters here: requests are dispatched on Vert.x worker threads, never on an
  * event loop. Admission calls a webhook and the service proxy calls the agent, both of which may call this server
  * back while the first request is still open; on an event loop that would stall every connection the loop serves.
- * WebSocket watches are handed to the mock's own {@link ServerWebSocketHandler}; plain-HTTP watches (kubectl's)
- * are streamed by {@link ChunkedWatch}.
+ * Watches, over WebSocket or plain HTTP, are served by {@link WatchConnection}.
  */
 public final class ApiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
@@ -32,12 +30,16 @@ public final class ApiServer implements AutoCloseable {
     private final Vertx vertx;
     private final Function<RecordedRequest, MockResponse> dispatcher;
     private final WorkerExecutor workers;
+    private final ObjectStore store;
     private HttpServer server;
 
-    public ApiServer(Vertx vertx, Function<RecordedRequest, MockResponse> dispatcher, WorkerExecutor workers) {
+    /** @param store whose watches this server serves */
+    public ApiServer(Vertx vertx, Function<RecordedRequest, MockResponse> dispatcher, WorkerExecutor workers,
+                     ObjectStore store) {
         this.vertx = vertx;
         this.dispatcher = dispatcher;
         this.workers = workers;
+        this.store = store;
     }
 
     /** Listens on a free port of 127.0.0.1 and returns it. */
@@ -84,11 +86,9 @@ public final class ApiServer implements AutoCloseable {
         if (answer.getWebSocketListener() == null) {
             context.runOnContext(v -> send(request.response(), answer));
         } else if (isWebSocketUpgrade(request)) {
-            context.runOnContext(v -> request.toWebSocket()
-                    .onSuccess(new ServerWebSocketHandler(recorded, answer))
-                    .onFailure(e -> LOG.log(Level.DEBUG, "watch upgrade failed: " + e)));
+            context.runOnContext(v -> WatchConnection.overWebSocket(request, recorded, answer, workers, store));
         } else {
-            new ChunkedWatch(vertx, context, request, recorded, answer).start();
+            context.runOnContext(v -> WatchConnection.overChunkedHttp(vertx, request, recorded, answer, workers, store));
         }
     }
 

@@ -55,7 +55,7 @@ public final class DryRunRequests implements RequestHandler {
         return path.isCollection() ? Optional.empty() : store.get(path.withoutQuery());
     }
 
-    static MockResponse notFound(ResourcePath path) {
-        return Responses.status(404, "NotFound", path.resource() + " \"" + path.name() + "\" not found");
+    private static MockResponse notFound(ResourcePath path) {
+        return Responses.notFound(path, path.name());
     }
 }

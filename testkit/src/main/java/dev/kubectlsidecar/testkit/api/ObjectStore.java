@@ -5,14 +5,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,22 +28,24 @@ public final class ObjectStore {
 
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     private final List<Consumer<ResourcePath>> listeners = new CopyOnWriteArrayList<>();
-    private final WorkerExecutor workers;
+    private final ReentrantLock changes = new ReentrantLock();
 
     /**
-     * @param workers where requests from outside Vert.x run: the mock sends watch events while it holds its write
-     *                lock, and waits for each to be written unless it runs in a Vert.x context; a plain thread
-     *                waiting there could stall an event loop that waits for the lock to open a watch
+     * Serves one REST request as the mock server does, with lists in the API server's order. Changes are made
+     * under {@link #changes}: see {@link #closeWatch}.
      */
-    public ObjectStore(WorkerExecutor workers) {
-        this.workers = workers;
-    }
-
-    /** Serves one REST request as the mock server does, with lists in the API server's order. */
     public MockResponse handle(RecordedRequest request) {
-        MockResponse response = Vertx.currentContext() != null ? crud.dispatch(request)
-                : Await.result(workers.executeBlocking(() -> crud.dispatch(request), false),
-                request.getMethod() + " " + request.getPath());
+        MockResponse response;
+        if (MUTATING.contains(request.method())) {
+            changes.lock();
+            try {
+                response = crud.dispatch(request);
+            } finally {
+                changes.unlock();
+            }
+        } else {
+            response = crud.dispatch(request);
+        }
         if (response == null || response.code() / 100 != 2) {
             return response;
         }
@@ -55,6 +56,20 @@ public final class ObjectStore {
             return sorted(response);
         }
         return response;
+    }
+
+    /**
+     * Runs {@code close}, a watch listener's {@code onClosed}, while no change is being made. The mock's listener
+     * stops its sender thread before it leaves the list of watchers; an event for it in between fails the change
+     * that caused it with a RejectedExecutionException, and the watchers after it never hear of the change.
+     */
+    public void closeWatch(Runnable close) {
+        changes.lock();
+        try {
+            close.run();
+        } finally {
+            changes.unlock();
+        }
     }
 
     /** Called after every successful create, update, patch or delete, on the thread that made it. */

@@ -33,7 +33,7 @@ public final class PatchRequests implements RequestHandler {
         }
         Optional<ObjectNode> current = store.get(path.withoutQuery());
         if (current.isEmpty()) {
-            return Optional.of(DryRunRequests.notFound(path));
+            return Optional.of(Responses.notFound(path, path.name()));
         }
         try {
             ObjectNode merged = Patching.apply(current.get(), request);

@@ -10,6 +10,20 @@ public final class Responses {
     private Responses() {
     }
 
+    /** {@code pods "web" not found}, {@code deployments.apps "web" not found}. */
+    public static MockResponse notFound(ResourcePath path, String name) {
+        return status(404, "NotFound", qualified(path) + " \"" + name + "\" not found");
+    }
+
+    /** {@code namespaces "shop" already exists}. */
+    public static MockResponse alreadyExists(ResourcePath path, String name) {
+        return status(409, "AlreadyExists", qualified(path) + " \"" + name + "\" already exists");
+    }
+
+    private static String qualified(ResourcePath path) {
+        return path.group().isEmpty() ? path.resource() : path.resource() + "." + path.group();
+    }
+
     public static MockResponse json(int code, JsonNode body) {
         return new MockResponse().setResponseCode(code)
                 .setHeader("Content-Type", "application/json")
