@@ -217,6 +217,41 @@ class PodAdmissionTest {
     }
 
     @Test
+    void aWebhookAtAUrlIsCalledThere() {
+        serve(TestWebhooks.patching(TestWebhooks.ADD_LABEL));
+        ObjectNode configuration = TestWebhooks.configuration("test-injector", certificates.caBundle(), "Fail");
+        ObjectNode clientConfig = (ObjectNode) TestWebhooks.webhook(configuration).path("clientConfig");
+        clientConfig.remove("service");
+        clientConfig.put("url", "https://127.0.0.1:" + webhook.port() + "/by-url");
+        register(configuration);
+
+        assertThat(create(TestWebhooks.pod(namespace, "web")).getMetadata().getLabels())
+                .containsEntry("mutated-by", "test-webhook");
+        assertThat(webhook.received()).singleElement()
+                .satisfies(call -> assertThat(call.uri()).isEqualTo("/by-url?timeout=5s"));
+    }
+
+    @Test
+    void theWebhooksWarningsReachKubectl(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Kubectl.onPath(), "kubectl is not on PATH");
+        serve(request -> {
+            ObjectNode review = (ObjectNode) Json.JSON.readTree(
+                    TestWebhooks.answer(TestWebhooks.uid(request), true, null, null));
+            ((ObjectNode) review.path("response")).putArray("warnings").add("annotation sidecar.example/x is ignored");
+            return TestHttpsServer.Answer.json(Json.JSON.writeValueAsString(review));
+        });
+        register(TestWebhooks.configuration("test-injector", certificates.caBundle(), "Fail"));
+        Path manifest = Files.writeString(dir.resolve("pod.yaml"),
+                Json.YAML.writeValueAsString(TestWebhooks.pod(namespace, "warned")));
+
+        Kubectl.Result result = Kubectl.run(cluster.writeKubeconfig(dir.resolve("kubeconfig")),
+                "create", "-f", manifest.toString());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stderr()).contains("Warning: annotation sidecar.example/x is ignored");
+    }
+
+    @Test
     void noCaBundleTrustsNothing() {
         serve(TestWebhooks.patching(TestWebhooks.ADD_LABEL));
         register(TestWebhooks.configuration("test-injector", null, "Fail"));

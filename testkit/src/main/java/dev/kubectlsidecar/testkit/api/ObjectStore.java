@@ -35,27 +35,27 @@ public final class ObjectStore {
      * under {@link #changes}: see {@link #closeWatch}.
      */
     public MockResponse handle(RecordedRequest request) {
-        MockResponse response;
-        if (MUTATING.contains(request.method())) {
-            changes.lock();
-            try {
-                response = crud.dispatch(request);
-            } finally {
-                changes.unlock();
-            }
-        } else {
-            response = crud.dispatch(request);
-        }
+        boolean mutating = MUTATING.contains(request.method());
+        MockResponse response = mutating ? change(request) : crud.dispatch(request);
         if (response == null || response.code() / 100 != 2) {
             return response;
         }
-        if (MUTATING.contains(request.method())) {
+        if (mutating) {
             ResourcePath.parse(request.getPath()).ifPresent(path -> listeners.forEach(l -> l.accept(path)));
         } else if (request.method() == HttpMethod.GET && response.getWebSocketListener() == null
                 && ResourcePath.parse(request.getPath()).map(ResourcePath::isCollection).orElse(false)) {
             return sorted(response);
         }
         return response;
+    }
+
+    private MockResponse change(RecordedRequest request) {
+        changes.lock();
+        try {
+            return crud.dispatch(request);
+        } finally {
+            changes.unlock();
+        }
     }
 
     /**
