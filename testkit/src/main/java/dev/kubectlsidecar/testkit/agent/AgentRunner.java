@@ -1,0 +1,143 @@
+package dev.kubectlsidecar.testkit.agent;
+
+import dev.kubectlsidecar.testkit.LocalCluster;
+import dev.kubectlsidecar.testkit.api.ObjectStore;
+import dev.kubectlsidecar.testkit.api.Reconciler;
+import dev.kubectlsidecar.testkit.net.CallFailure;
+import dev.kubectlsidecar.testkit.net.HttpCalls;
+import dev.kubectlsidecar.testkit.net.ServiceRoutes;
+import io.vertx.core.http.HttpMethod;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Makes the agent's Deployment run: when a Deployment with the agent's name appears in any namespace, the
+ * {@link AgentLauncher} starts the agent, its Service (same name, port 443) is routed to it, and once
+ * {@code GET /readyz} answers 200 over HTTPS the Deployment's ReplicaSet and pods are created (the fake kubelet
+ * starts them) and its status says available. When the Deployment is deleted, or its pod template changes, the
+ * agent is stopped (and started again for a changed template).
+ */
+public final class AgentRunner implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AgentRunner.class.getName());
+    private static final Duration READY_LIMIT = Duration.ofSeconds(60);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    private record Started(String uid, String templateHash, RunningAgent agent) {
+    }
+
+    private final LocalCluster cluster;
+    private final ObjectStore store;
+    private final ServiceRoutes routes;
+    private final HttpCalls calls;
+    private final AgentLauncher launcher;
+    private final String name;
+    private final Map<String, Started> running = new ConcurrentHashMap<>();
+    private final Reconciler loop;
+
+    public AgentRunner(LocalCluster cluster, ObjectStore store, ServiceRoutes routes, HttpCalls calls,
+                       AgentLauncher launcher, String name) {
+        this.cluster = cluster;
+        this.store = store;
+        this.routes = routes;
+        this.calls = calls;
+        this.launcher = launcher;
+        this.name = name;
+        this.loop = new Reconciler("agent-runner", this::reconcile);
+        store.onChange(path -> {
+            if (path.is("apps", "deployments")) {
+                loop.trigger();
+            }
+        });
+        loop.trigger();
+    }
+
+    private void reconcile() {
+        Map<String, ObjectNode> wanted = new HashMap<>();
+        for (ObjectNode deployment : store.list("/apis/apps/v1/deployments")) {
+            if (name.equals(deployment.path("metadata").path("name").asString())) {
+                wanted.put(deployment.path("metadata").path("namespace").asString(), deployment);
+            }
+        }
+        for (Map.Entry<String, Started> entry : Map.copyOf(running).entrySet()) {
+            ObjectNode deployment = wanted.get(entry.getKey());
+            if (deployment == null || !AgentWorkload.uid(deployment).equals(entry.getValue().uid())
+                    || !AgentWorkload.templateHash(deployment).equals(entry.getValue().templateHash())) {
+                stop(entry.getKey());
+            }
+        }
+        wanted.forEach((namespace, deployment) -> {
+            if (!running.containsKey(namespace)) {
+                start(namespace, deployment);
+            }
+        });
+    }
+
+    private void start(String namespace, ObjectNode deployment) {
+        AgentWorkload workload = new AgentWorkload(store, deployment);
+        RunningAgent agent;
+        try {
+            agent = launcher.start(cluster, deployment);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "could not start the agent of deployment " + namespace + "/" + name, e);
+            workload.markUnavailable("AgentNotStarted", String.valueOf(e));
+            return;
+        }
+        running.put(namespace, new Started(AgentWorkload.uid(deployment), AgentWorkload.templateHash(deployment), agent));
+        routes.route(namespace, name, agent.host(), agent.port());
+        if (awaitReady(namespace, agent)) {
+            workload.createPods();
+            workload.markAvailable();
+        } else {
+            String why = "the agent did not answer GET /readyz with 200 within " + READY_LIMIT.toSeconds() + "s; "
+                    + agent.diagnostics();
+            LOG.log(Level.WARNING, "deployment " + namespace + "/" + name + ": " + why);
+            workload.markUnavailable("AgentNotReady", why);
+        }
+    }
+
+    private boolean awaitReady(String namespace, RunningAgent agent) {
+        Instant deadline = Instant.now().plus(READY_LIMIT);
+        ServiceRoutes.Target target = new ServiceRoutes.Target(agent.host(), agent.port());
+        while (Instant.now().isBefore(deadline) && agent.alive()) {
+            try {
+                HttpCalls.Reply reply = calls.send(new HttpCalls.Call(HttpMethod.GET, target,
+                        name + "." + namespace + ".svc", agent.port(), "/readyz", new HttpCalls.Trust.Any(), Map.of(),
+                        null, PROBE_TIMEOUT));
+                if (reply.status() == 200) {
+                    return true;
+                }
+            } catch (CallFailure e) {
+                LOG.log(Level.DEBUG, "agent not ready yet: " + e.getMessage());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void stop(String namespace) {
+        Started started = running.remove(namespace);
+        if (started == null) {
+            return;
+        }
+        routes.remove(namespace, name);
+        started.agent().stop();
+        AgentWorkload.deleteOwned(store, namespace, name);
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        List.copyOf(running.keySet()).forEach(this::stop);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.kubectlsidecar.testkit.api;
+
+import dev.kubectlsidecar.injector.Json;
+import io.fabric8.mockwebserver.http.MockResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Answers in the API server's shapes: JSON objects and {@code Status} failures. */
+public final class Responses {
+    private Responses() {
+    }
+
+    /** {@code pods "web" not found}, {@code deployments.apps "web" not found}. */
+    public static MockResponse notFound(ResourcePath path, String name) {
+        return status(404, "NotFound", qualified(path) + " \"" + name + "\" not found");
+    }
+
+    /** {@code namespaces "shop" already exists}. */
+    public static MockResponse alreadyExists(ResourcePath path, String name) {
+        return status(409, "AlreadyExists", qualified(path) + " \"" + name + "\" already exists");
+    }
+
+    private static String qualified(ResourcePath path) {
+        return path.group().isEmpty() ? path.resource() : path.resource() + "." + path.group();
+    }
+
+    public static MockResponse json(int code, JsonNode body) {
+        return new MockResponse().setResponseCode(code)
+                .setHeader("Content-Type", "application/json")
+                .setBody(Json.JSON.writeValueAsString(body));
+    }
+
+    /**
+     * A {@code Status} failure as the API server sends it; kubectl prints
+     * {@code Error from server (REASON): MESSAGE}.
+     *
+     * @param reason a {@code StatusReason} such as {@code InternalError} or {@code BadRequest}; null for none
+     */
+    public static MockResponse status(int code, String reason, String message) {
+        ObjectNode status = Json.object();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Failure");
+        status.put("message", message);
+        if (reason != null) {
+            status.put("reason", reason);
+        }
+        status.put("code", code);
+        return json(code, status);
+    }
+}
