@@ -24,12 +24,11 @@ final class InjectionChecks {
         List<CheckResult> results = new ArrayList<>();
         List<String> enabled = client.namespaces().withLabel(AgentNames.INJECTION_LABEL, "enabled").list().getItems().stream()
                 .map(Namespace::getMetadata).map(m -> m.getName()).sorted().toList();
-        String target = namespaceOrNull != null ? namespaceOrNull : enabled.isEmpty() ? null : enabled.get(0);
-        if (target == null) {
-            results.add(CheckResult.warn(GROUP, "no namespace has injection enabled", "kubectl sidecar enable NAMESPACE"));
-            return results;
-        }
+        String target = namespaceOrNull != null ? namespaceOrNull : enabled.isEmpty() ? "default" : enabled.get(0);
         results.add(dryRun(client, target));
+        if (enabled.isEmpty()) {
+            results.add(CheckResult.ok(GROUP, "no namespace has injection enabled yet (kubectl sidecar enable NAMESPACE)"));
+        }
         StatusSource.Snapshot snapshot = new StatusSource(client).fetch(namespaceOrNull, null, null);
         List<PodSidecarState> inEnabled = snapshot.pods().stream()
                 .filter(p -> enabled.contains(p.namespace())).toList();
@@ -42,8 +41,9 @@ final class InjectionChecks {
     }
 
     private static CheckResult dryRun(KubernetesClient client, String namespace) {
+        // Labelled to opt in, so the dry run reaches the webhook whether or not the namespace is enabled.
         Pod probe = new PodBuilder().withNewMetadata().withGenerateName("kubectl-sidecar-verify-").withNamespace(namespace)
-                .endMetadata().withNewSpec().addNewContainer().withName("probe").withImage("registry.k8s.io/pause:3.10")
+                .addToLabels("sidecar.istio.io/inject", "true").endMetadata().withNewSpec().addNewContainer().withName("probe").withImage("registry.k8s.io/pause:3.10")
                 .endContainer().endSpec().build();
         try {
             Pod result = client.pods().inNamespace(namespace).resource(probe).dryRun().create();

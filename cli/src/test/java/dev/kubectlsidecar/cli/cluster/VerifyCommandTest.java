@@ -33,7 +33,7 @@ class VerifyCommandTest {
         assertThat(run.out()).startsWith("kubernetes-api\n--------------\n✔ can reach the API server at ")
                 .contains("✘ agent Deployment kubectl-sidecar/kubectl-sidecar-agent is missing\n    see: run `kubectl sidecar install`")
                 .contains("✘ webhook configuration kubectl-sidecar is missing")
-                .contains("‼ no namespace has injection enabled\n    see: kubectl sidecar enable NAMESPACE")
+                .contains("✔ no namespace has injection enabled yet (kubectl sidecar enable NAMESPACE)")
                 .endsWith("Status check results are ✘\n");
 
         JsonNode json = Json.JSON.readTree(CliRunner.run("verify", "--kubeconfig", kubeconfig.toString(), "-o", "json").out());
