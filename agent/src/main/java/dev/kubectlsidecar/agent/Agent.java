@@ -86,6 +86,12 @@ public final class Agent {
         }
     }
 
+    /** The agent's version, from its jar's manifest ("dev" when run from classes). */
+    public static String version() {
+        String version = Agent.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
     private void addOperationalRoutes() {
         routes.get("/healthz", request -> Reply.text(200, "ok\n"))
                 .get("/readyz", request -> {
@@ -93,7 +99,8 @@ public final class Agent {
                     return Reply.text(report.ready() ? 200 : 503, report.text());
                 })
                 .get("/metrics", request -> Reply.text(200, AgentMetrics.CONTENT_TYPE, metrics.scrape()))
-                .get("/api/v1/config", request -> Reply.json(200, Json.JSON.valueToTree(engines.config())));
+                .get("/api/v1/config", request -> Reply.json(200, Json.JSON.valueToTree(engines.config())))
+                .get("/version", request -> Reply.json(200, Json.object().put("version", version())));
     }
 
     private Agent watchFiles(AgentOptions options) {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 dev.kubectlsidecar.cli.cluster.EnableCommand.class, dev.kubectlsidecar.cli.cluster.DisableCommand.class,
                 dev.kubectlsidecar.cli.cluster.StatusCommand.class, dev.kubectlsidecar.cli.cluster.VerifyCommand.class,
                 dev.kubectlsidecar.cli.cluster.InstallCommand.class, dev.kubectlsidecar.cli.cluster.UninstallCommand.class,
+                dev.kubectlsidecar.cli.cluster.VersionCommand.class,
                 CompleteCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -3,10 +3,14 @@ package dev.kubectlsidecar.cli;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version from the jar's manifest (set by the build), or "dev" when run from classes. */
-final class VersionProvider implements IVersionProvider {
+public final class VersionProvider implements IVersionProvider {
+    public static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
     @Override
     public String[] getVersion() {
-        String version = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"kubectl-sidecar " + (version == null ? "dev" : version)};
+        return new String[] {"kubectl-sidecar " + version()};
     }
 }

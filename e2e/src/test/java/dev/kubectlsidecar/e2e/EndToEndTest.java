@@ -70,6 +70,9 @@ class EndToEndTest {
         assertThat(install.exitCode()).as(install.both()).isZero();
         assertThat(install.out()).contains("The agent is ready.");
 
+        Plugin.Result version = plugin.run("version");
+        assertThat(version.out()).as(version.err()).matches("Client: \\S+\nAgent: 0\\.1\\.0\\S*\n");
+
         Plugin.Result verify = plugin.run("verify");
         assertThat(verify.exitCode()).as(verify.out()).isZero();
         assertThat(verify.out()).doesNotContain("✘").doesNotContain("‼")
@@ -115,6 +118,8 @@ class EndToEndTest {
         assertThat(broken.exitCode()).isEqualTo(1);
         assertThat(broken.out()).contains("✘ agent Deployment kubectl-sidecar/kubectl-sidecar-agent is missing")
                 .contains("see: run `kubectl sidecar install`");
+
+        assertThat(plugin.run("version").out()).endsWith("Agent: not installed (kubectl sidecar install)\n");
 
         Plugin.Result uninstall = plugin.run("uninstall");
         assertThat(uninstall.exitCode()).as(uninstall.both()).isZero();
