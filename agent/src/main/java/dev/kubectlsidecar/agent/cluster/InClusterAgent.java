@@ -5,6 +5,7 @@ import dev.kubectlsidecar.agent.AgentOptions;
 import dev.kubectlsidecar.agent.http.ServingCertificate;
 import dev.kubectlsidecar.agent.tls.ServingBundle;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -117,9 +118,7 @@ public final class InClusterAgent implements AutoCloseable {
     private Boolean supportsNativeSidecars() {
         try {
             VersionInfo version = client.getKubernetesVersion();
-            int major = Integer.parseInt(version.getMajor().replaceAll("\\D", ""));
-            int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
-            return major > 1 || (major == 1 && minor >= 29);
+            return NativeSidecarMode.supportedBy(version.getMajor(), version.getMinor());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot read the API server's version; native sidecars only where pods ask: " + e.getMessage());
             return null;

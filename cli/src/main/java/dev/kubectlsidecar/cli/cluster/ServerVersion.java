@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 
@@ -11,9 +12,7 @@ final class ServerVersion {
     static Boolean supportsNativeSidecars(KubernetesClient client) {
         try {
             VersionInfo version = client.getKubernetesVersion();
-            int major = Integer.parseInt(version.getMajor().replaceAll("\\D", ""));
-            int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
-            return major > 1 || (major == 1 && minor >= 29);
+            return NativeSidecarMode.supportedBy(version.getMajor(), version.getMinor());
         } catch (RuntimeException e) {
             return null;
         }

@@ -44,6 +44,16 @@ class EnableDisableCommandTest {
         return CliRunner.run(full);
     }
 
+    /** A running pod of Deployment web (through its ReplicaSet), without a sidecar. */
+    private static void createDeploymentPod() {
+        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-5d9c7-abcde")
+                .addToLabels("pod-template-hash", "5d9c7")
+                .addNewOwnerReference().withKind("ReplicaSet").withName("web-5d9c7").withController(true)
+                .withApiVersion("apps/v1").withUid("u1").endOwnerReference()
+                .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("web:1").endContainer().endSpec()
+                .build()).create();
+    }
+
     private String label(String namespace) {
         var labels = client.namespaces().withName(namespace).get().getMetadata().getLabels();
         return labels == null ? null : labels.get("istio-injection");
@@ -51,12 +61,7 @@ class EnableDisableCommandTest {
 
     @Test
     void enableLabelsAndListsRunningPodsWithTheirRestartLine() {
-        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-5d9c7-abcde")
-                .addToLabels("pod-template-hash", "5d9c7")
-                .addNewOwnerReference().withKind("ReplicaSet").withName("web-5d9c7").withController(true)
-                .withApiVersion("apps/v1").withUid("u1").endOwnerReference()
-                .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("web:1").endContainer().endSpec()
-                .build()).create();
+        createDeploymentPod();
 
         CliRunner.Result run = run("enable", "shop");
 
@@ -75,12 +80,7 @@ class EnableDisableCommandTest {
         client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata().withName("web")
                 .endMetadata().withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("web")
                 .withImage("web:1").endContainer().endSpec().endTemplate().endSpec().build()).create();
-        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-5d9c7-abcde")
-                .addToLabels("pod-template-hash", "5d9c7")
-                .addNewOwnerReference().withKind("ReplicaSet").withName("web-5d9c7").withController(true)
-                .withApiVersion("apps/v1").withUid("u1").endOwnerReference()
-                .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("web:1").endContainer().endSpec()
-                .build()).create();
+        createDeploymentPod();
 
         CliRunner.Result run = run("enable", "shop", "--restart");
 

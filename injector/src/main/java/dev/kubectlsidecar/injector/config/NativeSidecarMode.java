@@ -14,6 +14,20 @@ public enum NativeSidecarMode {
         return valueOf(value.trim().toUpperCase(Locale.ROOT));
     }
 
+    /**
+     * Whether an API server of this version runs native sidecars (1.29+), from the {@code major}/{@code minor}
+     * strings of its {@code /version} (which may carry a suffix, as in "29+"); null when they do not parse.
+     */
+    public static Boolean supportedBy(String major, String minor) {
+        try {
+            int majorNumber = Integer.parseInt(major.replaceAll("\\D", ""));
+            int minorNumber = Integer.parseInt(minor.replaceAll("\\D", ""));
+            return majorNumber > 1 || (majorNumber == 1 && minorNumber >= 29);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     public boolean resolve(Boolean serverSupportsNativeSidecars) {
         return switch (this) {
             case TRUE -> true;
