@@ -51,20 +51,28 @@ mkdir -p "$bin" "$lib"
 tmp="$lib/.kubectl-sidecar.jar.$$"
 cp "$jar" "$tmp" && mv -f "$tmp" "$lib/kubectl-sidecar.jar"
 
-# A dynamic AppCDS archive of the classes a typical run loads: the JVM maps them instead of loading them again.
-archive="$lib/kubectl-sidecar.jsa"
-rm -f "$archive"
-java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
-  -jar "$lib/kubectl-sidecar.jar" inject -f "$repo/examples/shop.yaml" >/dev/null 2>&1 || rm -f "$archive"
+# Start-up cache of the classes a typical run loads, made here once: on Java >= 25 an AOT cache (classes loaded
+# and linked ahead of time), on older JVMs a dynamic AppCDS archive. The launcher uses whichever exists.
+cache_args=""
+rm -f "$lib/kubectl-sidecar.jsa" "$lib/kubectl-sidecar.aot"
+if [ "$java_major" -ge 25 ]; then
+  cache="$lib/kubectl-sidecar.aot"
+  java -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off \
+    -jar "$lib/kubectl-sidecar.jar" inject --offline -f "$repo/examples/shop.yaml" >/dev/null 2>&1 || rm -f "$cache"
+  [ -f "$cache" ] && cache_args="-XX:AOTCache=\$lib/kubectl-sidecar.aot -Xlog:aot=off -Xlog:cds=off"
+else
+  cache="$lib/kubectl-sidecar.jsa"
+  java -XX:ArchiveClassesAtExit="$cache" -Xlog:cds=off -Xlog:cds+dynamic=off \
+    -jar "$lib/kubectl-sidecar.jar" inject --offline -f "$repo/examples/shop.yaml" >/dev/null 2>&1 || rm -f "$cache"
+  [ -f "$cache" ] && cache_args="-Xshare:auto -XX:SharedArchiveFile=\$lib/kubectl-sidecar.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+fi
 
 launcher="$bin/kubectl-sidecar"
 cat > "$launcher.$$" <<LAUNCHER
 #!/usr/bin/env sh
 # kubectl-sidecar launcher, written by install.sh. C1 only and the serial GC: a CLI run is short.
 lib="$lib"
-cds=""
-[ -f "\$lib/kubectl-sidecar.jsa" ] && cds="-XX:SharedArchiveFile=\$lib/kubectl-sidecar.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto \$cds -jar "\$lib/kubectl-sidecar.jar" "\$@"
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC $cache_args -jar "\$lib/kubectl-sidecar.jar" "\$@"
 LAUNCHER
 chmod 755 "$launcher.$$"
 mv -f "$launcher.$$" "$launcher"
@@ -78,7 +86,7 @@ mv -f "$completer.$$" "$completer"
 echo "Installed kubectl-sidecar into $prefix:"
 echo "  $launcher"
 echo "  $completer (shell completion through kubectl)"
-echo "  $lib/kubectl-sidecar.jar$( [ -f "$archive" ] && echo " (+ class-data archive)")"
+echo "  $lib/kubectl-sidecar.jar$( [ -n "$cache_args" ] && echo " (+ start-up cache $(basename "$cache"))")"
 case ":${PATH}:" in
   *":$bin:"*) ;;
   *) echo ""
