@@ -25,6 +25,14 @@ public final class InProcessAgent implements AutoCloseable {
         return running.get(pathAndQuery);
     }
 
+    /** Sends {@code GET target} exactly as given (a URI class would refuse a malformed query) and returns the raw answer. */
+    public String rawGet(String target) throws Exception {
+        try (RawHttps raw = new RawHttps(TestPki.trusting(running.ca.certificate()), running.agent.port())) {
+            raw.write("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            return raw.readAll();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         running.close();

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -130,13 +131,34 @@ class PodStateTrackerTest {
         start();
         assertThat(tracker.states("shop", "web-1").get(0).stale()).isFalse();
 
-        engine.set(new InjectionEngine(ConfigLoader.parse("bumped", defaultConfigText()
-                .replace("docker.io/envoyproxy/envoy:v1.36.2", "docker.io/envoyproxy/envoy:v1.36.3"))));
+        engine.set(bumpedEngine());
         tracker.recomputeAll();
         Poll.until("the pod stale under the new config", () -> tracker.states("shop", "web-1").get(0).stale());
         assertThat(tracker.states("shop", "web-1").get(0).reasons())
                 .contains("sidecar differs from what the current config injects: restart it");
         assertThat(tracker.counts()).containsEntry("stale", 1L);
+    }
+
+    @Test
+    void aWatchEventComputedWithAnEngineReplacedSinceIsReadAgain() throws Exception {
+        client.namespaces().resource(PodFixtures.enabled("shop")).create();
+        InjectionEngine bumped = bumpedEngine();
+        AtomicReference<Boolean> armed = new AtomicReference<>(false);
+        // the watch thread gets the old engine, and the config changes before the tracker's thread stores the state
+        Supplier<InjectionEngine> engines = () -> {
+            InjectionEngine current = engine.get();
+            if (armed.get() && !Thread.currentThread().getName().equals("pod-states")) {
+                engine.set(bumped);
+            }
+            return current;
+        };
+        tracker = new PodStateTracker(client, engines, false, PodStateTracker.PAGE_SIZE, Duration.ofMillis(20)).start();
+        Poll.until("the first list of pods", tracker::synced);
+
+        armed.set(true);
+        create(PodFixtures.injected("shop", "web-1"));
+        Poll.until("the created pod", () -> tracker.states("shop", "web-1").size() == 1);
+        assertThat(tracker.states("shop", "web-1").get(0).stale()).as("computed with the current engine").isTrue();
     }
 
     @Test
@@ -197,6 +219,12 @@ class PodStateTrackerTest {
 
     private static List<String> names(List<PodSidecarState> states) {
         return states.stream().map(s -> s.namespace() + "/" + s.name()).toList();
+    }
+
+    /** The default config with another proxy image: pods injected with the default are stale under it. */
+    private static InjectionEngine bumpedEngine() throws Exception {
+        return new InjectionEngine(ConfigLoader.parse("bumped", defaultConfigText()
+                .replace("docker.io/envoyproxy/envoy:v1.36.2", "docker.io/envoyproxy/envoy:v1.36.3")));
     }
 
     private static String defaultConfigText() throws Exception {
