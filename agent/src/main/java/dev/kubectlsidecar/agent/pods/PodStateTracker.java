@@ -5,17 +5,13 @@ import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStateCalculator;
-import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
-import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.utils.ExponentialBackoffIntervalCalculator;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -64,6 +60,7 @@ public final class PodStateTracker implements AutoCloseable {
     private final ExponentialBackoffIntervalCalculator retries;
     private final ScheduledExecutorService worker;
     private final AtomicLong watchEpoch = new AtomicLong();
+    private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
     private volatile boolean synced;
     private volatile boolean closed;
@@ -96,9 +93,11 @@ public final class PodStateTracker implements AutoCloseable {
         });
     }
 
-    /** Watches namespaces, then, once they are listed, lists and watches pods. Returns at once. */
+    /** Watches namespaces, then, once they are listed, lists and watches pods. Returns at once; idempotent. */
     public PodStateTracker start() {
-        namespaces.start().whenComplete((listed, error) -> submit(this::resync));
+        if (started.compareAndSet(false, true)) {
+            namespaces.start().whenComplete((listed, error) -> submit(this::resync));
+        }
         return this;
     }
 
@@ -111,7 +110,7 @@ public final class PodStateTracker implements AutoCloseable {
     public ReadinessCheck readinessCheck() {
         return () -> {
             if (synced) {
-                return ReadinessCheck.Status.ready("tracking the sidecar state of " + store.size() + " pods");
+                return ReadinessCheck.Status.ready("tracking the sidecar state of " + podCount(store.size()));
             }
             String failure = lastFailure;
             return ReadinessCheck.Status.notReady("listing pods for the first time"
@@ -182,7 +181,7 @@ public final class PodStateTracker implements AutoCloseable {
             retries.resetReconnectAttempts();
             lastFailure = null;
             if (!synced) {
-                LOG.log(Level.INFO, "tracking the sidecar state of " + store.size() + " pods (listed in "
+                LOG.log(Level.INFO, "tracking the sidecar state of " + podCount(store.size()) + " (listed in "
                         + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms)");
             }
             synced = true;
@@ -204,33 +203,20 @@ public final class PodStateTracker implements AutoCloseable {
     }
 
     /**
-     * Lists the pods of {@code namespace} (all when null) page by page, stores their states and forgets the pods
-     * the list no longer has. @return the list's resourceVersion, to watch from
+     * Lists the pods of {@code namespace} (all when null), stores their states and forgets the pods the list no
+     * longer has. @return the list's resourceVersion, to watch from
      */
     private String list(String namespace) {
         Map<String, Set<String>> listed = new HashMap<>();
-        String next = null;
-        String resourceVersion;
-        do {
-            PodList page = pods(namespace).list(new ListOptionsBuilder().withLimit(pageSize).withContinue(next).build());
-            for (Pod pod : page.getItems()) {
-                listed.computeIfAbsent(pod.getMetadata().getNamespace(), ns -> new HashSet<>())
-                        .add(pod.getMetadata().getName());
-                Computed computed = compute(pod);
-                if (computed != null) {
-                    store.put(computed.state());
-                }
+        String resourceVersion = PodPages.forEach(client, namespace, pageSize, pod -> {
+            listed.computeIfAbsent(pod.getMetadata().getNamespace(), ns -> new HashSet<>()).add(pod.getMetadata().getName());
+            Computed computed = compute(pod);
+            if (computed != null) {
+                store.put(computed.state());
             }
-            ListMeta meta = page.getMetadata();
-            next = meta == null ? null : meta.getContinue();
-            resourceVersion = meta == null ? null : meta.getResourceVersion();
-        } while (next != null && !next.isEmpty());
+        });
         store.retainOnly(namespace, listed);
         return resourceVersion;
-    }
-
-    private FilterWatchListDeletable<Pod, PodList, PodResource> pods(String namespace) {
-        return namespace == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(namespace);
     }
 
     private void watchFrom(String resourceVersion) {
@@ -326,6 +312,10 @@ public final class PodStateTracker implements AutoCloseable {
         } catch (RejectedExecutionException stopped) {
             // closed: nothing more to keep
         }
+    }
+
+    private static String podCount(int count) {
+        return count + (count == 1 ? " pod" : " pods");
     }
 
     /** The API server's own words when it answered with an error status (the client's message repeats the URL). */

@@ -41,7 +41,7 @@ class StatusEndpointTest {
         client.pods().resource(PodFixtures.plain("shop", "web-2")).create();
         client.pods().resource(PodFixtures.plain("other", "app-1")).create();
         running = InProcessAgent.start(dir);
-        tracker = new PodStateTracker(client, running.agent().engines()::engine, null);
+        tracker = new PodStateTracker(client, () -> running.agent().engines().engine(), null);
         StatusEndpoint.install(running.agent(), tracker);
     }
 
