@@ -159,11 +159,6 @@ public final class PodStateTracker implements AutoCloseable {
         return watcher;
     }
 
-    /** Test hook: the current pod watch (closing it makes the tracker blind to changes until it lists again). */
-    Watch currentWatch() {
-        return watch;
-    }
-
     private void namespaceChanged(String namespace) {
         submit(() -> {
             if (store.hasNamespace(namespace)) {

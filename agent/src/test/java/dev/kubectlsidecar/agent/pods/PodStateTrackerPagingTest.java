@@ -13,6 +13,9 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -25,8 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Paged lists as a real API server answers them (the mock's CRUD mode ignores {@code limit}): pages served by
- * expectations, which take precedence over CRUD; the watch that follows goes to the (empty) CRUD store.
+ * Lists as a real API server answers them (the mock's CRUD mode ignores {@code limit}), served by expectations, which
+ * take precedence over CRUD; the watch that follows goes to the (empty) CRUD store, so it never sends an event by
+ * itself: the watch's events and its end are delivered to the tracker's watcher by the tests.
  */
 @EnableKubernetesMockClient(crud = true)
 class PodStateTrackerPagingTest {
@@ -73,6 +77,25 @@ class PodStateTrackerPagingTest {
         server.expect().get().withPath(SECOND_PAGE).andReturn(200, page(null, "c")).once();
         start();
         assertThat(names(tracker.states(null, null))).containsExactly("shop/a", "shop/b", "shop/c");
+    }
+
+    @Test
+    void aWatchEndedBy410ListsAgainAndIgnoresTheOldWatchFromThen() {
+        server.expect().get().withPath(FIRST_PAGE).andReturn(200, page(null, "a", "b")).once();
+        server.expect().get().withPath(FIRST_PAGE).andReturn(200, page(null, "a", "c")).once();
+        start();
+        assertThat(names(tracker.states(null, null))).containsExactly("shop/a", "shop/b");
+
+        Watcher<Pod> old = tracker.currentWatcher();
+        old.onClose(new WatcherException("too old resource version", new KubernetesClientException(new StatusBuilder()
+                .withCode(410).withReason("Expired").withMessage("too old resource version").build())));
+        Poll.until("the states of the new list", () -> names(tracker.states(null, null)).equals(List.of("shop/a", "shop/c")));
+        assertThat(tracker.currentWatcher()).isNotSameAs(old);
+
+        old.eventReceived(Watcher.Action.ADDED, PodFixtures.plain("shop", "from-the-old-watch"));
+        tracker.currentWatcher().eventReceived(Watcher.Action.ADDED, PodFixtures.plain("shop", "d"));
+        Poll.until("the new watch's pod", () -> tracker.states("shop", "d").size() == 1);
+        assertThat(names(tracker.states(null, null))).containsExactly("shop/a", "shop/c", "shop/d");
     }
 
     @Test

@@ -12,10 +12,7 @@ import dev.kubectlsidecar.injector.traffic.Verification;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +37,8 @@ class PodStateTrackerTest {
 
     @AfterEach
     void stop() {
-        if (tracker != null) {
-            tracker.close();
-        }
+        MockWatches.drain(client, tracker);
+        tracker.close();
     }
 
     @Test
@@ -159,25 +155,6 @@ class PodStateTrackerTest {
         create(PodFixtures.injected("shop", "web-1"));
         Poll.until("the created pod", () -> tracker.states("shop", "web-1").size() == 1);
         assertThat(tracker.states("shop", "web-1").get(0).stale()).as("computed with the current engine").isTrue();
-    }
-
-    @Test
-    void aWatchEndedBy410ListsAgainAndWatchesFromThere() {
-        create(PodFixtures.plain("shop", "a"));
-        create(PodFixtures.plain("shop", "b"));
-        start();
-        assertThat(names(tracker.states("shop", null))).containsExactly("shop/a", "shop/b");
-
-        tracker.currentWatch().close();
-        client.pods().inNamespace("shop").withName("b").delete();
-        create(PodFixtures.plain("shop", "c"));
-        tracker.currentWatcher().onClose(new WatcherException("too old resource version", new KubernetesClientException(
-                new StatusBuilder().withCode(410).withReason("Expired").withMessage("too old resource version").build())));
-
-        Poll.until("the states of a new list", () -> names(tracker.states("shop", null)).equals(List.of("shop/a", "shop/c")));
-        create(PodFixtures.plain("shop", "d"));
-        Poll.until("a pod created after the new list", () -> tracker.states("shop", "d").size() == 1);
-        assertThat(tracker.synced()).isTrue();
     }
 
     @Test

@@ -47,6 +47,9 @@ class StatusEndpointTest {
 
     @AfterEach
     void stop() throws Exception {
+        tracker.start();
+        Poll.until("the first list of pods", tracker::synced);
+        MockWatches.drain(client, tracker);
         tracker.close();
         running.close();
     }
