@@ -284,10 +284,12 @@ public final class PodStateTracker implements AutoCloseable {
         String name = computed.state().name();
         try {
             Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-            Computed fresh = pod == null ? null : compute(pod);
             if (pod == null) {
                 store.remove(namespace, name);
-            } else if (fresh != null) {
+                return;
+            }
+            Computed fresh = compute(pod);
+            if (fresh != null) {
                 store.put(fresh.state());
             }
         } catch (RuntimeException e) {
