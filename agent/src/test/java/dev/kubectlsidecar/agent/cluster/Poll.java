@@ -7,7 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Bounded waits for asynchronous effects (watches, elections); a miss fails with what was awaited. */
-final class Poll {
+public final class Poll {
     static final Duration DEFAULT = Duration.ofSeconds(20);
     // held, so the level sticks: the mock server logs every request at INFO
     private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
@@ -19,11 +19,11 @@ final class Poll {
     private Poll() {
     }
 
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         until(what, DEFAULT, condition);
     }
 
-    static void until(String what, Duration limit, BooleanSupplier condition) {
+    public static void until(String what, Duration limit, BooleanSupplier condition) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -41,7 +41,7 @@ final class Poll {
         return value;
     }
 
-    static void quietMockServer() {
+    public static void quietMockServer() {
         // loading this class sets the level
     }
 
