@@ -61,6 +61,7 @@ class EndToEndTest {
     private static JsonNode statusOf(String namespace, String name) {
         Plugin.Result status = plugin.run("status", name, "-n", namespace, "-o", "json");
         assertThat(status.exitCode()).as(status.both()).isZero();
+        assertThat(status.err()).as("the states come from the agent").doesNotContain("could not be reached");
         return Json.JSON.readTree(status.out()).path("pods").get(0);
     }
 

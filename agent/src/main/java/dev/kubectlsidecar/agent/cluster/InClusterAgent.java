@@ -3,6 +3,8 @@ package dev.kubectlsidecar.agent.cluster;
 import dev.kubectlsidecar.agent.Agent;
 import dev.kubectlsidecar.agent.AgentOptions;
 import dev.kubectlsidecar.agent.http.ServingCertificate;
+import dev.kubectlsidecar.agent.pods.PodStateTracker;
+import dev.kubectlsidecar.agent.pods.StatusEndpoint;
 import dev.kubectlsidecar.agent.tls.ServingBundle;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
@@ -34,6 +36,7 @@ public final class InClusterAgent implements AutoCloseable {
     private final AtomicReference<ServingBundle> latest = new AtomicReference<>();
     private volatile Agent agent;
     private ConfigMapWatcher config;
+    private PodStateTracker pods;
 
     private InClusterAgent(KubernetesClient client, InClusterSettings settings) {
         this.client = client;
@@ -76,14 +79,18 @@ public final class InClusterAgent implements AutoCloseable {
         if (newest != null && newest != bundle) {
             onBundle(newest);
         }
+        pods = new PodStateTracker(client, () -> agent.engines().engine(), settled.serverSupportsNativeSidecars());
+        StatusEndpoint.install(agent, pods);
+        pods.start();
         String source = "ConfigMap " + settings.namespace() + "/" + InClusterSettings.CONFIG_MAP;
         config = new ConfigMapWatcher(client, settings.namespace(), InClusterSettings.CONFIG_MAP, InClusterSettings.CONFIG_KEY,
                 text -> {
                     if (text == null) {
                         agent.engines().use("the embedded default (no " + source + ")", ConfigLoader.embeddedDefault());
-                    } else {
-                        agent.engines().apply(source, text);
+                    } else if (!agent.engines().apply(source, text)) {
+                        return; // invalid: the last good config stays, and so do the states computed with it
                     }
+                    pods.recomputeAll(); // staleness and reasons depend on the config
                 });
         config.start();
     }
@@ -145,6 +152,9 @@ public final class InClusterAgent implements AutoCloseable {
     private void close(Duration grace) {
         if (config != null) {
             config.close();
+        }
+        if (pods != null) {
+            pods.close();
         }
         tls.close();
         if (agent != null) {
