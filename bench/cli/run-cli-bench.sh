@@ -14,7 +14,7 @@
 #
 # Prints markdown tables of medians and ratios to the kubectl baseline measured in the same hyperfine run;
 # hyperfine's JSON and the tables are kept in bench/target/cli-bench/. Needs the CLI jar
-# (./mvnw -q -o install -DskipTests) and hyperfine (Debian package `hyperfine`).
+# (./mvnw -q -o package -DskipTests -pl cli,bench -am) and hyperfine (Debian package `hyperfine`).
 #
 # Environment: RUNS (default 20), WARMUP (default 3), KUBECTL (default /usr/bin/kubectl).
 set -euo pipefail
@@ -44,7 +44,7 @@ if ! command -v hyperfine >/dev/null; then
         fail "hyperfine not found: install the Debian package (apt-get install -y hyperfine)"
     fi
 fi
-[[ -f $JAR ]] || fail "no $JAR: build it first (./mvnw -q -o install -DskipTests)"
+[[ -f $JAR ]] || fail "no $JAR: build it first (./mvnw -q -o package -DskipTests -pl cli,bench -am)"
 [[ -x $KUBECTL ]] || fail "no kubectl at $KUBECTL (set KUBECTL=...)"
 
 rm -rf "$OUT"
@@ -133,7 +133,7 @@ compare startup "--help" "kubectl version --client" "$KUBECTL version --client" 
     echo
     table startup "$STARTUP_TARGET"
     echo
-    echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores; load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "Measured $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD) on $(nproc) cores; load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "$(java -version 2>&1 | head -1); $("$KUBECTL" version --client 2>/dev/null | head -1); hyperfine $(hyperfine --version | cut -d' ' -f2)."
     echo "Launcher flags: \`$LAUNCHER_FLAGS\`; AppCDS archives trained on \`inject -f examples/shop.yaml\`."
 } | tee "$OUT/results.md"
