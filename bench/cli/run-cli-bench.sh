@@ -12,11 +12,14 @@
 # Each AppCDS archive is made once, by a training run of `inject -f examples/shop.yaml` with
 # -XX:ArchiveClassesAtExit and the same flags as the variant that uses it.
 #
-# Prints markdown tables of medians and ratios to the kubectl baseline measured in the same hyperfine run;
-# hyperfine's JSON and the tables are kept in bench/target/cli-bench/. Needs the CLI jar
+# Each comparison runs as ROUNDS hyperfine runs in a row, so that the commands take turns and a burst of load on
+# a shared machine falls on all of them alike; the runs of all rounds are pooled. Prints markdown tables of
+# medians and ratios to the kubectl baseline measured alongside; hyperfine's JSON (per round and pooled) and the
+# tables are kept in bench/target/cli-bench/. Needs the CLI jar
 # (./mvnw -q -o package -DskipTests -pl cli,bench -am) and hyperfine (Debian package `hyperfine`).
 #
-# Environment: RUNS (default 20), WARMUP (default 3), KUBECTL (default /usr/bin/kubectl).
+# Environment: RUNS per command in all (default 30), ROUNDS (default 5), WARMUP runs per command and round
+# (default 2), KUBECTL (default /usr/bin/kubectl).
 set -euo pipefail
 
 # Relative paths keep the command names in the tables short.
@@ -26,8 +29,10 @@ MANIFEST=examples/shop.yaml
 PATCH=bench/cli/kustomize/sidecar-patch.yaml
 OUT=bench/target/cli-bench
 KUBECTL=${KUBECTL:-/usr/bin/kubectl}
-RUNS=${RUNS:-20}
-WARMUP=${WARMUP:-3}
+RUNS=${RUNS:-30}
+ROUNDS=${ROUNDS:-5}
+WARMUP=${WARMUP:-2}
+RUNS_PER_ROUND=$(((RUNS + ROUNDS - 1) / ROUNDS))
 LAUNCHER_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
 INJECT_TARGET=1.5
 STARTUP_TARGET=2.0
@@ -96,8 +101,14 @@ compare() {
         shift 2
     done
     commands+=(--command-name "$baseline_name" "$baseline")
-    hyperfine --shell=none --warmup "$WARMUP" --runs "$RUNS" --style basic \
-        --export-json "$OUT/$name.json" "${commands[@]}" >"$OUT/$name.log"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        hyperfine --shell=none --warmup "$WARMUP" --runs "$RUNS_PER_ROUND" --style basic \
+            --export-json "$OUT/$name-round$round.json" "${commands[@]}" >>"$OUT/$name.log"
+    done
+    # Pool the rounds: one entry per command with the times of all its runs.
+    jq -s '. as $rounds | {results: [range(0; $rounds[0].results | length) as $i
+        | {command: $rounds[0].results[$i].command, times: [$rounds[].results[$i].times[]]}]}' \
+        "$OUT/$name"-round*.json >"$OUT/$name.json"
 }
 
 # Markdown table of one comparison: the last command is the baseline.
@@ -106,18 +117,23 @@ table() {
     echo "| command | median (ms) | mean ± σ (ms) | min–max (ms) | ratio to baseline (median) | target ≤ ${target}× |"
     echo "|---|---:|---:|---:|---:|:---:|"
     jq -r --argjson target "$target" --arg baseline "$(jq -r '.results[-1].command' "$OUT/$name.json")" '
-        (.results[-1].median) as $base
+        def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+        def mean: add / length;
+        def stddev: mean as $m | map((. - $m) * (. - $m)) | add / (length - 1) | sqrt;
+        def ms: . * 1000 | round;
+        (.results[-1].times | median) as $base
         | .results[]
-        | (.median / $base) as $ratio
-        | "| `\(.command)` | \(.median * 1000 | round) | \(.mean * 1000 | round) ± \(.stddev * 1000 | round)"
-          + " | \(.min * 1000 | round)–\(.max * 1000 | round)"
+        | (.times | median) as $median
+        | ($median / $base) as $ratio
+        | "| `\(.command)` | \($median | ms) | \(.times | mean | ms) ± \(.times | stddev | ms)"
+          + " | \(.times | min | ms)–\(.times | max | ms)"
           + " | \(($ratio * 100 | round) / 100)× | "
           + (if .command == $baseline then "baseline" elif $ratio <= $target then "yes" else "no" end)
           + " |"' "$OUT/$name.json"
 }
 
 echo "run-cli-bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
-    "$RUNS runs after $WARMUP warm-up runs each" >&2
+    "$ROUNDS rounds of $RUNS_PER_ROUND runs after $WARMUP warm-up runs, per command" >&2
 compare inject "inject -f $MANIFEST" "kubectl kustomize (shop.yaml + sidecar patch)" \
     "$KUBECTL kustomize $OUT/kustomize"
 # The JVM's own floor: what no launcher flag can go below.
@@ -135,5 +151,6 @@ compare startup "--help" "kubectl version --client" "$KUBECTL version --client" 
     echo
     echo "Measured $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD) on $(nproc) cores; load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "$(java -version 2>&1 | head -1); $("$KUBECTL" version --client 2>/dev/null | head -1); hyperfine $(hyperfine --version | cut -d' ' -f2)."
+    echo "Each command: $ROUNDS rounds × $RUNS_PER_ROUND runs (after $WARMUP warm-up runs per round), pooled."
     echo "Launcher flags: \`$LAUNCHER_FLAGS\`; AppCDS archives trained on \`inject -f examples/shop.yaml\`."
 } | tee "$OUT/results.md"
