@@ -15,7 +15,8 @@ OUT=bench/target/jmh
 BASELINE=yamlRoundTripBaseline
 
 [[ -f $JAR ]] || { echo "run-jmh: no $JAR: build it first (./mvnw -q -o package -DskipTests -pl cli,bench -am)" >&2; exit 1; }
-settings=(-f 1 -wi 3 -w 2s -i 5 -r 2s)
+# Ten warm-up iterations: on a busy machine injectManifest needs ~20 s before it is compiled.
+settings=(-f 1 -wi 10 -w 2s -i 5 -r 2s)
 if (($# > 0)); then
     settings=("$@")
 fi
