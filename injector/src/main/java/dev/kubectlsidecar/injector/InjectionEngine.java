@@ -95,7 +95,14 @@ public final class InjectionEngine {
     private static Map<String, String> annotations(JsonNode pod) {
         Map<String, String> out = new LinkedHashMap<>();
         pod.path("metadata").path("annotations").properties()
-                .forEach(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asString()));
+                .forEach(e -> {
+                    if (e.getValue().isContainer()) {
+                        String value = e.getValue().toString();
+                        throw new InvalidAnnotationException(e.getKey(), value.length() > 80 ? value.substring(0, 77) + "..." : value,
+                                "annotation values are strings");
+                    }
+                    out.put(e.getKey(), e.getValue().asString(""));
+                });
         return out;
     }
 }

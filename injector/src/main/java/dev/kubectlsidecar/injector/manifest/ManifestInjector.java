@@ -79,9 +79,8 @@ public final class ManifestInjector {
     private ObjectNode resource(ObjectNode resource, PodStep step, List<ResourceReport> reports) {
         String kind = Json.text(resource, "kind");
         String name = Json.text(resource.path("metadata"), "name");
-        if ("List".equals(kind) || (kind != null && kind.endsWith("List") && resource.get("items") instanceof ArrayNode)) {
-            ArrayNode items = (ArrayNode) resource.get("items");
-            for (int i = 0; items != null && i < items.size(); i++) {
+        if (kind != null && kind.endsWith("List") && resource.get("items") instanceof ArrayNode items) {
+            for (int i = 0; i < items.size(); i++) {
                 if (items.get(i) instanceof ObjectNode item) {
                     items.set(i, resource(item, step, reports));
                 }

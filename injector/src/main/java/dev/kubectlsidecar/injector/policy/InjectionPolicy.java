@@ -80,6 +80,6 @@ public final class InjectionPolicy {
 
     private static String stringAt(JsonNode map, String key) {
         JsonNode value = map.get(key);
-        return value == null || value.isNull() ? null : value.asString();
+        return value == null ? null : value.asString(null);
     }
 }

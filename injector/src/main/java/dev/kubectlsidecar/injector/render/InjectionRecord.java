@@ -46,7 +46,10 @@ public record InjectionRecord(
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        String text = value.asString();
+        String text = value.asString(null);
+        if (text == null) {
+            throw new InvalidAnnotationException(ANNOTATION, value.toString(), "must be the JSON injection record written by an injector");
+        }
         JsonNode json;
         try {
             json = Json.JSON.readTree(text);
@@ -60,7 +63,12 @@ public record InjectionRecord(
         }
         JsonNode ours = json.path(OURS);
         Map<String, String> positions = new LinkedHashMap<>();
-        ours.path("positions").properties().forEach(e -> positions.put(e.getKey(), e.getValue().asString()));
+        ours.path("positions").properties().forEach(e -> {
+            String position = e.getValue().asString(null);
+            if (position != null && position.matches("(initContainers|containers)/\\d{1,4}")) {
+                positions.put(e.getKey(), position);
+            }
+        });
         return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
                 names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
                 names(ours.get("created")), positions));

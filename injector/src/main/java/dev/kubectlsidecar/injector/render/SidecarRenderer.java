@@ -137,9 +137,9 @@ public final class SidecarRenderer {
         }
         JsonNode overrides;
         try {
-            overrides = Json.JSON.readTree(overridesText.asString());
+            overrides = Json.JSON.readTree(overridesText.asString(""));
         } catch (JacksonException e) {
-            throw new InvalidAnnotationException(OVERRIDES, overridesText.asString(), "must be the JSON written by the injector");
+            throw new InvalidAnnotationException(OVERRIDES, overridesText.asString(""), "must be the JSON written by the injector");
         }
         // Undo the takes in reverse: the proxy was taken after the init container, so its position assumes
         // the init container was already gone.
@@ -182,7 +182,8 @@ public final class SidecarRenderer {
     private static void removeNamed(JsonNode list, List<String> names) {
         if (list instanceof ArrayNode items) {
             for (int i = items.size() - 1; i >= 0; i--) {
-                if (names.contains(items.get(i).path("name").asString(null))) {
+                String name = items.get(i).path("name").asString(null);
+                if (name != null && names.contains(name)) {
                     items.remove(i);
                 }
             }

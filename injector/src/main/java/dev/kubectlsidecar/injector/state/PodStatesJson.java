@@ -82,7 +82,7 @@ public final class PodStatesJson {
 
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
-        array.forEach(item -> out.add(item.asString()));
+        array.forEach(item -> out.add(item.asString("")));
         return out;
     }
 }
