@@ -1,5 +1,16 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.cli.cluster.DisableCommand;
+import dev.kubectlsidecar.cli.cluster.EnableCommand;
+import dev.kubectlsidecar.cli.cluster.InstallCommand;
+import dev.kubectlsidecar.cli.cluster.StatusCommand;
+import dev.kubectlsidecar.cli.cluster.UninstallCommand;
+import dev.kubectlsidecar.cli.cluster.VerifyCommand;
+import dev.kubectlsidecar.cli.cluster.VersionCommand;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,27 +18,56 @@ import picocli.CommandLine.Command;
 @Command(name = "kubectl sidecar",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Istio-compatible sidecar injection: inject manifests offline, or manage automatic injection.",
-        subcommands = {InjectCommand.class, UninjectCommand.class, IptablesCommand.class,
-                dev.kubectlsidecar.cli.cluster.EnableCommand.class, dev.kubectlsidecar.cli.cluster.DisableCommand.class,
-                dev.kubectlsidecar.cli.cluster.StatusCommand.class, dev.kubectlsidecar.cli.cluster.VerifyCommand.class,
-                dev.kubectlsidecar.cli.cluster.InstallCommand.class, dev.kubectlsidecar.cli.cluster.UninstallCommand.class,
-                dev.kubectlsidecar.cli.cluster.VersionCommand.class,
-                CompleteCommand.class, CommandLine.HelpCommand.class})
+        description = "Istio-compatible sidecar injection: inject manifests offline, or manage automatic injection.")
 public final class Main implements Runnable {
+    /** Every subcommand, in the order the help lists them. */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    /** Offline commands run often in pipelines: for them, only their own model is built (picocli reflects eagerly). */
+    private static final Set<String> BUILT_ALONE = Set.of("inject", "uninject", "iptables");
+
+    static {
+        COMMANDS.put("inject", InjectCommand::new);
+        COMMANDS.put("uninject", UninjectCommand::new);
+        COMMANDS.put("iptables", IptablesCommand::new);
+        COMMANDS.put("enable", EnableCommand::new);
+        COMMANDS.put("disable", DisableCommand::new);
+        COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("verify", VerifyCommand::new);
+        COMMANDS.put("install", InstallCommand::new);
+        COMMANDS.put("uninstall", UninstallCommand::new);
+        COMMANDS.put("version", VersionCommand::new);
+        COMMANDS.put("__complete", CompleteCommand::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
-    /** The configured command line, also used by tests to run commands in-process. */
-    public static CommandLine commandLine() {
+    /**
+     * The configured command line for these arguments, also used by tests to run commands in-process. When the
+     * first argument is an offline command, only that subcommand is built: building the model of all of them
+     * costs a run ~50 ms of reflection; anything else gets them all.
+     */
+    public static CommandLine commandLine(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
+        String first = args.length == 0 ? null : args[0];
+        if (BUILT_ALONE.contains(first)) {
+            commandLine.addSubcommand(first, COMMANDS.get(first).get());
+        } else {
+            COMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+            // What is being completed may itself look like an option ("--wa").
+            commandLine.getSubcommands().get("__complete").setUnmatchedOptionsArePositionalParams(true);
+        }
+        commandLine.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help") && !name.equals("__complete")) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true); // `kubectl sidecar inject --help`
+            }
+        });
         commandLine.setExecutionExceptionHandler(new ErrorHandler());
-        // What is being completed may itself look like an option ("--wa").
-        commandLine.getSubcommands().get("__complete").setUnmatchedOptionsArePositionalParams(true);
         return commandLine;
     }
 

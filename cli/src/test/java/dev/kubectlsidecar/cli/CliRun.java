@@ -18,7 +18,7 @@ record CliRun(int exitCode, String out, String err) {
         InputStream original = System.in;
         System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         try {
-            int code = Main.commandLine()
+            int code = Main.commandLine(args)
                     .setOut(new PrintWriter(out, true))
                     .setErr(new PrintWriter(err, true))
                     .execute(args);

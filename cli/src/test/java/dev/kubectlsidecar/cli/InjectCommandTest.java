@@ -125,6 +125,16 @@ class InjectCommandTest {
     }
 
     @Test
+    void everyCommandHasHelpAndTheRootListsThemAll() {
+        CliRun inject = CliRun.of("inject", "--help");
+        assertThat(inject.exitCode()).isZero();
+        assertThat(inject.out()).startsWith("Usage: kubectl sidecar inject").contains("--native-sidecar");
+        assertThat(CliRun.of("status", "--help").out()).startsWith("Usage: kubectl sidecar status");
+        assertThat(CliRun.of("--help").out()).contains("inject", "uninject", "iptables", "enable", "disable", "status",
+                "verify", "install", "uninstall", "version").doesNotContain("__complete");
+    }
+
+    @Test
     void wrongArgumentsGetUsageAndExitCode2() {
         CliRun run = CliRun.of("inject", "--offline", "-f", "x.yaml", "-o", "xml");
         assertThat(run.exitCode()).isEqualTo(2);

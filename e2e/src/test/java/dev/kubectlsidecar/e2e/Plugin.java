@@ -27,7 +27,7 @@ final class Plugin {
         all.add(kubeconfig.toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        int code = Main.commandLine(all.toArray(String[]::new)).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute(all.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }
