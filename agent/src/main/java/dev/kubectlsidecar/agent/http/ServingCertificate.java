@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.http;
 
+import dev.kubectlsidecar.agent.tls.KeyMatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -9,10 +10,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
-import java.util.Map;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.X509KeyManager;
 
@@ -22,9 +21,6 @@ import javax.net.ssl.X509KeyManager;
  * show as failed handshakes after a reload.
  */
 public final class ServingCertificate {
-    private static final Map<String, String> PROBE_SIGNATURES =
-            Map.of("RSA", "SHA256withRSA", "EC", "SHA256withECDSA", "Ed25519", "Ed25519", "EdDSA", "Ed25519");
-
     private final PemKeyCertOptions options;
     private final X509Certificate leaf;
 
@@ -95,21 +91,8 @@ public final class ServingCertificate {
         throw new InvalidCertificateException("no X.509 key manager");
     }
 
-    /** Signs a probe with the key and verifies it with the certificate's public key. */
     private static void checkPair(String source, X509Certificate leaf, PrivateKey key) throws GeneralSecurityException {
-        String algorithm = PROBE_SIGNATURES.get(key.getAlgorithm());
-        if (algorithm == null) {
-            return;
-        }
-        byte[] probe = "kubectl-sidecar".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        Signature signer = Signature.getInstance(algorithm);
-        signer.initSign(key);
-        signer.update(probe);
-        byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance(algorithm);
-        verifier.initVerify(leaf.getPublicKey());
-        verifier.update(probe);
-        if (!verifier.verify(signature)) {
+        if (!KeyMatch.matches(leaf, key)) {
             throw new InvalidCertificateException(source + ": the private key does not belong to the certificate "
                     + leaf.getSubjectX500Principal().getName());
         }

@@ -1,18 +1,15 @@
 package dev.kubectlsidecar.agent.tls;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 
 /** ECDSA P-256 keys from the JDK's own provider (so the JDK's TLS stack and Vert.x take them as they are). */
 final class KeyPairs {
     static final String SIGNATURE = "SHA256withECDSA";
-    private static final byte[] PROBE = "kubectl-sidecar key check".getBytes(StandardCharsets.US_ASCII);
 
     private KeyPairs() {
     }
@@ -27,17 +24,10 @@ final class KeyPairs {
         }
     }
 
-    /** Fails unless {@code key} is the private half of the certificate's public key (a sign-and-verify probe). */
+    /** Fails unless {@code key} is the private half of the certificate's public key. */
     static void requireMatch(X509Certificate certificate, PrivateKey key, String what) {
         try {
-            Signature signer = Signature.getInstance(SIGNATURE);
-            signer.initSign(key);
-            signer.update(PROBE);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(SIGNATURE);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(PROBE);
-            if (verifier.verify(signature)) {
+            if (KeyMatch.matches(certificate, key)) {
                 return;
             }
         } catch (GeneralSecurityException e) {
