@@ -16,6 +16,13 @@ final class ManifestInput {
     @Option(names = "--diff", description = "Print a unified diff of what would change instead of the result.")
     boolean diff;
 
+    @Option(names = "--output-file", paramLabel = "FILE",
+            description = "Write the result to FILE (whole, or not at all: a temporary file renamed over it).")
+    java.nio.file.Path outputFile;
+
+    @Option(names = {"-i", "--in-place"}, description = "Rewrite each input file with its result (each written whole or not at all).")
+    boolean inPlace;
+
     @Mixin
     Verbosity verbosity;
 

@@ -125,6 +125,38 @@ class InjectCommandTest {
     }
 
     @Test
+    void outputFileAndInPlaceWriteWholeFilesOrNothing() throws IOException {
+        Path app = write("app.yaml", DEPLOYMENT);
+        Path out = dir.resolve("out.yaml");
+        CliRun toFile = CliRun.of("inject", "--offline", "-f", app.toString(), "--output-file", out.toString());
+        assertThat(toFile.exitCode()).isZero();
+        assertThat(toFile.out()).isEmpty();
+        assertThat(Files.readString(out)).contains("name: istio-proxy");
+
+        Path good = write("good.yaml", DEPLOYMENT);
+        Path bad = write("bad.yaml", "kind: Deployment\nmetadata: {name: [\n");
+        CliRun failed = CliRun.of("inject", "--offline", "-f", good.toString(), "-f", bad.toString(), "--in-place");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(Files.readString(good)).as("nothing is written when any input fails").isEqualTo(DEPLOYMENT);
+
+        CliRun inPlace = CliRun.of("inject", "--offline", "-f", good.toString(), "--in-place");
+        assertThat(inPlace.exitCode()).isZero();
+        assertThat(Files.readString(good)).contains("name: istio-proxy");
+        assertThat(CliRun.withStdin(Files.readString(good), "uninject", "-f", "-").out())
+                .isEqualTo(CliRun.withStdin(DEPLOYMENT, "uninject", "-f", "-").out());
+
+        Path occupied = Files.createDirectories(dir.resolve("occupied"));
+        Files.writeString(occupied.resolve("keep"), "x");
+        CliRun refused = CliRun.of("inject", "--offline", "-f", app.toString(), "--output-file", occupied.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("error: " + occupied + ": cannot write").endsWith("(the file was left as it was)\n");
+        assertThat(Files.readString(occupied.resolve("keep"))).isEqualTo("x");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
+        }
+    }
+
+    @Test
     void everyCommandHasHelpAndTheRootListsThemAll() {
         CliRun inject = CliRun.of("inject", "--help");
         assertThat(inject.exitCode()).isZero();
