@@ -10,8 +10,8 @@
 # ConfigMap, a ServiceAccount), 500 workloads in 1 000 documents. Before timing, both outputs are checked to hold
 # the same documents with the same number of istio-proxy containers. The comparison runs as ROUNDS hyperfine runs
 # in a row, pooled (bench/cli/hyperfine-rounds.sh); prints a markdown table of medians and the ratio to kustomize,
-# and keeps hyperfine's JSON, the outputs and the table in bench/target/big-manifest/. Needs the CLI jar and
-# benchmarks.jar (./mvnw -q -o package -DskipTests -pl cli,bench -am), hyperfine and jq.
+# plus each command's CPU time, and keeps hyperfine's JSON, the outputs and the table in bench/target/big-manifest/.
+# Needs the CLI jar and benchmarks.jar (./mvnw -q -o package -DskipTests -pl cli,bench -am), hyperfine and jq.
 #
 # Environment: DOCUMENTS (default 1000), PREFIX to install into (default bench/target/big-manifest/install), RUNS
 # per command in all (default 10), ROUNDS (default 5), WARMUP runs per command and round (default 1), KUBECTL
@@ -75,4 +75,7 @@ rounds big --command-name "kubectl-sidecar inject --offline -f big.yaml (install
     echo "$(java -version 2>&1 | head -1); $("$KUBECTL" version --client 2>/dev/null | head -1); hyperfine $(hyperfine --version | cut -d' ' -f2)."
     echo "Each command: $ROUNDS rounds × $RUNS_PER_ROUND runs (after $WARMUP warm-up runs per round), pooled."
     echo "Output: inject $(wc -c <"$OUT/inject.out") bytes, kustomize $(wc -c <"$OUT/kustomize.out") bytes; ${proxies[inject]} workloads injected."
+    # CPU time is what load from other processes disturbs least (hyperfine keeps it per round, not per run).
+    jq -rs '[.[].results] | transpose[] | "CPU time (user + system, mean of the rounds): \(.[0].command): "
+        + "\((map(.user + .system) | add / length * 1000) | round) ms"' "$OUT"/big-round*.json
 } | tee "$OUT/results.md"
