@@ -90,14 +90,17 @@ final class SidecarOverrideCheck {
         }
     }
 
-    /** Capability names as the runtime reads them: case-insensitive, with or without {@code CAP_}. */
+    /**
+     * Capability names as the runtime reads them: case-insensitive, with or without {@code CAP_}; null is none, and
+     * anything but a list stands for itself (so it is never a subset of ours).
+     */
     private static Set<String> names(JsonNode list) {
         Set<String> names = new HashSet<>();
         for (JsonNode item : list) {
             String name = item.asString("").toUpperCase(Locale.ROOT);
             names.add(name.startsWith("CAP_") ? name.substring(4) : name);
         }
-        if (!list.isArray() && !list.isMissingNode()) {
+        if (!list.isArray() && !list.isMissingNode() && !list.isNull()) {
             names.add(list.toString());
         }
         return names;

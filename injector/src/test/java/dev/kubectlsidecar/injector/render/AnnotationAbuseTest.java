@@ -205,7 +205,7 @@ class AnnotationAbuseTest {
 
     @Test
     void tighteningTheSidecarAndNamingTheConfigsOwnChoicesIsFine() {
-        ObjectNode pod = ownProxy("{seccompProfile: {type: RuntimeDefault}, capabilities: {drop: [ALL, NET_RAW], add: []},"
+        ObjectNode pod = ownProxy("{seccompProfile: {type: RuntimeDefault}, capabilities: {drop: [ALL, NET_RAW], add: null},"
                 + " runAsUser: 1337, privileged: false, procMount: Default}")
                 .andThen(own("initContainers", "{name: istio-init, image: auto, securityContext: {capabilities: {add: [NET_ADMIN]}}}"))
                 .andThen(annotation("sidecar.istio.io/interceptionMode", "REDIRECT"))
