@@ -54,6 +54,8 @@ public final class PodStateCalculator {
         } catch (InvalidAnnotationException | MalformedPodException e) {
             reasons.add(e.getMessage());
         }
+        List<String> bypass = injected ? proxyBypass(pod) : List.of();
+        reasons.addAll(bypass);
         Verification iptables = injected ? verify(pod, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
                 metadata.path("namespace").asString(namespace.name()),
@@ -65,10 +67,19 @@ public final class PodStateCalculator {
                 hashOf(metadata),
                 injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
                 stale,
+                !bypass.isEmpty(),
                 iptables.status(),
                 concat(iptables.missing(), iptables.extra()),
                 reasons,
                 metadata.path("creationTimestamp").asString(null));
+    }
+
+    private List<String> proxyBypass(ObjectNode pod) {
+        try {
+            return engine.proxyBypass(pod);
+        } catch (InvalidAnnotationException e) {
+            return List.of();
+        }
     }
 
     private Verification verify(ObjectNode pod, List<String> reasons) {
