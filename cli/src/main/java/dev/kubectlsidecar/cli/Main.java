@@ -20,30 +20,44 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Istio-compatible sidecar injection: inject manifests offline, or manage automatic injection.")
 public final class Main implements Runnable {
-    /** Every subcommand, in the order the help lists them. */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
     /** Offline commands run often in pipelines: for them, only their own model is built (picocli reflects eagerly). */
     private static final Set<String> BUILT_ALONE = Set.of("inject", "uninject", "iptables");
 
-    static {
-        COMMANDS.put("inject", InjectCommand::new);
-        COMMANDS.put("uninject", UninjectCommand::new);
-        COMMANDS.put("iptables", IptablesCommand::new);
-        COMMANDS.put("enable", EnableCommand::new);
-        COMMANDS.put("disable", DisableCommand::new);
-        COMMANDS.put("status", StatusCommand::new);
-        COMMANDS.put("verify", VerifyCommand::new);
-        COMMANDS.put("install", InstallCommand::new);
-        COMMANDS.put("uninstall", UninstallCommand::new);
-        COMMANDS.put("version", VersionCommand::new);
-        COMMANDS.put("__complete", CompleteCommand::new);
-        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    /** Every subcommand, in the order the help lists them; in its own class so the help's fast path skips it. */
+    private static final class Commands {
+        static final Map<String, Supplier<Object>> ALL = new LinkedHashMap<>();
+
+        static {
+            ALL.put("inject", InjectCommand::new);
+            ALL.put("uninject", UninjectCommand::new);
+            ALL.put("iptables", IptablesCommand::new);
+            ALL.put("enable", EnableCommand::new);
+            ALL.put("disable", DisableCommand::new);
+            ALL.put("status", StatusCommand::new);
+            ALL.put("verify", VerifyCommand::new);
+            ALL.put("install", InstallCommand::new);
+            ALL.put("uninstall", UninstallCommand::new);
+            ALL.put("version", VersionCommand::new);
+            ALL.put("__complete", CompleteCommand::new);
+            ALL.put("help", CommandLine.HelpCommand::new);
+        }
     }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (TopLevelHelp.asked(args)) {
+            String help = TopLevelHelp.prerendered();
+            if (help != null) {
+                System.out.print(help);
+                System.out.flush();
+                return;
+            }
+        }
+        if (args.length > 0 && BUILT_ALONE.contains(args[0])) {
+            EngineWarmUp.begin();
+        }
         System.exit(commandLine(args).execute(args));
     }
 
@@ -55,10 +69,10 @@ public final class Main implements Runnable {
     public static CommandLine commandLine(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
         String first = args.length == 0 ? null : args[0];
-        if (BUILT_ALONE.contains(first)) {
-            commandLine.addSubcommand(first, COMMANDS.get(first).get());
+        if (first != null && BUILT_ALONE.contains(first)) {
+            commandLine.addSubcommand(first, Commands.ALL.get(first).get());
         } else {
-            COMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+            Commands.ALL.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
             // What is being completed may itself look like an option ("--wa").
             commandLine.getSubcommands().get("__complete").setUnmatchedOptionsArePositionalParams(true);
         }

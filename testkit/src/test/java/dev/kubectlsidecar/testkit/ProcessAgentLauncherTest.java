@@ -26,7 +26,7 @@ class ProcessAgentLauncherTest {
     @Test
     void theAgentJarRunsWithAKubeconfigForTheClusterAndServesThroughTheProxy(@TempDir Path dir) throws IOException {
         Path jar = launcherJar(dir.resolve("fake-agent.jar"));
-        ProcessAgentLauncher launcher = new ProcessAgentLauncher(jar, ProcessAgentLauncher.DEFAULT_JVM_OPTIONS,
+        ProcessAgentLauncher launcher = new ProcessAgentLauncher(jar, ProcessAgentLauncher.DEPLOYMENT_JVM_OPTIONS,
                 List.of("--kubeconfig", "{kubeconfig}", "--namespace", "{namespace}", "--port", "{port}", "{args}"));
 
         try (LocalCluster cluster = LocalCluster.builder().agentLauncher(launcher).start()) {

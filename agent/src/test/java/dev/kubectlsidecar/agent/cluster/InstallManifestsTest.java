@@ -125,7 +125,7 @@ class InstallManifestsTest {
 
     @Test
     void theDockerfileRunsTheSameCommandAsTheDeploymentAsTheSameUser() throws Exception {
-        String dockerfile = Files.readString(InstallManifests.DOCKERFILE);
+        String dockerfile = Files.readString(InstallManifests.DOCKERFILE).replaceAll("\\\\\n\\s*", "");
         Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT (\\[.*])$").matcher(dockerfile);
         assertThat(entrypoint.find()).as("exec-form ENTRYPOINT").isTrue();
         List<String> command = Json.JSON.readValue(entrypoint.group(1),
@@ -133,6 +133,9 @@ class InstallManifestsTest {
         Container agent = InstallManifests.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(agent.getCommand()).isEqualTo(command);
         assertThat(command).containsSequence("-jar", "/app/agent.jar");
+        assertThat(agent.getEnv()).anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+                .isEqualTo("MALLOC_ARENA_MAX=2"));
+        assertThat(dockerfile).containsPattern("(?m)^ENV MALLOC_ARENA_MAX=2$");
         assertThat(dockerfile).containsPattern("(?m)^COPY agent/target/agent.jar /app/agent.jar$")
                 .containsPattern("(?m)^USER 65532:65532$");
     }

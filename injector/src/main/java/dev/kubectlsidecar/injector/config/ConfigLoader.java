@@ -31,23 +31,27 @@ public final class ConfigLoader {
             "includeInboundPorts", "excludeInboundPorts", "includeOutboundPorts", "excludeOutboundPorts",
             "excludeInterfaces", "kubevirtInterfaces", "redirectDNS", "dropInvalid");
 
-    private static volatile InjectionConfig embedded;
-
     private ConfigLoader() {
     }
 
-    /** The embedded default: usable with no cluster and no config file. */
+    /**
+     * The embedded default: usable with no cluster and no config file. Parsed once, under the class-initialisation
+     * lock, so a caller arriving while another thread parses it waits for that result instead of parsing again.
+     */
     public static InjectionConfig embeddedDefault() {
-        InjectionConfig config = embedded;
-        if (config == null) {
+        return Embedded.CONFIG;
+    }
+
+    private static final class Embedded {
+        static final InjectionConfig CONFIG = load();
+
+        private static InjectionConfig load() {
             try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
-                config = parse("embedded default config", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return parse("embedded default config", new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            embedded = config;
         }
-        return config;
     }
 
     public static InjectionConfig load(Path file) {

@@ -28,7 +28,8 @@ import tools.jackson.databind.JsonNode;
  * {@code metadata.name} (a pod name) and {@code spec.serviceAccountName}.
  */
 public final class ProcessAgentLauncher implements AgentLauncher {
-    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx64m", "-XX:+UseSerialGC");
+    /** No JVM options of our own: the agent runs with the ones its Deployment's {@code command} gives. */
+    public static final List<String> DEPLOYMENT_JVM_OPTIONS = List.of();
     public static final List<String> DEFAULT_ARGUMENTS =
             List.of("--kubeconfig", "{kubeconfig}", "--namespace", "{namespace}", "--port", "{port}");
     private static final int LOG_TAIL = 4000;
@@ -38,7 +39,7 @@ public final class ProcessAgentLauncher implements AgentLauncher {
     private final List<String> arguments;
 
     public ProcessAgentLauncher(Path jar) {
-        this(jar, DEFAULT_JVM_OPTIONS, DEFAULT_ARGUMENTS);
+        this(jar, DEPLOYMENT_JVM_OPTIONS, DEFAULT_ARGUMENTS);
     }
 
     public ProcessAgentLauncher(Path jar, List<String> jvmOptions, List<String> arguments) {
@@ -62,7 +63,7 @@ public final class ProcessAgentLauncher implements AgentLauncher {
                 "{name}", name, "{port}", Integer.toString(port), "{dir}", dir.toString());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
+        command.addAll(jvmOptions.isEmpty() ? commandJvmOptions(container) : jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         for (String argument : arguments) {
@@ -82,6 +83,16 @@ public final class ProcessAgentLauncher implements AgentLauncher {
         builder.environment().putAll(ContainerEnvironment.of(container, namespace, name + "-local",
                 deployment.path("spec").path("template").path("spec")));
         return new AgentProcess(builder.start(), port, dir, log);
+    }
+
+    /** The options between {@code java} and {@code -jar} in the container's {@code command}. */
+    static List<String> commandJvmOptions(JsonNode container) {
+        List<String> options = new ArrayList<>();
+        JsonNode command = container.path("command");
+        for (int i = 1; i < command.size() && !command.get(i).asString().equals("-jar"); i++) {
+            options.add(command.get(i).asString());
+        }
+        return options;
     }
 
     private static int freePort() throws IOException {

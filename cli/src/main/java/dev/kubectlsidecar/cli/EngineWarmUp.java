@@ -1,0 +1,54 @@
+package dev.kubectlsidecar.cli;
+
+import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.manifest.ManifestFormat;
+import dev.kubectlsidecar.injector.manifest.ManifestReader;
+import dev.kubectlsidecar.injector.manifest.ManifestWriter;
+import java.util.List;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Loads and initialises the engine's classes on a second core while the main thread starts picocli: a cold
+ * {@code inject} spends most of its time loading classes (Jackson's mappers, SnakeYAML, the embedded config, the
+ * renderer), and that work does not depend on the arguments. The embedded default config parsed here is the one
+ * the command then uses ({@link ConfigLoader#embeddedDefault} parses it once). Nothing here can change or fail a
+ * run: it works on its own small pod and discards the result.
+ */
+final class EngineWarmUp {
+    private static final String POD = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: warm-up
+            spec:
+              containers:
+                - name: app
+                  image: app
+                  ports:
+                    - containerPort: 8080
+            """;
+
+    private EngineWarmUp() {
+    }
+
+    static void begin() {
+        if (Runtime.getRuntime().availableProcessors() < 2) {
+            return; // on one core it would only compete with the real work
+        }
+        Thread thread = new Thread(EngineWarmUp::run, "engine-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void run() {
+        try {
+            ObjectNode pod = (ObjectNode) ManifestReader.read("warm-up", POD).get(0).tree();
+            InjectionEngine engine = new InjectionEngine(ConfigLoader.embeddedDefault());
+            ManifestWriter.write(List.of(engine.inject(pod, PodRequest.offline("default")).pod()), ManifestFormat.YAML);
+        } catch (RuntimeException | LinkageError ignored) {
+            // The command itself reports whatever is wrong, with its own input's name.
+        }
+    }
+}
