@@ -57,9 +57,16 @@ cache_args=""
 rm -f "$lib/kubectl-sidecar.jsa" "$lib/kubectl-sidecar.aot"
 if [ "$java_major" -ge 25 ]; then
   cache="$lib/kubectl-sidecar.aot"
-  java -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off \
-    -jar "$lib/kubectl-sidecar.jar" inject --offline -f "$repo/examples/shop.yaml" >/dev/null 2>&1 || rm -f "$cache"
-  [ -f "$cache" ] && cache_args="-XX:AOTCache=\$lib/kubectl-sidecar.aot -Xlog:aot=off -Xlog:cds=off"
+  # Some JDK 25 builds crash while archiving linked classes (an empty cache is left); without class linking the
+  # cache still holds the loaded classes.
+  for linking in -XX:+AOTClassLinking -XX:-AOTClassLinking; do
+    java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "$linking" -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off \
+      -jar "$lib/kubectl-sidecar.jar" inject --offline -f "$repo/examples/shop.yaml" >/dev/null 2>&1 || rm -f "$cache"
+    rm -f "$cache.config" "$lib"/hs_err_pid*.log ./hs_err_pid*.log
+    [ -s "$cache" ] && break
+    rm -f "$cache"
+  done
+  [ -s "$cache" ] && cache_args="-XX:AOTCache=\$lib/kubectl-sidecar.aot -Xlog:aot=off -Xlog:cds=off"
 else
   cache="$lib/kubectl-sidecar.jsa"
   java -XX:ArchiveClassesAtExit="$cache" -Xlog:cds=off -Xlog:cds+dynamic=off \
