@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.agent;
 
 import dev.kubectlsidecar.agent.cluster.InClusterAgent;
+import dev.kubectlsidecar.agent.http.TlsEngine;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class AgentMain {
             System.exit(1);
             return;
         }
-        LOG.log(Level.INFO, "serving the webhook on https://" + options.host() + ":" + port
+        LOG.log(Level.INFO, "serving the webhook on https://" + options.host() + ":" + port + " (TLS: " + TlsEngine.name() + ")"
                 + (options.standalone() ? " (standalone)" : " (in cluster, namespace " + options.namespace() + ")"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.log(Level.INFO, "stopping: finishing in-flight reviews");

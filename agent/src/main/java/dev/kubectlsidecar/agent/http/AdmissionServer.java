@@ -55,6 +55,7 @@ public final class AdmissionServer {
                 // A negative port is Vert.x's "one ephemeral port shared by all instances"; 0 would give each its own.
                 .setPort(port == 0 ? -1 : port)
                 .setSsl(true)
+                .setSslEngineOptions(TlsEngine.options())
                 .setKeyCertOptions(certificate.keyCertOptions())
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
                 .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
