@@ -1,14 +1,28 @@
--- wrk script for the agent: `-- FILE` POSTs FILE (an AdmissionReview) as JSON; no argument GETs the URL.
+-- wrk script for the agent: `-- FILE...` POSTs the files (AdmissionReviews) as JSON, one after the other in turn
+-- on each connection; no argument GETs the URL.
 -- done() prints one machine-readable RESULT line that run-agent-load.sh turns into a table.
 
+local bodies = {}
+local next_body = 0
+
 function init(args)
-  if args[1] ~= nil then
-    local file = assert(io.open(args[1], "rb"))
-    wrk.method = "POST"
-    wrk.body = file:read("*a")
-    wrk.headers["Content-Type"] = "application/json"
+  for i = 1, #args do
+    local file = assert(io.open(args[i], "rb"))
+    bodies[#bodies + 1] = file:read("*a")
     file:close()
   end
+  if #bodies > 0 then
+    wrk.method = "POST"
+    wrk.headers["Content-Type"] = "application/json"
+  end
+end
+
+function request()
+  if #bodies == 0 then
+    return wrk.format()
+  end
+  next_body = next_body % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[next_body])
 end
 
 function done(summary, latency, requests)
