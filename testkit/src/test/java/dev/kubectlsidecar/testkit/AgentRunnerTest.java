@@ -191,6 +191,19 @@ class AgentRunnerTest {
     }
 
     @Test
+    void replacingTheDeploymentUnchangedKeepsItsStatusAndItsAgent() {
+        client.resource(TestManifests.AGENT_DEPLOYMENT).create();
+        awaitAvailable();
+
+        Deployment replaced = (Deployment) client.resource(TestManifests.AGENT_DEPLOYMENT).update();
+
+        assertThat(replaced.getStatus().getReadyReplicas()).as("status is a subresource: a PUT leaves it").isEqualTo(2);
+        assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get().getStatus().getReadyReplicas())
+                .isEqualTo(2);
+        assertThat(started).singleElement().satisfies(agent -> assertThat(agent.stopped()).isEmpty());
+    }
+
+    @Test
     void aClusterWithoutALauncherHasNoAgentsToKill() {
         try (LocalCluster plain = LocalCluster.builder().runInitContainers(false).start()) {
             assertThatThrownBy(plain::agents).isInstanceOf(IllegalStateException.class)
