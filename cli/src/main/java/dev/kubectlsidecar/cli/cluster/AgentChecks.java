@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,7 +19,6 @@ final class AgentChecks {
     static final String GROUP = "kubectl-sidecar-agent";
     static final String TLS_SECRET = "kubectl-sidecar-agent-tls";
     private static final String SERVICE_DNS = AgentNames.SERVICE + "." + AgentNames.NAMESPACE + ".svc";
-    private static final Duration WARN_BEFORE_EXPIRY = Duration.ofDays(30);
 
     private AgentChecks() {
     }
@@ -150,16 +148,10 @@ final class AgentChecks {
                 : CheckResult.fail(GROUP, "serving certificate is not valid for " + SERVICE_DNS + " (names: "
                         + String.join(", ", ServingCertificate.dnsNames(serving)) + ")",
                         "delete Secret " + AgentNames.NAMESPACE + "/" + TLS_SECRET + " and restart the agent to reissue it"));
-        Duration left = Duration.between(now, serving.getNotAfter().toInstant());
-        if (left.isNegative()) {
-            results.add(CheckResult.fail(GROUP, "serving certificate expired on " + serving.getNotAfter().toInstant(),
-                    "restart the agent to renew it: kubectl -n " + AgentNames.NAMESPACE + " rollout restart deploy/" + AgentNames.DEPLOYMENT));
-        } else if (left.compareTo(WARN_BEFORE_EXPIRY) < 0) {
-            results.add(CheckResult.warn(GROUP, "serving certificate expires in " + left.toDays() + " days",
-                    "the agent renews it at 2/3 of its life; if it does not, check its logs"));
-        } else {
-            results.add(CheckResult.ok(GROUP, "serving certificate expires in " + left.toDays() + " days"));
-        }
+        results.add(CertificateLifetime.check("serving certificate", serving, now));
+        authorities.stream().filter(ca -> ServingCertificate.signedByOneOf(serving, List.of(ca))).findFirst()
+                .ifPresent(ca -> results.add(CertificateLifetime.check("CA " + ca.getSubjectX500Principal().getName()
+                        + " (in the caBundle)", ca, now)));
         return results;
     }
 }

@@ -56,6 +56,9 @@ final class InjectionChecks {
                     : CheckResult.fail(GROUP, "a dry-run pod in namespace " + namespace + " comes back without a sidecar",
                             withoutSidecarHint(client));
         } catch (KubernetesClientException e) {
+            if (SlowRequest.timedOut(e)) { // the API server is slow, not the agent: the command says so in one line
+                throw SlowRequest.named("dry-run create of a pod in namespace " + namespace, e);
+            }
             String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
             return CheckResult.fail(GROUP, "a dry-run pod in namespace " + namespace + " was refused: " + message.split("\n")[0],
                     "the agent is not answering the API server: kubectl -n " + AgentNames.NAMESPACE + " get pods; kubectl -n "
