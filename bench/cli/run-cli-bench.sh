@@ -13,9 +13,9 @@
 # -XX:ArchiveClassesAtExit and the same flags as the variant that uses it.
 #
 # Each comparison runs as ROUNDS hyperfine runs in a row, so that the commands take turns and a burst of load on
-# a shared machine falls on all of them alike; the runs of all rounds are pooled. Prints markdown tables of
-# medians and ratios to the kubectl baseline measured alongside; hyperfine's JSON (per round and pooled) and the
-# tables are kept in bench/target/cli-bench/. Needs the CLI jar
+# a shared machine falls on all of them alike; the runs of all rounds are pooled (bench/cli/hyperfine-rounds.sh).
+# Prints markdown tables of medians and ratios to the kubectl baseline measured alongside; hyperfine's JSON (per
+# round and pooled) and the tables are kept in bench/target/cli-bench/. Needs the CLI jar
 # (./mvnw -q -o package -DskipTests -pl cli,bench -am) and hyperfine (Debian package `hyperfine`).
 #
 # Environment: RUNS per command in all (default 30), ROUNDS (default 5), WARMUP runs per command and round
@@ -42,13 +42,9 @@ fail() {
     exit 1
 }
 
-if ! command -v hyperfine >/dev/null; then
-    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-        apt-get install -y hyperfine >/dev/null || fail "could not install hyperfine (try: apt-get update)"
-    else
-        fail "hyperfine not found: install the Debian package (apt-get install -y hyperfine)"
-    fi
-fi
+# shellcheck source=bench/cli/hyperfine-rounds.sh
+source bench/cli/hyperfine-rounds.sh
+require_hyperfine
 [[ -f $JAR ]] || fail "no $JAR: build it first (./mvnw -q -o package -DskipTests -pl cli,bench -am)"
 [[ -x $KUBECTL ]] || fail "no kubectl at $KUBECTL (set KUBECTL=...)"
 
@@ -101,35 +97,7 @@ compare() {
         shift 2
     done
     commands+=(--command-name "$baseline_name" "$baseline")
-    for ((round = 1; round <= ROUNDS; round++)); do
-        hyperfine --shell=none --warmup "$WARMUP" --runs "$RUNS_PER_ROUND" --style basic \
-            --export-json "$OUT/$name-round$round.json" "${commands[@]}" >>"$OUT/$name.log"
-    done
-    # Pool the rounds: one entry per command with the times of all its runs.
-    jq -s '. as $rounds | {results: [range(0; $rounds[0].results | length) as $i
-        | {command: $rounds[0].results[$i].command, times: [$rounds[].results[$i].times[]]}]}' \
-        "$OUT/$name"-round*.json >"$OUT/$name.json"
-}
-
-# Markdown table of one comparison: the last command is the baseline.
-table() {
-    local name=$1 target=$2
-    echo "| command | median (ms) | mean ± σ (ms) | min–max (ms) | ratio to baseline (median) | target ≤ ${target}× |"
-    echo "|---|---:|---:|---:|---:|:---:|"
-    jq -r --argjson target "$target" --arg baseline "$(jq -r '.results[-1].command' "$OUT/$name.json")" '
-        def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-        def mean: add / length;
-        def stddev: mean as $m | map((. - $m) * (. - $m)) | add / (length - 1) | sqrt;
-        def ms: . * 1000 | round;
-        (.results[-1].times | median) as $base
-        | .results[]
-        | (.times | median) as $median
-        | ($median / $base) as $ratio
-        | "| `\(.command)` | \($median | ms) | \(.times | mean | ms) ± \(.times | stddev | ms)"
-          + " | \(.times | min | ms)–\(.times | max | ms)"
-          + " | \(($ratio * 100 | round) / 100)× | "
-          + (if .command == $baseline then "baseline" elif $ratio <= $target then "yes" else "no" end)
-          + " |"' "$OUT/$name.json"
+    rounds "$name" "${commands[@]}"
 }
 
 echo "run-cli-bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \

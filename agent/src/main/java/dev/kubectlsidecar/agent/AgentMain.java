@@ -44,7 +44,8 @@ public final class AgentMain {
             }
         } catch (Exception e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            System.err.println("agent: cannot start: " + cause.getMessage());
+            System.err.println("agent: cannot start: " + describe(cause));
+            LOG.log(Level.DEBUG, "start-up failure", cause);
             System.exit(1);
             return;
         }
@@ -63,5 +64,14 @@ public final class AgentMain {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "stopped without finishing cleanly: " + e);
         }
+    }
+
+    /** The message and the causes' messages on one line: fabric8 wraps the useful part ("An error has occurred."). */
+    static String describe(Throwable failure) {
+        StringBuilder line = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            line.append(": ").append(cause.getClass().getSimpleName()).append(' ').append(cause.getMessage());
+        }
+        return line.toString();
     }
 }

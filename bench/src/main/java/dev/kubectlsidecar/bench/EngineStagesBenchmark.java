@@ -12,6 +12,7 @@ import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.render.SidecarTemplate;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ public class EngineStagesBenchmark {
     /** Already rendered parts put into a copy of the pod, with the template hash and the injection record. */
     @Benchmark
     public ObjectNode addSidecarToPod() {
-        return SidecarRenderer.injectInto(pod.deepCopy(), parts, options.profile().name());
+        return SidecarRenderer.injectInto(pod.deepCopy(), parts, options.profile().name(), false, new ArrayList<>());
     }
 
     /** The webhook's RFC 6902 patch from the original to the injected pod. */

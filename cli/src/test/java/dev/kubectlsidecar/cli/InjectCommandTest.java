@@ -104,7 +104,35 @@ class InjectCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("error: " + file + ": document 1 (line 1): deployment/web: invalid annotation "
-                + "sidecar.istio.io/proxyCPU=\"lots\": must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi\n");
+                + "sidecar.istio.io/proxyCPU=\"lots\": must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi, "
+                + "at most 2^63-1\n");
+    }
+
+    @Test
+    void aSidecarThatAsksForPrivilegeIsRefusedInOneLineNamingTheField() throws IOException {
+        Path file = write("app.yaml", SERVICE + "---\n" + DEPLOYMENT.replace("containers: [{name: web, image: web:1}]",
+                "containers: [{name: web, image: web:1}, {name: istio-proxy, image: auto, securityContext: {privileged: true}}]"));
+        CliRun run = CliRun.of("inject", "--offline", "-f", file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("error: " + file + ": document 2 (line 6): deployment/web: "
+                + "spec.template.spec.containers[1].securityContext.privileged: true refused: must be false (a pod's own "
+                + "sidecar container may tighten the injected one's security, never loosen it)\n");
+    }
+
+    @Test
+    void ignoredAnnotationsAndAnAppRunningAsTheProxyAreWarningsOnStderr() throws IOException {
+        Path file = write("app.yaml", DEPLOYMENT
+                .replace("metadata: {labels: {app: web}}", "metadata: {annotations: {sidecar.istio.io/proxyImage: evil/proxy:1}}")
+                .replace("{name: web, image: web:1}", "{name: web, image: web:1, securityContext: {runAsUser: 1337}}"));
+        CliRun run = CliRun.of("inject", "--offline", "-f", file.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("image: docker.io/envoyproxy/envoy:").doesNotContain("image: evil/proxy");
+        assertThat(run.err()).isEqualTo("""
+                deployment/web injected
+                  warning: annotation sidecar.istio.io/proxyImage was ignored: the injection config does not allow image overrides (allowImageOverride: false)
+                  warning: container web runs as the proxy's UID 1337 (spec.containers[0].securityContext.runAsUser): the iptables rules never capture the proxy's own IDs, so its traffic bypasses the proxy
+                """);
     }
 
     @Test

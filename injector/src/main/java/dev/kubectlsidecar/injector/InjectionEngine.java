@@ -5,12 +5,14 @@ import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import dev.kubectlsidecar.injector.policy.Decision;
 import dev.kubectlsidecar.injector.policy.InjectionPolicy;
 import dev.kubectlsidecar.injector.render.PodAnnotations;
+import dev.kubectlsidecar.injector.render.ProxyBypass;
 import dev.kubectlsidecar.injector.render.ProxyOptions;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.render.SidecarTemplate;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +64,22 @@ public final class InjectionEngine {
         Map<String, String> annotations = annotations(clean);
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
         SidecarParts parts = render(annotations, options, request);
-        ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name());
-        return new PodInjection(injected, decision, parts, options.warnings());
+        List<String> warnings = new ArrayList<>(options.warnings());
+        ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name(),
+                config.allowImageOverride(), warnings);
+        warnings.addAll(ProxyBypass.of(injected, options.profile().traffic()));
+        return new PodInjection(injected, decision, parts, warnings);
+    }
+
+    /**
+     * The app containers of an injected pod that run as the proxy's UID or GID, whose traffic therefore bypasses
+     * the proxy: one sentence each (see {@link ProxyBypass}).
+     *
+     * @throws InvalidAnnotationException when an annotation the pod sets cannot be honoured
+     */
+    public List<String> proxyBypass(ObjectNode pod) {
+        Map<String, String> annotations = annotations(SidecarRenderer.uninject(pod));
+        return ProxyBypass.of(pod, PodAnnotations.resolve(annotations, config).profile().traffic());
     }
 
     /**

@@ -1,6 +1,10 @@
 package dev.kubectlsidecar.injector;
 
-/** A pod (template) the engine cannot work on; the message names the field, relative to the pod. */
+/**
+ * A pod (template) the engine cannot work on: malformed (no usable containers), or with its own sidecar container
+ * asking for less security than the injected one. The message names the field, relative to the pod; a webhook
+ * denies the pod with it.
+ */
 public final class MalformedPodException extends RuntimeException {
     private final String field;
     private final String problem;

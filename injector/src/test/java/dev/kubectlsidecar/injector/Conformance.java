@@ -8,10 +8,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Locates Istio's test vectors in ../shared/conformance (read in place, never copied into the repo). */
 public final class Conformance {
+    /**
+     * Inputs Istio injects as asked but we refuse on purpose (see {@code GuardedAnnotations} and
+     * {@code SidecarOverrideCheck}): each with what the refusal must name.
+     */
+    public static final Map<String, String> REFUSED_HERE = Map.of(
+            // proxyCPU 4000m over the envoy profile's 2-core limit: the API server would refuse the pod (Istio's
+            // test mesh sets no limits); we name the annotation first.
+            "traffic-annotations.yaml", "sidecar.istio.io/proxyCPU",
+            "enable-core-dump-annotation.yaml", "sidecar.istio.io/enableCoreDump",
+            "hello-openshift-tproxy.yaml", "sidecar.istio.io/interceptionMode",
+            "init-no-intercept-no-native-sidecar.yaml", "sidecar.istio.io/interceptionMode",
+            // A pod's own istio-proxy that loosens the proxy's security context or changes its UID/GID.
+            "hello-openshift-custom-injection.yaml", "containers[1].securityContext.readOnlyRootFilesystem",
+            "proxy-override-runas.yaml", "containers[1].securityContext.runAsGroup",
+            "proxy-override.yaml", "containers[1].securityContext.allowPrivilegeEscalation");
+
     private Conformance() {
     }
 

@@ -85,7 +85,7 @@ final class InjectEndpoint implements Handler<HttpServerRequest> {
             return;
         }
         try {
-            Reply.json(200, inject.review(tree, start)).send(request);
+            Reply.json(200, inject.review(tree, start).toJson()).send(request);
         } catch (BadReviewException e) {
             Reply.error(400, e.getMessage()).send(request);
         } catch (RuntimeException e) {

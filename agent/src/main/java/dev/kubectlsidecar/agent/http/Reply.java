@@ -23,7 +23,11 @@ public record Reply(int status, String contentType, Buffer body, Map<String, Str
     }
 
     public static Reply json(int status, JsonNode body) {
-        return new Reply(status, JSON, Buffer.buffer(Json.JSON.writeValueAsBytes(body)), Map.of());
+        return json(status, Json.JSON.writeValueAsBytes(body));
+    }
+
+    public static Reply json(int status, byte[] body) {
+        return new Reply(status, JSON, Buffer.buffer(body), Map.of());
     }
 
     public static Reply error(int status, String message) {

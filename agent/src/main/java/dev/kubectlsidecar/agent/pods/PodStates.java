@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PodStates {
     /** The states {@link #counts()} counts, as the {@code state} label of {@code kubectl_sidecar_pods}. */
     static final List<String> COUNTED = List.of("injected", "not_injected", "stale", "iptables_mismatch",
-            "proxy_not_ready");
+            "proxy_not_ready", "proxy_bypass");
 
     private static final Comparator<PodSidecarState> BY_NAME = Comparator.comparing(PodSidecarState::name);
 
@@ -87,6 +87,7 @@ final class PodStates {
                 counts[2] += state.stale() ? 1 : 0;
                 counts[3] += state.iptables() == Verification.Status.MISMATCH ? 1 : 0;
                 counts[4] += state.injected() && !state.proxy().ready() ? 1 : 0;
+                counts[5] += state.proxyBypass() ? 1 : 0;
             }
         }
         Map<String, Long> named = new LinkedHashMap<>();
@@ -115,7 +116,7 @@ final class PodStates {
         ProxyStatus proxy = s.proxy().equals(ProxyStatus.ABSENT) ? ProxyStatus.ABSENT
                 : new ProxyStatus(s.proxy().present(), s.proxy().ready(), s.proxy().restarts(), shared(s.proxy().image()));
         return new PodSidecarState(shared(s.namespace()), s.name(), shared(s.owner()), s.injected(), shared(s.profile()),
-                s.nativeSidecar(), shared(s.templateHash()), proxy, s.stale(), s.iptables(), shared(s.iptablesDiff()),
+                s.nativeSidecar(), shared(s.templateHash()), proxy, s.stale(), s.proxyBypass(), s.iptables(), shared(s.iptablesDiff()),
                 shared(s.reasons()), s.createdAt());
     }
 

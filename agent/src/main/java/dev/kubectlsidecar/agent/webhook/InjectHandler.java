@@ -44,7 +44,7 @@ public final class InjectHandler {
      *
      * @throws BadReviewException when the body is not an AdmissionReview this webhook can answer (HTTP 400)
      */
-    public ObjectNode review(JsonNode body, long startNanos) {
+    public AdmissionResponse review(JsonNode body, long startNanos) {
         Outcome outcome = Outcome.ERROR;
         try {
             Answer answer = answer(ReviewRequest.parse(body));
@@ -55,12 +55,12 @@ public final class InjectHandler {
         }
     }
 
-    private record Answer(ObjectNode review, Outcome outcome) {
+    private record Answer(AdmissionResponse review, Outcome outcome) {
     }
 
     private Answer answer(ReviewRequest request) {
         if (!request.isPodCreate()) {
-            return new Answer(AdmissionResponses.allowed(request.uid(), Json.array(), List.of()), Outcome.SKIPPED);
+            return new Answer(AdmissionResponse.allowed(request.uid(), Json.array(), List.of()), Outcome.SKIPPED);
         }
         ObjectNode pod = request.pod();
         InjectionEngine engine = engines.engine();
@@ -69,10 +69,10 @@ public final class InjectHandler {
             result = engine.inject(pod, new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled(request.namespace()),
                     null, serverSupportsNativeSidecars));
         } catch (InvalidAnnotationException | MalformedPodException e) {
-            return new Answer(AdmissionResponses.denied(request.uid(), 400, e.getMessage()), Outcome.DENIED);
+            return new Answer(AdmissionResponse.denied(request.uid(), 400, e.getMessage()), Outcome.DENIED);
         }
         ArrayNode patch = JsonPatches.diff(pod, result.pod());
-        return new Answer(AdmissionResponses.allowed(request.uid(), patch, result.warnings()),
+        return new Answer(AdmissionResponse.allowed(request.uid(), patch, result.warnings()),
                 result.injected() ? Outcome.INJECTED : Outcome.SKIPPED);
     }
 }

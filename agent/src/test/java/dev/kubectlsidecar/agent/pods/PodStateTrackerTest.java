@@ -80,7 +80,8 @@ class PodStateTrackerTest {
         Poll.until("the deleted pod gone", () -> tracker.states("shop", "web-2").isEmpty());
         assertThat(names(tracker.states(null, null))).containsExactly("plain/app-1", "shop/web-1", "shop/web-3");
         assertThat(tracker.counts()).containsExactly(Map.entry("injected", 2L), Map.entry("not_injected", 1L),
-                Map.entry("stale", 0L), Map.entry("iptables_mismatch", 0L), Map.entry("proxy_not_ready", 1L));
+                Map.entry("stale", 0L), Map.entry("iptables_mismatch", 0L), Map.entry("proxy_not_ready", 1L),
+                Map.entry("proxy_bypass", 0L));
     }
 
     @Test

@@ -58,14 +58,15 @@ class PodStatesTest {
     void countsEachStateAPodIsIn() {
         states.put(state("shop", "ready", true));
         states.put(new PodSidecarState("shop", "stale-mismatch", null, true, "envoy", false, "h1",
-                new ProxyStatus(true, false, 3, "envoy:1"), true, Verification.Status.MISMATCH, List.of("missing: -A X"),
+                new ProxyStatus(true, false, 3, "envoy:1"), true, true, Verification.Status.MISMATCH, List.of("missing: -A X"),
                 List.of(), null));
         states.put(new PodSidecarState("shop", "pending", null, true, "envoy", false, "h1", ProxyStatus.ABSENT,
-                false, Verification.Status.UNKNOWN, List.of(), List.of(), null));
+                false, false, Verification.Status.UNKNOWN, List.of(), List.of(), null));
         states.put(state("other", "plain", false));
 
         assertThat(states.counts()).containsExactly(Map.entry("injected", 3L), Map.entry("not_injected", 1L),
-                Map.entry("stale", 1L), Map.entry("iptables_mismatch", 1L), Map.entry("proxy_not_ready", 2L));
+                Map.entry("stale", 1L), Map.entry("iptables_mismatch", 1L), Map.entry("proxy_not_ready", 2L),
+                Map.entry("proxy_bypass", 1L));
     }
 
     /** A state as the calculator makes it: every string a fresh copy, as parsed from each pod's own JSON. */
@@ -73,7 +74,7 @@ class PodStatesTest {
         return new PodSidecarState(fresh(namespace), fresh(name), fresh("Deployment/web"), injected,
                 injected ? fresh("envoy") : null, false, injected ? fresh("c47a10a865bdeaa5") : null,
                 injected ? new ProxyStatus(true, true, 0, fresh("docker.io/envoyproxy/envoy:v1.36.2")) : ProxyStatus.ABSENT,
-                false, injected ? Verification.Status.VERIFIED : Verification.Status.NOT_APPLICABLE, List.of(),
+                false, false, injected ? Verification.Status.VERIFIED : Verification.Status.NOT_APPLICABLE, List.of(),
                 List.of(fresh("namespace label istio-injection=enabled matches")), fresh("2026-11-26T06:00:00Z"));
     }
 

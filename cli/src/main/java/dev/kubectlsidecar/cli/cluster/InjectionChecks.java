@@ -38,6 +38,10 @@ final class InjectionChecks {
         results.add(podsLacking(inEnabled, PodSidecarState::stale, "pods run a stale sidecar", "no stale sidecars"));
         results.add(podsLacking(snapshot.pods(), p -> p.iptables() == Verification.Status.MISMATCH,
                 "pods have iptables rules that differ from what their sidecar needs", "no iptables mismatches"));
+        results.add(podsLacking(snapshot.pods(), PodSidecarState::proxyBypass,
+                "pods have app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
+                "no app container runs as the proxy's UID or GID",
+                "run those containers as another user and group (securityContext.runAsUser/runAsGroup)"));
         return results;
     }
 
@@ -79,13 +83,18 @@ final class InjectionChecks {
     }
 
     private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String warning, String fine) {
+        return podsLacking(pods, problem, warning, fine, "kubectl sidecar status -A shows them; restart their workloads");
+    }
+
+    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String warning,
+                                           String fine, String hint) {
         List<String> affected = pods.stream().filter(problem)
                 .map(p -> p.namespace() + "/" + p.name() + (p.reasons().isEmpty() ? "" : ": " + p.reasons().get(p.reasons().size() - 1)))
                 .toList();
         if (affected.isEmpty()) {
             return CheckResult.ok(GROUP, fine);
         }
-        return CheckResult.warn(GROUP, affected.size() + " " + warning, "kubectl sidecar status -A shows them; restart their workloads")
+        return CheckResult.warn(GROUP, affected.size() + " " + warning, hint)
                 .withDetails(affected);
     }
 }

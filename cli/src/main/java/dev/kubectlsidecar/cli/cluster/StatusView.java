@@ -62,9 +62,11 @@ final class StatusView {
         long injected = pods.stream().filter(PodSidecarState::injected).count();
         long stale = pods.stream().filter(PodSidecarState::stale).count();
         long iptables = pods.stream().filter(p -> p.iptables() == Verification.Status.MISMATCH).count();
+        long bypass = pods.stream().filter(PodSidecarState::proxyBypass).count();
         return "namespace " + namespace + ": injection " + ("enabled".equals(label) ? "enabled" : "disabled")
                 + " · " + pods.size() + " pods: " + injected + " injected, " + (pods.size() - injected) + " not injected, "
-                + stale + " stale, " + iptables + " iptables problem" + (iptables == 1 ? "" : "s");
+                + stale + " stale, " + iptables + " iptables problem" + (iptables == 1 ? "" : "s")
+                + (bypass > 0 ? ", " + bypass + " bypassing the proxy" : "");
     }
 
     private static String sidecar(PodSidecarState pod) {

@@ -97,11 +97,27 @@ class StatusCommandTest {
     }
 
     @Test
+    void anAppRunningAsTheProxyIsFlaggedInTheTableAndTheJson() {
+        ObjectNode pod = pod("root-1", "app: root");
+        ((ObjectNode) pod.get("spec")).putObject("securityContext").put("runAsGroup", 1337);
+        create(new InjectionEngine(ConfigLoader.embeddedDefault()).inject(pod, PodRequest.offline("shop")).pod());
+
+        CliRunner.Result table = run("status");
+        assertThat(table.out().split("\n")[0]).endsWith("0 iptables problems, 1 bypassing the proxy");
+        assertThat(table.out()).containsPattern("root-1\\s+-\\s+yes\\s+missing\\s+unknown\\s+\\d+[smhd]\\s+container app runs "
+                + "as the proxy's GID 1337 \\(spec.securityContext.runAsGroup\\)");
+        JsonNode json = Json.JSON.readTree(run("status", "root-1", "-o", "json").out()).path("pods").get(0);
+        assertThat(json.path("proxyBypass").asBoolean()).isTrue();
+        assertThat(Json.JSON.readTree(run("status", "web-1", "-o", "json").out()).at("/pods/0/proxyBypass").asBoolean()).isFalse();
+    }
+
+    @Test
     void jsonHasTheDocumentedShape() {
         JsonNode json = Json.JSON.readTree(run("status", "web-1", "-o", "json").out());
         JsonNode pod = json.path("pods").get(0);
         assertThat(json.path("pods")).hasSize(1);
-        for (String field : new String[] {"namespace", "name", "owner", "injected", "proxy", "iptables", "stale", "reasons"}) {
+        for (String field : new String[] {"namespace", "name", "owner", "injected", "proxy", "iptables", "stale", "proxyBypass",
+                "reasons"}) {
             assertThat(pod.has(field)).as(field).isTrue();
         }
         assertThat(pod.path("injected").asBoolean()).isTrue();

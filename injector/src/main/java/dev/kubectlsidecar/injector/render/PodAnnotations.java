@@ -16,27 +16,44 @@ import java.util.function.BiConsumer;
 /**
  * Resolves the proxy's settings from the pod's annotations over the config, through one table of honoured keys
  * instead of one hand-written accessor per annotation. A bad value is an {@link InvalidAnnotationException}
- * naming the key; an annotation we do not honour is a warning, never silently obeyed.
+ * naming the key; an annotation we do not honour is a warning, never silently obeyed. What only the config may
+ * give (an image, a capability, root, a volume, the proxy's own configuration) is never taken from an annotation:
+ * see {@link GuardedAnnotations}.
  */
 public final class PodAnnotations {
     public static final String PROFILE = "kubectl-sidecar/profile";
     public static final String PROXY_IMAGE = "sidecar.istio.io/proxyImage";
     public static final String NATIVE_SIDECAR = "sidecar.istio.io/nativeSidecar";
+    private static final String CPU = "sidecar.istio.io/proxyCPU";
+    private static final String MEMORY = "sidecar.istio.io/proxyMemory";
+    private static final String CPU_LIMIT = "sidecar.istio.io/proxyCPULimit";
+    private static final String MEMORY_LIMIT = "sidecar.istio.io/proxyMemoryLimit";
 
     private record Setting(String key, BiConsumer<Builder, String> apply) {
     }
 
     private static final List<Setting> SETTINGS = List.of(
-            new Setting("sidecar.istio.io/proxyCPU", (b, v) -> b.request("cpu", "sidecar.istio.io/proxyCPU", v)),
-            new Setting("sidecar.istio.io/proxyMemory", (b, v) -> b.request("memory", "sidecar.istio.io/proxyMemory", v)),
-            new Setting("sidecar.istio.io/proxyCPULimit", (b, v) -> b.limit("cpu", "sidecar.istio.io/proxyCPULimit", v)),
-            new Setting("sidecar.istio.io/proxyMemoryLimit",
-                    (b, v) -> b.limit("memory", "sidecar.istio.io/proxyMemoryLimit", v)),
+            new Setting(CPU, (b, v) -> b.request("cpu", CPU, v)),
+            new Setting(MEMORY, (b, v) -> b.request("memory", MEMORY, v)),
+            new Setting(CPU_LIMIT, (b, v) -> b.limit("cpu", CPU_LIMIT, v)),
+            new Setting(MEMORY_LIMIT, (b, v) -> b.limit("memory", MEMORY_LIMIT, v)),
             new Setting(NATIVE_SIDECAR, Builder::nativeSidecar),
-            new Setting(PROXY_IMAGE, Builder::image));
+            new Setting(PROXY_IMAGE, Builder::image),
+            new Setting(GuardedAnnotations.INTERCEPTION_MODE,
+                    (b, v) -> GuardedAnnotations.interceptionMode(v, b.profile)),
+            new Setting(GuardedAnnotations.CAP_NET_BIND_SERVICE,
+                    (b, v) -> GuardedAnnotations.neverGranted(GuardedAnnotations.CAP_NET_BIND_SERVICE, v)),
+            new Setting(GuardedAnnotations.ENABLE_CORE_DUMP,
+                    (b, v) -> GuardedAnnotations.neverGranted(GuardedAnnotations.ENABLE_CORE_DUMP, v)));
 
-    /** Keys that are read elsewhere (policy, the injection record) and so are not "ignored". */
-    private static final Set<String> READ_ELSEWHERE = Set.of("sidecar.istio.io/inject", "sidecar.istio.io/status");
+    /** Keys that are read elsewhere (policy, the injection record, uninject) and so are not "ignored". */
+    private static final Set<String> READ_ELSEWHERE = Set.of("sidecar.istio.io/inject", InjectionRecord.ANNOTATION,
+            SidecarRenderer.OVERRIDES, SidecarRenderer.TEMPLATE_HASH);
+
+    /** Where Istio's injector (and we) read pod annotations: a key here that we do not honour is reported. */
+    private static final List<String> INJECTION_PREFIXES = List.of("sidecar.istio.io/", "traffic.sidecar.istio.io/",
+            "proxy.istio.io/", "inject.istio.io/", "status.sidecar.istio.io/", "readiness.status.sidecar.istio.io/",
+            "kubectl-sidecar/");
 
     private PodAnnotations() {
     }
@@ -51,19 +68,19 @@ public final class PodAnnotations {
             }
         }
         annotations.keySet().stream()
-                .filter(PodAnnotations::isOurNamespace)
+                .filter(PodAnnotations::isInjectionKey)
                 .filter(key -> !isHonoured(key))
                 .sorted()
-                .forEach(key -> builder.warnings.add("annotation " + key + " is not supported and was ignored"));
+                .forEach(key -> builder.warnings.add(GuardedAnnotations.ignored(key)));
         return builder.build();
     }
 
-    private static boolean isOurNamespace(String key) {
-        return key.startsWith("sidecar.istio.io/") || key.startsWith("traffic.sidecar.istio.io/");
+    private static boolean isInjectionKey(String key) {
+        return INJECTION_PREFIXES.stream().anyMatch(key::startsWith);
     }
 
     private static boolean isHonoured(String key) {
-        return READ_ELSEWHERE.contains(key) || TrafficAnnotations.ALL.contains(key)
+        return key.equals(PROFILE) || READ_ELSEWHERE.contains(key) || TrafficAnnotations.ALL.contains(key)
                 || SETTINGS.stream().anyMatch(setting -> setting.key().equals(key));
     }
 
@@ -80,6 +97,9 @@ public final class PodAnnotations {
         private final boolean allowImageOverride;
         private final Map<String, String> requests;
         private final Map<String, String> limits;
+        /** Which annotation set a request or limit, by resource; absent when it is the profile's. */
+        private final Map<String, String> requestKeys = new LinkedHashMap<>();
+        private final Map<String, String> limitKeys = new LinkedHashMap<>();
         private final List<String> warnings = new ArrayList<>();
         private String image;
         private Boolean nativeSidecar;
@@ -94,10 +114,12 @@ public final class PodAnnotations {
 
         void request(String resource, String key, String value) {
             requests.put(resource, quantity(key, value));
+            requestKeys.put(resource, key);
         }
 
         void limit(String resource, String key, String value) {
             limits.put(resource, quantity(key, value));
+            limitKeys.put(resource, key);
         }
 
         void nativeSidecar(String value) {
@@ -126,7 +148,27 @@ public final class PodAnnotations {
             return value;
         }
 
+        /** A request above its limit is refused here, naming the annotation, rather than by the API server. */
+        private void checkRequestsWithinLimits() {
+            for (String resource : requests.keySet()) {
+                String request = requests.get(resource);
+                String limit = limits.get(resource);
+                if (limit == null || Quantity.amount(request).compareTo(Quantity.amount(limit)) <= 0) {
+                    continue;
+                }
+                if (requestKeys.containsKey(resource)) {
+                    throw new InvalidAnnotationException(requestKeys.get(resource), request,
+                            "must not exceed the proxy's " + resource + " limit " + limit);
+                }
+                if (limitKeys.containsKey(resource)) {
+                    throw new InvalidAnnotationException(limitKeys.get(resource), limit,
+                            "must not be below the proxy's " + resource + " request " + request);
+                }
+            }
+        }
+
         ProxyOptions build() {
+            checkRequestsWithinLimits();
             return new ProxyOptions(profile, image, new Resources(requests, limits), nativeSidecar, warnings);
         }
     }

@@ -28,9 +28,16 @@ public final class SidecarRenderer {
 
     /**
      * Injects {@code parts} into {@code out}, in place: pass a copy you own (such as {@link #uninject}'s result),
-     * which must carry no injection record.
+     * which must carry no injection record. A pod's own {@code istio-init}/{@code istio-proxy} container is merged
+     * over ours ({@link ContainerOverride}), and refused when it loosens our security ({@link SidecarOverrideCheck}).
+     *
+     * @param imageOverrideAllowed whether a pod's own sidecar container may choose the image (the config's
+     *     {@code allowImageOverride})
+     * @param warnings receives what of the pod's own sidecar containers was ignored
+     * @throws MalformedPodException when the pod cannot be injected, naming the field
      */
-    public static ObjectNode injectInto(ObjectNode out, SidecarParts parts, String profile) {
+    public static ObjectNode injectInto(ObjectNode out, SidecarParts parts, String profile, boolean imageOverrideAllowed,
+                                        List<String> warnings) {
         ObjectNode spec = spec(out);
         ArrayNode containers = (ArrayNode) spec.get(CONTAINERS);
         CreatedFields created = new CreatedFields();
@@ -38,12 +45,18 @@ public final class SidecarRenderer {
         ObjectNode annotations = created.object(metadata, "annotations", "metadata.annotations");
         ArrayNode initContainers = created.array(spec, INIT_CONTAINERS, "spec." + INIT_CONTAINERS);
 
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String name : List.of(SidecarParts.INIT_NAME, SidecarParts.PROXY_NAME)) {
+            fields.put(name, fieldOf(spec, name));
+        }
         Map<String, String> positions = new LinkedHashMap<>();
         ObjectNode overrides = Json.object();
         ObjectNode userInit = takeOwn(spec, SidecarParts.INIT_NAME, positions, overrides);
         ObjectNode userProxy = takeOwn(spec, SidecarParts.PROXY_NAME, positions, overrides);
-        ObjectNode init = userInit == null ? parts.initContainer() : ContainerOverride.merge(parts.initContainer(), userInit);
-        ObjectNode proxy = userProxy == null ? parts.proxyContainer() : ContainerOverride.merge(parts.proxyContainer(), userProxy);
+        ObjectNode init = userInit == null ? parts.initContainer()
+                : override(parts.initContainer(), userInit, fields.get(SidecarParts.INIT_NAME), spec, imageOverrideAllowed, warnings);
+        ObjectNode proxy = userProxy == null ? parts.proxyContainer()
+                : override(parts.proxyContainer(), userProxy, fields.get(SidecarParts.PROXY_NAME), spec, imageOverrideAllowed, warnings);
 
         List<String> added = new ArrayList<>();
         if (!annotations.has(DEFAULT_CONTAINER) && !containers.isEmpty()) {
@@ -112,6 +125,26 @@ public final class SidecarRenderer {
             throw new MalformedPodException("spec.volumes", "must be a list");
         }
         return spec;
+    }
+
+    private static ObjectNode override(ObjectNode ours, ObjectNode user, String field, ObjectNode spec,
+                                       boolean imageOverrideAllowed, List<String> warnings) {
+        ObjectNode merged = ContainerOverride.merge(ours, user, imageOverrideAllowed, warnings);
+        SidecarOverrideCheck.check(ours, merged, field, spec.get("volumes"));
+        return merged;
+    }
+
+    /** Where the pod's own container of that name stands, e.g. {@code spec.containers[1]}; null when it has none. */
+    private static String fieldOf(ObjectNode spec, String name) {
+        for (String list : List.of(INIT_CONTAINERS, CONTAINERS)) {
+            JsonNode items = spec.path(list);
+            for (int i = 0; i < items.size(); i++) {
+                if (name.equals(items.get(i).path("name").asString(null))) {
+                    return "spec." + list + "[" + i + "]";
+                }
+            }
+        }
+        return null;
     }
 
     /** Removes the user's own container of that name (from either list), remembering it and where it stood. */

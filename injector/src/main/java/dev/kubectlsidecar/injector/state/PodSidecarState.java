@@ -10,6 +10,8 @@ import java.util.List;
  * @param owner the controlling workload, {@code kind/name} (a ReplicaSet is traced to its Deployment); null for bare pods
  * @param stale injected with a sidecar that differs from what the current config renders, or injected where
  *              the policy now says no: a restart fixes it
+ * @param proxyBypass injected, but an app container runs as the proxy's UID or GID, so its traffic bypasses the
+ *                    proxy; the reasons say which
  * @param iptables VERIFIED / MISMATCH / UNKNOWN / NOT_APPLICABLE, from the init container's termination message
  * @param iptablesDiff the missing and extra rules when MISMATCH
  * @param reasons the policy's sentences, plus what to do when the pod does not match the policy
@@ -24,6 +26,7 @@ public record PodSidecarState(
         String templateHash,
         ProxyStatus proxy,
         boolean stale,
+        boolean proxyBypass,
         Verification.Status iptables,
         List<String> iptablesDiff,
         List<String> reasons,

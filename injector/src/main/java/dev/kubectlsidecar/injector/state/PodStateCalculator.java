@@ -62,6 +62,8 @@ public final class PodStateCalculator {
         } catch (InvalidAnnotationException | MalformedPodException e) {
             reasons.add(e.getMessage());
         }
+        List<String> bypass = injected ? proxyBypass(pod) : List.of();
+        reasons.addAll(bypass);
         Verification iptables = injected ? verify(pod, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
                 metadata.path("namespace").asString(namespace.name()),
@@ -73,6 +75,7 @@ public final class PodStateCalculator {
                 hashOf(metadata),
                 injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
                 stale,
+                !bypass.isEmpty(),
                 iptables.status(),
                 concat(iptables.missing(), iptables.extra()),
                 reasons,
@@ -98,6 +101,14 @@ public final class PodStateCalculator {
             return text == null ? null : Instant.parse(text);
         } catch (DateTimeParseException e) {
             return null;
+        }
+    }
+
+    private List<String> proxyBypass(ObjectNode pod) {
+        try {
+            return engine.proxyBypass(pod);
+        } catch (InvalidAnnotationException e) {
+            return List.of();
         }
     }
 

@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The stable JSON shape of pod states, shared by the agent's {@code GET /api/v1/status} and
  * {@code kubectl sidecar status -o json}:
- * <pre>{"pods":[{"namespace","name","owner","injected","proxy","iptables","stale","reasons":[…],
+ * <pre>{"pods":[{"namespace","name","owner","injected","proxy","iptables","stale","proxyBypass","reasons":[…],
  *   "profile","native","templateHash","image","restarts","iptablesDiff":[…],"createdAt"}]}</pre>
  * {@code proxy} is {@code ready}, {@code not-ready}, {@code missing} (injected, no status yet) or {@code none};
  * {@code iptables} is {@code verified}, {@code mismatch}, {@code unknown} or {@code not-applicable}.
@@ -53,7 +53,8 @@ public final class PodStatesJson {
                 .put("injected", state.injected())
                 .put("proxy", proxyWord(state))
                 .put("iptables", state.iptables().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-                .put("stale", state.stale());
+                .put("stale", state.stale())
+                .put("proxyBypass", state.proxyBypass());
         strings(pod.putArray("reasons"), state.reasons());
         pod.put("profile", state.profile())
                 .put("native", state.nativeSidecar())
@@ -72,6 +73,7 @@ public final class PodStatesJson {
         return new PodSidecarState(namespace, pod.path("name").asString(null), pod.path("owner").asString(null),
                 pod.path("injected").asBoolean(false), pod.path("profile").asString(null), pod.path("native").asBoolean(false),
                 pod.path("templateHash").asString(null), status, pod.path("stale").asBoolean(false),
+                pod.path("proxyBypass").asBoolean(false),
                 Verification.Status.valueOf(pod.path("iptables").asString("unknown").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
                 texts(pod.path("iptablesDiff")), texts(pod.path("reasons")), pod.path("createdAt").asString(null));
     }

@@ -166,7 +166,8 @@ class InjectionEngineTest {
         Json.objectAt((ObjectNode) pod.get("metadata"), "annotations")
                 .put("sidecar.istio.io/userVolume", "{\"x\":{\"hostPath\":{\"path\":\"/\"}}}");
         PodInjection result = engine.inject(pod, PodRequest.offline("shop"));
-        assertThat(result.warnings()).containsExactly("annotation sidecar.istio.io/userVolume is not supported and was ignored");
+        assertThat(result.warnings()).containsExactly(
+                "annotation sidecar.istio.io/userVolume was ignored: volumes are never added to the sidecar from annotations");
         assertThat(result.pod().at("/spec/volumes").toString()).doesNotContain("hostPath");
     }
 

@@ -66,8 +66,26 @@ class PodStateCalculatorTest {
         assertThat(state.profile()).isEqualTo("envoy");
         assertThat(state.proxy()).isEqualTo(new ProxyStatus(true, true, 2, "docker.io/envoyproxy/envoy:v1.36.2"));
         assertThat(state.stale()).isFalse();
+        assertThat(state.proxyBypass()).isFalse();
         assertThat(state.iptables()).isEqualTo(Verification.Status.VERIFIED);
         assertThat(state.reasons()).containsExactly("namespace label istio-injection=enabled matches");
+    }
+
+    @Test
+    void anAppContainerRunningAsTheProxyIsFlaggedWithTheReasonLast() {
+        ObjectNode pod = pod();
+        ((ObjectNode) pod.get("spec")).putObject("securityContext").put("runAsUser", 1337);
+        ObjectNode injected = engine.inject(pod, PodRequest.offline("shop")).pod();
+        PodSidecarState state = calculator.of(injected, SHOP);
+        assertThat(state.injected()).isTrue();
+        assertThat(state.proxyBypass()).isTrue();
+        assertThat(state.reasons()).last().asString()
+                .isEqualTo("container web runs as the proxy's UID 1337 (spec.securityContext.runAsUser): the iptables "
+                        + "rules never capture the proxy's own IDs, so its traffic bypasses the proxy");
+        assertThat(PodStatesJson.read(PodStatesJson.write(java.util.List.of(state)))).containsExactly(state);
+
+        PodSidecarState notInjected = calculator.of(pod, SHOP);
+        assertThat(notInjected.proxyBypass()).as("no proxy, nothing to bypass").isFalse();
     }
 
     @Test
