@@ -9,11 +9,13 @@ import dev.kubectlsidecar.testkit.api.ApiDispatcher;
 import dev.kubectlsidecar.testkit.api.ApiServer;
 import dev.kubectlsidecar.testkit.api.Await;
 import dev.kubectlsidecar.testkit.api.DryRunRequests;
+import dev.kubectlsidecar.testkit.api.Latency;
 import dev.kubectlsidecar.testkit.api.NamespaceLifecycle;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
 import dev.kubectlsidecar.testkit.api.PatchRequests;
 import dev.kubectlsidecar.testkit.api.ServerVersion;
 import dev.kubectlsidecar.testkit.kubelet.FakeKubelet;
+import dev.kubectlsidecar.testkit.kubelet.IptablesBackend;
 import dev.kubectlsidecar.testkit.net.HttpCalls;
 import dev.kubectlsidecar.testkit.net.ServiceProxy;
 import dev.kubectlsidecar.testkit.net.ServiceRoutes;
@@ -38,8 +40,11 @@ import java.util.concurrent.TimeUnit;
  * each webhook's caBundle, dry run included ({@link PodAdmission});</li>
  * <li>namespaces as the API server keeps them, dry run for every verb, RFC 7386 merge patches, sorted lists and
  * watches over plain HTTP;</li>
- * <li>a kubelet for one node that starts every pod and runs {@code istio-init} for real ({@link FakeKubelet});</li>
- * <li>the agent's Deployment run by an {@link AgentLauncher}, and the service proxy to it;</li>
+ * <li>a kubelet for one node that starts every pod and runs {@code istio-init} for real ({@link FakeKubelet}), with
+ * the node's iptables backend;</li>
+ * <li>the agent's Deployment run by an {@link AgentLauncher} (killed and restarted on demand, {@link #agents}), and
+ * the service proxy to it;</li>
+ * <li>a slow API server on demand ({@link #latency});</li>
  * <li>Services routed to this machine ({@link #routeService}).</li>
  * </ul>
  * <pre>
@@ -76,7 +81,7 @@ public final class LocalCluster implements AutoCloseable {
                 new DryRunRequests(store),
                 new PatchRequests(store))), workers, store);
         this.url = "http://127.0.0.1:" + server.start();
-        this.kubelet = new FakeKubelet(store, builder.runInitContainers);
+        this.kubelet = new FakeKubelet(store, builder.runInitContainers, builder.iptablesBackend);
         this.client = new KubernetesClientBuilder()
                 .withHttpClientFactory(new JdkHttpClientFactory())
                 .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace("default")
@@ -110,6 +115,23 @@ public final class LocalCluster implements AutoCloseable {
         return Kubeconfig.write(file, url);
     }
 
+    /** The delays the API server adds to requests, for tests of a slow API server; none by default. */
+    public Latency latency() {
+        return server.latency();
+    }
+
+    /**
+     * What runs the agent's Deployment, to kill and restart the agent as a node would.
+     *
+     * @throws IllegalStateException when the cluster was started without an {@link Builder#agentLauncher}
+     */
+    public AgentRunner agents() {
+        if (agents == null) {
+            throw new IllegalStateException("this local cluster runs no agent (LocalCluster.Builder.agentLauncher)");
+        }
+        return agents;
+    }
+
     /** The fake kubelet that starts every pod (and runs {@code istio-init}). */
     public FakeKubelet kubelet() {
         return kubelet;
@@ -139,6 +161,7 @@ public final class LocalCluster implements AutoCloseable {
     public static final class Builder {
         private String serverVersion = "v1.31.0";
         private boolean runInitContainers = true;
+        private IptablesBackend iptablesBackend = IptablesBackend.MACHINE;
         private AgentLauncher agentLauncher;
         private String agentName = "kubectl-sidecar-agent";
 
@@ -158,6 +181,12 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Builder runInitContainers(boolean run) {
             this.runInitContainers = run;
+            return this;
+        }
+
+        /** The iptables the node's init containers use; default {@link IptablesBackend#MACHINE}. */
+        public Builder iptablesBackend(IptablesBackend backend) {
+            this.iptablesBackend = backend;
             return this;
         }
 

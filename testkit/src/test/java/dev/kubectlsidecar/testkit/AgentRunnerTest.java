@@ -167,6 +167,50 @@ class AgentRunnerTest {
         assertThat(client.raw(PROXY + "/x")).contains("\"asked\":\"/x\"");
     }
 
+    @Test
+    void aKilledAgentStaysDownUntilItIsRestarted() {
+        client.resource(TestManifests.AGENT_DEPLOYMENT).create();
+        awaitAvailable();
+
+        cluster.agents().kill(NAMESPACE);
+
+        assertThat(started.get(0).stopped()).isNotEmpty();
+        assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get().getStatus().getReadyReplicas())
+                .isNull();
+        assertThatThrownBy(() -> client.raw(PROXY + "/x"))
+                .hasMessageContaining("error trying to reach service: dial tcp 127.0.0.1:")
+                .hasMessageContaining("connection refused");
+
+        assertThat(cluster.agents().restart(NAMESPACE)).isTrue();
+
+        assertThat(started).hasSize(2);
+        assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get().getStatus().getReadyReplicas())
+                .isEqualTo(2);
+        assertThat(client.raw(PROXY + "/x")).contains("\"asked\":\"/x\"");
+        assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).as("the same pods, restarted").hasSize(2);
+    }
+
+    @Test
+    void replacingTheDeploymentUnchangedKeepsItsStatusAndItsAgent() {
+        client.resource(TestManifests.AGENT_DEPLOYMENT).create();
+        awaitAvailable();
+
+        Deployment replaced = (Deployment) client.resource(TestManifests.AGENT_DEPLOYMENT).update();
+
+        assertThat(replaced.getStatus().getReadyReplicas()).as("status is a subresource: a PUT leaves it").isEqualTo(2);
+        assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get().getStatus().getReadyReplicas())
+                .isEqualTo(2);
+        assertThat(started).singleElement().satisfies(agent -> assertThat(agent.stopped()).isEmpty());
+    }
+
+    @Test
+    void aClusterWithoutALauncherHasNoAgentsToKill() {
+        try (LocalCluster plain = LocalCluster.builder().runInitContainers(false).start()) {
+            assertThatThrownBy(plain::agents).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("runs no agent");
+        }
+    }
+
     private void awaitAvailable() {
         client.apps().deployments().inNamespace(NAMESPACE).withName(NAME)
                 .waitUntilCondition(d -> d != null && d.getStatus() != null && d.getStatus().getAvailableReplicas() != null

@@ -7,8 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,7 +19,8 @@ import java.util.logging.Logger;
  * The leader's job for one term: bring the TLS Secret to what the {@link RotationPolicy} wants, one persisted step
  * at a time, keep the webhook's caBundle equal to the Secret's bundle, and sleep until the next step is due. Every
  * write is conditional on the version read, so a replica that still believes it leads cannot overwrite its
- * successor's work. Checks again at least every {@link #MAX_SLEEP} (a deleted Secret, a keeper that could not patch).
+ * successor's work. {@link #checkNow} wakes it early (the Secret was changed, deleted or restored by someone else);
+ * it checks again at least every {@link #MAX_SLEEP} anyway (a keeper that could not patch).
  */
 public final class CertificateRotation implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CertificateRotation.class.getName());
@@ -35,6 +39,8 @@ public final class CertificateRotation implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final AtomicBoolean recheck = new AtomicBoolean();
+    private ScheduledFuture<?> next;
 
     public CertificateRotation(CertificateStore store, CaBundleKeeper keeper, RotationPolicy policy, Clock clock) {
         this.store = store;
@@ -48,10 +54,32 @@ public final class CertificateRotation implements AutoCloseable {
 
     public void start() {
         keeper.start();
-        scheduler.execute(this::tick);
+        schedule(Duration.ZERO);
+    }
+
+    /** Looks at the Secret again now rather than when the next step is due (again after a check under way). */
+    public void checkNow() {
+        recheck.set(true);
+        schedule(Duration.ZERO);
+    }
+
+    /** Replaces the pending check, so that one chain of checks runs. */
+    private synchronized void schedule(Duration delay) {
+        if (scheduler.isShutdown()) {
+            return;
+        }
+        if (next != null) {
+            next.cancel(false);
+        }
+        try {
+            next = scheduler.schedule(this::tick, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            next = null;
+        }
     }
 
     private void tick() {
+        recheck.set(false);
         Duration sleep;
         try {
             sleep = untilNext(advance());
@@ -63,9 +91,7 @@ public final class CertificateRotation implements AutoCloseable {
                     + retry.toMillis() + " ms", e);
             sleep = retry;
         }
-        if (!scheduler.isShutdown()) {
-            scheduler.schedule(this::tick, sleep.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        schedule(recheck.get() ? Duration.ZERO : sleep);
     }
 
     /** Applies every step that is due (a few at most); returns when the next is. */

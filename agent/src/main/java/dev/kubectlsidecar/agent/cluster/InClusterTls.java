@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * The agent's certificates in a cluster, wired: every replica reloads the serving certificate from the TLS Secret
  * ({@link ServingBundleWatcher} → {@code onBundle}); the replica holding the Lease ({@link LeaderElection}) runs a
- * {@link CertificateRotation} with its {@link CaBundleKeeper} for as long as it leads.
+ * {@link CertificateRotation} with its {@link CaBundleKeeper} for as long as it leads, and has it look again whenever
+ * the Secret changes.
  */
 public final class InClusterTls implements AutoCloseable {
     private final KubernetesClient client;
@@ -28,7 +29,8 @@ public final class InClusterTls implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.policy = new RotationPolicy(new CertificateIssuer(clock), lifetimes, settings.dnsNames(), clock);
-        this.watcher = new ServingBundleWatcher(client, settings.namespace(), InClusterSettings.TLS_SECRET, onBundle);
+        this.watcher = new ServingBundleWatcher(client, settings.namespace(), InClusterSettings.TLS_SECRET, clock, onBundle,
+                this::secretChanged);
         this.election = new LeaderElection(client, settings.namespace(), InClusterSettings.LEASE, settings.podName(), timing,
                 this::startRotation, this::stopRotation);
     }
@@ -53,6 +55,13 @@ public final class InClusterTls implements AutoCloseable {
         CaBundleKeeper keeper = new CaBundleKeeper(client, settings.webhookConfigurationName(), clock);
         rotation = new CertificateRotation(store, keeper, policy, clock);
         rotation.start();
+    }
+
+    /** Someone (maybe this leader) wrote or deleted the Secret: the leader looks at once, not at its next step. */
+    private synchronized void secretChanged() {
+        if (rotation != null) {
+            rotation.checkNow();
+        }
     }
 
     private synchronized void stopRotation() {

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Every namespace's labels (they decide injection: {@code istio-injection=enabled/disabled}), from an informer:
+ * Every namespace's labels (they decide injection: {@code istio-injection=enabled/disabled}) and since when
+ * injection has been enabled ({@link NamespaceInfo#ENABLED_AT_ANNOTATION}), from an informer:
  * namespaces are few, so caching them whole costs little. Tells {@code onChange} the name of each namespace that
  * appears (the first list included) or whose labels change; it runs on the informer's thread and must not block.
  */
@@ -72,7 +73,7 @@ final class NamespaceLabels implements AutoCloseable {
                 }
             });
         }
-        NamespaceInfo now = new NamespaceInfo(name, labels);
+        NamespaceInfo now = NamespaceInfo.of(name, labels, namespace.getMetadata().getAnnotations());
         NamespaceInfo before = namespaces.put(name, now);
         if (!Objects.equals(before, now)) {
             onChange.accept(name);

@@ -57,7 +57,7 @@ class InClusterAgentTest {
     }
 
     /** POSTs a pod review as the API server would: to the Service's DNS name, verifying the certificate for it. */
-    private static String proxyImage(SSLContext tls, int port) {
+    static String proxyImage(SSLContext tls, int port) {
         ObjectNode review = Json.object().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
         ObjectNode request = review.putObject("request").put("uid", "u1").put("operation", "CREATE").put("namespace", "shop");
         request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");

@@ -15,7 +15,9 @@ import tools.jackson.databind.node.ObjectNode;
 /** Pods and namespaces as a cluster holds them: plain, or injected by the engine itself. */
 final class PodFixtures {
     static final InjectionEngine ENGINE = new InjectionEngine(ConfigLoader.embeddedDefault());
-    static final String CREATED_BEFORE_ENABLED = "created before injection was enabled: restart it";
+    /** Why a pod of an enabled namespace has no sidecar, when the namespace does not say since when it is enabled. */
+    static final String WITHOUT_SIDECAR = "created before injection was enabled, or while the agent did not answer "
+            + "under failurePolicy Ignore: restart it";
 
     private PodFixtures() {
     }

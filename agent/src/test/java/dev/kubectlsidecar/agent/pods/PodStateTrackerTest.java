@@ -1,15 +1,17 @@
 package dev.kubectlsidecar.agent.pods;
 
-import static dev.kubectlsidecar.agent.pods.PodFixtures.CREATED_BEFORE_ENABLED;
+import static dev.kubectlsidecar.agent.pods.PodFixtures.WITHOUT_SIDECAR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubectlsidecar.agent.cluster.Poll;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.traffic.Verification;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,7 +60,7 @@ class PodStateTrackerTest {
         assertThat(injected.profile()).isEqualTo("envoy");
         assertThat(injected.iptables()).isEqualTo(Verification.Status.UNKNOWN);
         assertThat(injected.reasons()).containsExactly("namespace label istio-injection=enabled matches");
-        assertThat(tracker.states("shop", "web-2").get(0).reasons()).last().isEqualTo(CREATED_BEFORE_ENABLED);
+        assertThat(tracker.states("shop", "web-2").get(0).reasons()).last().isEqualTo(WITHOUT_SIDECAR);
         assertThat(tracker.states("plain", "app-1").get(0).reasons()).singleElement().asString()
                 .startsWith("namespace plain has no istio-injection=enabled label");
 
@@ -96,9 +99,9 @@ class PodStateTrackerTest {
             return ns;
         });
         Poll.until("the pod's state under the new label", () ->
-                tracker.states("shop", "web-1").get(0).reasons().contains(CREATED_BEFORE_ENABLED));
+                tracker.states("shop", "web-1").get(0).reasons().contains(WITHOUT_SIDECAR));
         assertThat(tracker.states("shop", "web-1").get(0).reasons())
-                .containsExactly("namespace label istio-injection=enabled matches", CREATED_BEFORE_ENABLED);
+                .containsExactly("namespace label istio-injection=enabled matches", WITHOUT_SIDECAR);
         assertThat(tracker.states("other", "app-1").get(0).reasons()).singleElement().asString()
                 .startsWith("namespace other has no istio-injection=enabled label");
 
@@ -111,6 +114,27 @@ class PodStateTrackerTest {
     }
 
     @Test
+    void whenTheNamespaceSaysSinceWhenItIsEnabledAnUninjectedPodIsExplained() {
+        Namespace shop = PodFixtures.enabled("shop");
+        // the mock server stamps creationTimestamp with the time of creation
+        shop.getMetadata().setAnnotations(new HashMap<>(Map.of(NamespaceInfo.ENABLED_AT_ANNOTATION, "2001-01-01T00:00:00Z")));
+        client.namespaces().resource(shop).create();
+        create(PodFixtures.plain("shop", "web-1"));
+        start();
+
+        assertThat(tracker.states("shop", "web-1").get(0).reasons()).last().isEqualTo("created after injection was "
+                + "enabled, but the API server skipped the webhook (the agent did not answer and failurePolicy is Ignore): restart it");
+
+        shop = client.namespaces().withName("shop").get();
+        shop.getMetadata().getAnnotations().put(NamespaceInfo.ENABLED_AT_ANNOTATION, "2999-01-01T00:00:00Z");
+        client.namespaces().resource(shop).update();
+        assertThat(client.namespaces().withName("shop").get().getMetadata().getAnnotations())
+                .containsEntry(NamespaceInfo.ENABLED_AT_ANNOTATION, "2999-01-01T00:00:00Z");
+        Poll.until("the pod's state under the later enabled-at", () -> tracker.states("shop", "web-1").get(0).reasons()
+                .contains("created before injection was enabled: restart it"));
+    }
+
+    @Test
     void aPodSeenBeforeItsNamespaceIsRecomputedWhenTheNamespaceArrives() {
         start();
         create(PodFixtures.plain("late", "web-1"));
@@ -118,7 +142,7 @@ class PodStateTrackerTest {
 
         client.namespaces().resource(PodFixtures.enabled("late")).create();
         Poll.until("the pod's state under its namespace's label", () ->
-                tracker.states("late", "web-1").get(0).reasons().contains(CREATED_BEFORE_ENABLED));
+                tracker.states("late", "web-1").get(0).reasons().contains(WITHOUT_SIDECAR));
     }
 
     @Test

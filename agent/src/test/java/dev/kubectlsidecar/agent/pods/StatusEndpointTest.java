@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
-import static dev.kubectlsidecar.agent.pods.PodFixtures.CREATED_BEFORE_ENABLED;
+import static dev.kubectlsidecar.agent.pods.PodFixtures.WITHOUT_SIDECAR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.agent.InProcessAgent;
@@ -94,7 +94,7 @@ class StatusEndpointTest {
         assertThat(one.get("pods")).hasSize(1);
         assertThat(one.get("pods").get(0).get("injected").asBoolean()).isFalse();
         assertThat(one.get("pods").get(0).get("proxy").asString()).isEqualTo("none");
-        assertThat(last(one.get("pods").get(0).get("reasons"))).isEqualTo(CREATED_BEFORE_ENABLED);
+        assertThat(last(one.get("pods").get(0).get("reasons"))).isEqualTo(WITHOUT_SIDECAR);
         assertThat(PodStatesJson.read(one)).isEqualTo(tracker.states("shop", "web-2"));
 
         assertThat(json(ok("/api/v1/status?namespace=shop&pod=gone"))).isEqualTo(PodStatesJson.write(List.of()));

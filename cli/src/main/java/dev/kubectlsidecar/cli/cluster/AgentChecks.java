@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,14 +19,14 @@ final class AgentChecks {
     static final String GROUP = "kubectl-sidecar-agent";
     static final String TLS_SECRET = "kubectl-sidecar-agent-tls";
     private static final String SERVICE_DNS = AgentNames.SERVICE + "." + AgentNames.NAMESPACE + ".svc";
-    private static final Duration WARN_BEFORE_EXPIRY = Duration.ofDays(30);
 
     private AgentChecks() {
     }
 
     static List<CheckResult> run(KubernetesClient client, Instant now) {
         List<CheckResult> results = new ArrayList<>();
-        results.add(deployment(client));
+        Deployment deployment = client.apps().deployments().inNamespace(AgentNames.NAMESPACE).withName(AgentNames.DEPLOYMENT).get();
+        results.add(deployment(deployment));
         MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
                 .withName(AgentNames.WEBHOOK_CONFIGURATION).get();
         if (configuration == null || configuration.getWebhooks() == null || configuration.getWebhooks().isEmpty()) {
@@ -39,22 +38,40 @@ final class AgentChecks {
         results.add(pointsAtTheService(configuration));
         results.add(excludesSystemNamespaces(configuration));
         results.addAll(certificates(client, configuration, now));
-        String policy = configuration.getWebhooks().get(0).getFailurePolicy();
-        results.add(CheckResult.ok(GROUP, "failure policy " + policy + ("Ignore".equals(policy)
-                ? ": pods are created without a sidecar while the agent is down"
-                : ": pod creation in enabled namespaces fails while the agent is down")));
+        results.add(failurePolicy(configuration.getWebhooks().get(0).getFailurePolicy(), readyReplicas(deployment) > 0));
         return results;
     }
 
-    private static CheckResult deployment(KubernetesClient client) {
-        Deployment deployment = client.apps().deployments().inNamespace(AgentNames.NAMESPACE).withName(AgentNames.DEPLOYMENT).get();
+    /** What the policy in force means, and what it is doing now when no replica can answer. */
+    private static CheckResult failurePolicy(String policy, boolean agentReady) {
+        boolean ignore = "Ignore".equals(policy);
+        String name = "failure policy " + (ignore ? "Ignore" : "Fail");
+        if (agentReady) {
+            return CheckResult.ok(GROUP, name + (ignore
+                    ? ": pods in enabled namespaces are created without a sidecar while the agent is down"
+                    : ": pod creation in enabled namespaces fails while the agent is down"));
+        }
+        String bringBack = "bring the agent back: kubectl -n " + AgentNames.NAMESPACE + " get pods; kubectl -n "
+                + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT;
+        return ignore
+                ? CheckResult.fail(GROUP, name + " and no agent replica is ready: pods in enabled namespaces are being created "
+                        + "without a sidecar", bringBack + "; then restart the pods `kubectl sidecar status -A` lists without one")
+                : CheckResult.fail(GROUP, name + " and no agent replica is ready: pod creation in enabled namespaces fails now",
+                        bringBack);
+    }
+
+    private static int readyReplicas(Deployment deployment) {
+        Integer ready = deployment == null || deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+        return ready == null ? 0 : ready;
+    }
+
+    private static CheckResult deployment(Deployment deployment) {
         if (deployment == null) {
             return CheckResult.fail(GROUP, "agent Deployment " + AgentNames.NAMESPACE + "/" + AgentNames.DEPLOYMENT + " is missing",
                     "run `kubectl sidecar install`");
         }
         int wanted = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
-        Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
-        int readyCount = ready == null ? 0 : ready;
+        int readyCount = readyReplicas(deployment);
         if (readyCount == 0) {
             return CheckResult.fail(GROUP, "agent Deployment has no ready replica (0/" + wanted + ")",
                     "kubectl -n " + AgentNames.NAMESPACE + " describe deploy/" + AgentNames.DEPLOYMENT
@@ -131,16 +148,10 @@ final class AgentChecks {
                 : CheckResult.fail(GROUP, "serving certificate is not valid for " + SERVICE_DNS + " (names: "
                         + String.join(", ", ServingCertificate.dnsNames(serving)) + ")",
                         "delete Secret " + AgentNames.NAMESPACE + "/" + TLS_SECRET + " and restart the agent to reissue it"));
-        Duration left = Duration.between(now, serving.getNotAfter().toInstant());
-        if (left.isNegative()) {
-            results.add(CheckResult.fail(GROUP, "serving certificate expired on " + serving.getNotAfter().toInstant(),
-                    "restart the agent to renew it: kubectl -n " + AgentNames.NAMESPACE + " rollout restart deploy/" + AgentNames.DEPLOYMENT));
-        } else if (left.compareTo(WARN_BEFORE_EXPIRY) < 0) {
-            results.add(CheckResult.warn(GROUP, "serving certificate expires in " + left.toDays() + " days",
-                    "the agent renews it at 2/3 of its life; if it does not, check its logs"));
-        } else {
-            results.add(CheckResult.ok(GROUP, "serving certificate expires in " + left.toDays() + " days"));
-        }
+        results.add(CertificateLifetime.check("serving certificate", serving, now));
+        authorities.stream().filter(ca -> ServingCertificate.signedByOneOf(serving, List.of(ca))).findFirst()
+                .ifPresent(ca -> results.add(CertificateLifetime.check("CA " + ca.getSubjectX500Principal().getName()
+                        + " (in the caBundle)", ca, now)));
         return results;
     }
 }

@@ -49,21 +49,23 @@ public abstract class ClusterCommand implements Callable<Integer> {
         try (KubernetesClient client = kube.client()) {
             return run(client);
         } catch (KubernetesClientException e) {
-            throw explain(e, kube.server());
+            throw explain(e, kube);
         } finally {
             out().flush();
             err().flush();
         }
     }
 
-    static UserError explain(KubernetesClientException e, String server) {
+    static UserError explain(KubernetesClientException e, KubeOptions kube) {
+        String server = kube.server();
         return switch (e.getCode()) {
             case 401 -> new UserError("the cluster at " + server + " rejected your credentials (401 Unauthorized): "
                     + "refresh them (e.g. log in again) and check `kubectl auth whoami`", e);
             case 403 -> new UserError("forbidden: " + firstLine(e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())
                     + " — ask for the RBAC permission, or check `kubectl auth can-i`", e);
             case 404 -> new UserError("not found: " + firstLine(e.getMessage()), e);
-            default -> unreachable(e, server);
+            default -> SlowRequest.explain(e, server, kube.requestTimeout()).map(message -> new UserError(message, e))
+                    .orElseGet(() -> unreachable(e, server));
         };
     }
 

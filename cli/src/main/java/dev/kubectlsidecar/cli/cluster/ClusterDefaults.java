@@ -18,7 +18,7 @@ public record ClusterDefaults(InjectionConfig config, Boolean serverSupportsNati
             InjectionConfig config = ClusterInjectionConfig.load(client);
             return new ClusterDefaults(config, ServerVersion.supportsNativeSidecars(client));
         } catch (KubernetesClientException e) {
-            throw ClusterCommand.explain(e, options.server());
+            throw ClusterCommand.explain(e, options);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -45,8 +46,13 @@ public final class DisableCommand extends ClusterCommand {
         } else {
             if (!dryRun) {
                 // A JSON Patch remove: a merge patch with null would leave a null label on some servers.
-                client.namespaces().withName(name).patch(PatchContext.of(PatchType.JSON),
-                        "[{\"op\":\"remove\",\"path\":\"/metadata/labels/" + AgentNames.INJECTION_LABEL + "\"}]");
+                String patch = "[{\"op\":\"remove\",\"path\":\"/metadata/labels/" + AgentNames.INJECTION_LABEL + "\"}";
+                var annotations = namespace.getMetadata().getAnnotations();
+                if (annotations != null && annotations.containsKey(NamespaceInfo.ENABLED_AT_ANNOTATION)) {
+                    patch += ",{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
+                            + NamespaceInfo.ENABLED_AT_ANNOTATION.replace("/", "~1") + "\"}";
+                }
+                client.namespaces().withName(name).patch(PatchContext.of(PatchType.JSON), patch + "]");
             }
             out().println("namespace/" + name + (dryRun ? ": would disable injection (dry run)" : ": injection disabled"));
         }

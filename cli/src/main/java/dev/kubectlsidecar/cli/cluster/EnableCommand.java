@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,8 +72,11 @@ public final class EnableCommand extends ClusterCommand {
             out().println("namespace/" + name + ": injection already enabled");
         } else {
             if (!dryRun) {
+                // Since when: status can then tell a pod created before this from one the webhook never saw.
                 client.namespaces().withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"metadata\":{\"labels\":{\"" + AgentNames.INJECTION_LABEL + "\":\"enabled\"}}}");
+                        "{\"metadata\":{\"labels\":{\"" + AgentNames.INJECTION_LABEL + "\":\"enabled\"},"
+                                + "\"annotations\":{\"" + NamespaceInfo.ENABLED_AT_ANNOTATION + "\":\""
+                                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}}}");
             }
             out().println("namespace/" + name + (dryRun ? ": would enable injection (dry run)" : ": injection enabled"));
         }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
@@ -57,13 +58,28 @@ final class InjectionChecks {
             return injected
                     ? CheckResult.ok(GROUP, "a dry-run pod in namespace " + namespace + " comes back injected")
                     : CheckResult.fail(GROUP, "a dry-run pod in namespace " + namespace + " comes back without a sidecar",
-                            "check the webhook's selectors: kubectl get mutatingwebhookconfiguration " + AgentNames.WEBHOOK_CONFIGURATION + " -o yaml");
+                            withoutSidecarHint(client));
         } catch (KubernetesClientException e) {
+            if (SlowRequest.timedOut(e)) { // the API server is slow, not the agent: the command says so in one line
+                throw SlowRequest.named("dry-run create of a pod in namespace " + namespace, e);
+            }
             String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
             return CheckResult.fail(GROUP, "a dry-run pod in namespace " + namespace + " was refused: " + message.split("\n")[0],
                     "the agent is not answering the API server: kubectl -n " + AgentNames.NAMESPACE + " get pods; kubectl -n "
                             + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT);
         }
+    }
+
+    /** Under failurePolicy Ignore an agent that does not answer looks like a pod the webhook did not select. */
+    private static String withoutSidecarHint(KubernetesClient client) {
+        String selectors = "check the webhook's selectors: kubectl get mutatingwebhookconfiguration "
+                + AgentNames.WEBHOOK_CONFIGURATION + " -o yaml";
+        MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName(AgentNames.WEBHOOK_CONFIGURATION).get();
+        boolean failsOpen = configuration != null && configuration.getWebhooks() != null
+                && configuration.getWebhooks().stream().anyMatch(webhook -> "Ignore".equals(webhook.getFailurePolicy()));
+        return failsOpen ? "failurePolicy is Ignore: the API server skips the webhook when the agent does not answer; "
+                + "is it up? kubectl -n " + AgentNames.NAMESPACE + " get pods; if it is, " + selectors : selectors;
     }
 
     private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String warning, String fine) {

@@ -78,6 +78,11 @@ public final class KubeOptions {
         return config().getMasterUrl();
     }
 
+    /** How long one request may take: {@code --request-timeout}, else the client's default. */
+    public Duration requestTimeout() {
+        return Duration.ofMillis(config().getRequestTimeout());
+    }
+
     private Config config() {
         if (config == null) {
             config = load();

@@ -38,7 +38,9 @@ final class StatusSource {
 
     /** @param namespace null for all namespaces */
     Snapshot fetch(String namespace, String podName, String selector) {
-        Map<String, Map<String, String>> labels = namespaceLabels(namespace);
+        Map<String, NamespaceInfo> namespaces = namespaces(namespace);
+        Map<String, Map<String, String>> labels = new HashMap<>();
+        namespaces.forEach((name, info) -> labels.put(name, info.labels()));
         List<PodSidecarState> pods;
         String fallback = null;
         try {
@@ -49,7 +51,7 @@ final class StatusSource {
             }
         } catch (KubernetesClientException | IllegalStateException e) {
             fallback = "the agent could not be reached (" + reason(e) + "): computed from the pods directly";
-            pods = computed(namespace, podName, selector, labels);
+            pods = computed(namespace, podName, selector, namespaces);
         }
         List<PodSidecarState> sorted = new ArrayList<>(pods);
         sorted.sort(Comparator.comparing(PodSidecarState::namespace).thenComparing(PodSidecarState::name));
@@ -83,14 +85,14 @@ final class StatusSource {
     }
 
     private List<PodSidecarState> computed(String namespace, String podName, String selector,
-                                           Map<String, Map<String, String>> labels) {
+                                           Map<String, NamespaceInfo> namespaces) {
         InjectionEngine engine = new InjectionEngine(ClusterInjectionConfig.load(client));
         PodStateCalculator calculator = new PodStateCalculator(engine, ServerVersion.supportsNativeSidecars(client));
         List<PodSidecarState> states = new ArrayList<>();
         for (Pod pod : pods(namespace, selector)) {
             String ns = pod.getMetadata().getNamespace();
             if (podName == null || podName.equals(pod.getMetadata().getName())) {
-                states.add(calculator.of(Workloads.tree(pod), new NamespaceInfo(ns, labels.getOrDefault(ns, Map.of()))));
+                states.add(calculator.of(Workloads.tree(pod), namespaces.getOrDefault(ns, new NamespaceInfo(ns, Map.of()))));
             }
         }
         return states;
@@ -107,14 +109,16 @@ final class StatusSource {
                 .collect(Collectors.toSet());
     }
 
-    private Map<String, Map<String, String>> namespaceLabels(String namespace) {
-        Map<String, Map<String, String>> labels = new HashMap<>();
+    private Map<String, NamespaceInfo> namespaces(String namespace) {
+        Map<String, NamespaceInfo> infos = new HashMap<>();
         List<Namespace> namespaces = namespace == null ? client.namespaces().list().getItems()
                 : java.util.Optional.ofNullable(client.namespaces().withName(namespace).get()).map(List::of).orElse(List.of());
         for (Namespace ns : namespaces) {
-            labels.put(ns.getMetadata().getName(), ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels());
+            String name = ns.getMetadata().getName();
+            infos.put(name, NamespaceInfo.of(name, ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels(),
+                    ns.getMetadata().getAnnotations()));
         }
-        return labels;
+        return infos;
     }
 
     private static String reason(Exception e) {

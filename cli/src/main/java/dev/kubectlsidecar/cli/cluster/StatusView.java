@@ -93,20 +93,24 @@ final class StatusView {
             return "-";
         }
         try {
-            Duration age = Duration.between(Instant.parse(createdAt), now);
-            if (age.isNegative()) {
-                return "0s";
-            }
-            if (age.toDays() > 0) {
-                return age.toDays() + "d";
-            }
-            if (age.toHours() > 0) {
-                return age.toHours() + "h";
-            }
-            return age.toMinutes() > 0 ? age.toMinutes() + "m" : age.toSeconds() + "s";
+            return duration(Duration.between(Instant.parse(createdAt), now));
         } catch (DateTimeParseException e) {
             return "-";
         }
+    }
+
+    /** As kubectl prints ages: the largest whole unit, {@code 3d}, {@code 5h}, {@code 12m}, {@code 40s}. */
+    static String duration(Duration duration) {
+        if (duration.isNegative()) {
+            return "0s";
+        }
+        if (duration.toDays() > 0) {
+            return duration.toDays() + "d";
+        }
+        if (duration.toHours() > 0) {
+            return duration.toHours() + "h";
+        }
+        return duration.toMinutes() > 0 ? duration.toMinutes() + "m" : duration.toSeconds() + "s";
     }
 
     private static String dash(String value) {

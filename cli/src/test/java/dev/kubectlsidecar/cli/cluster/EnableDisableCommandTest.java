@@ -3,6 +3,7 @@ package dev.kubectlsidecar.cli.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.cli.CliRunner;
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
@@ -12,6 +13,9 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +58,11 @@ class EnableDisableCommandTest {
                 .build()).create();
     }
 
+    private Map<String, String> annotations(String namespace) {
+        Map<String, String> annotations = client.namespaces().withName(namespace).get().getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+    }
+
     private String label(String namespace) {
         var labels = client.namespaces().withName(namespace).get().getMetadata().getLabels();
         return labels == null ? null : labels.get("istio-injection");
@@ -73,6 +82,22 @@ class EnableDisableCommandTest {
                     kubectl rollout restart deployment/web -n shop
                 """);
         assertThat(run("enable", "shop").out()).startsWith("namespace/shop: injection already enabled\n");
+    }
+
+    @Test
+    void enableRecordsSinceWhenAndDisableForgetsIt() {
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        run("enable", "shop");
+        Instant after = Instant.now();
+
+        String enabledAt = annotations("shop").get(NamespaceInfo.ENABLED_AT_ANNOTATION);
+        assertThat(Instant.parse(enabledAt)).isBetween(before, after);
+        run("enable", "shop");
+        assertThat(annotations("shop")).as("an enabled namespace keeps its time").containsEntry(NamespaceInfo.ENABLED_AT_ANNOTATION, enabledAt);
+
+        run("disable", "shop");
+        assertThat(label("shop")).isNull();
+        assertThat(annotations("shop")).doesNotContainKey(NamespaceInfo.ENABLED_AT_ANNOTATION);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -79,8 +80,20 @@ class StatusCommandTest {
         assertThat(lines[0]).isEqualTo("namespace shop: injection enabled · 3 pods: 1 injected, 2 not injected, 0 stale, 0 iptables problems");
         assertThat(lines[2]).matches("POD\\s+OWNER\\s+SIDECAR\\s+PROXY\\s+IPTABLES\\s+AGE\\s+REASON");
         assertThat(run.out()).containsPattern("db-1\\s+-\\s+no\\s+-\\s+-\\s+\\d+[smhd]\\s+pod label sidecar.istio.io/inject=false")
-                .containsPattern("old-1\\s+-\\s+no\\s+-\\s+-\\s+\\d+[smhd]\\s+created before injection was enabled: restart it")
+                .containsPattern("old-1\\s+-\\s+no\\s+-\\s+-\\s+\\d+[smhd]\\s+created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it")
                 .containsPattern("web-1\\s+-\\s+yes\\s+ready\\s+unknown\\s+\\d+[smhd]\\s+namespace label istio-injection=enabled matches");
+    }
+
+    @Test
+    void aPodCreatedAfterEnableWithoutASidecarWasLetThroughWithoutTheWebhook() {
+        client.namespaces().withName("shop").edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                .addToAnnotations(NamespaceInfo.ENABLED_AT_ANNOTATION, "2001-01-01T00:00:00Z").endMetadata().build());
+
+        JsonNode old = Json.JSON.readTree(run("status", "old-1", "-o", "json").out()).path("pods").get(0);
+
+        assertThat(old.path("injected").asBoolean()).isFalse();
+        assertThat(old.path("reasons").get(old.path("reasons").size() - 1).asString()).isEqualTo("created after injection "
+                + "was enabled, but the API server skipped the webhook (the agent did not answer and failurePolicy is Ignore): restart it");
     }
 
     @Test

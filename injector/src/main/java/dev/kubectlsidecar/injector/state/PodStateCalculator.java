@@ -13,6 +13,8 @@ import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.traffic.RuleSetVerifier;
 import dev.kubectlsidecar.injector.traffic.Verification;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +27,12 @@ import tools.jackson.databind.node.ObjectNode;
  * The agent runs it for every watched pod; {@code status} runs it itself when the agent cannot be reached.
  */
 public final class PodStateCalculator {
+    static final String CREATED_BEFORE_ENABLED = "created before injection was enabled: restart it";
+    static final String WEBHOOK_SKIPPED = "created after injection was enabled, but the API server skipped the webhook "
+            + "(the agent did not answer and failurePolicy is Ignore): restart it";
+    static final String CREATED_BEFORE_OR_WEBHOOK_SKIPPED = "created before injection was enabled, or while the agent "
+            + "did not answer under failurePolicy Ignore: restart it";
+
     private final InjectionEngine engine;
     private final Boolean serverSupportsNativeSidecars;
 
@@ -43,7 +51,7 @@ public final class PodStateCalculator {
             PodInjection fresh = engine.inject(pod, new PodRequest(Origin.STATUS, namespace, null, serverSupportsNativeSidecars));
             fresh.decision().reasons().stream().map(Reason::message).forEach(reasons::add);
             if (!injected && fresh.injected()) {
-                reasons.add("created before injection was enabled: restart it");
+                reasons.add(whyWithoutSidecar(metadata, namespace));
             } else if (injected && !fresh.injected()) {
                 stale = true;
                 reasons.add("injected, but the policy no longer injects it: restart it to remove the sidecar");
@@ -72,6 +80,28 @@ public final class PodStateCalculator {
                 concat(iptables.missing(), iptables.extra()),
                 reasons,
                 metadata.path("creationTimestamp").asString(null));
+    }
+
+    /**
+     * A pod the policy injects has no sidecar: it existed before injection was enabled, or the API server let it in
+     * without calling the webhook (failurePolicy Ignore while the agent did not answer). The namespace's
+     * {@link NamespaceInfo#injectionEnabledAt} tells which, when {@code enable} recorded it.
+     */
+    static String whyWithoutSidecar(JsonNode metadata, NamespaceInfo namespace) {
+        Instant enabledAt = namespace.injectionEnabledAt();
+        Instant created = instant(metadata.path("creationTimestamp").asString(null));
+        if (enabledAt == null || created == null || !"enabled".equals(namespace.injectionLabel())) {
+            return CREATED_BEFORE_OR_WEBHOOK_SKIPPED;
+        }
+        return created.isBefore(enabledAt) ? CREATED_BEFORE_ENABLED : WEBHOOK_SKIPPED;
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private List<String> proxyBypass(ObjectNode pod) {

@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.node.ObjectNode;
 
 class PodStateCalculatorTest {
@@ -104,7 +106,28 @@ class PodStateCalculatorTest {
         PodSidecarState plain = calculator.of(pod(), SHOP);
         assertThat(plain.injected()).isFalse();
         assertThat(plain.iptables()).isEqualTo(Verification.Status.NOT_APPLICABLE);
-        assertThat(plain.reasons()).contains("created before injection was enabled: restart it");
+        assertThat(plain.reasons()).as("no record of when injection was enabled")
+                .contains("created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "enabled after the pod was created | 2026-11-26T07:00:00Z | enabled | created before injection was enabled: restart it",
+            "enabled before the pod was created | 2026-11-26T05:00:00Z | enabled | created after injection was enabled, but the API server skipped the webhook (the agent did not answer and failurePolicy is Ignore): restart it",
+            "an unreadable enabled-at | yesterday | enabled | created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it",
+            "the pod opts in, the namespace is not enabled | 2026-11-26T05:00:00Z | - | created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it"})
+    void aPodWithoutTheSidecarItShouldHaveSaysWhy(String scenario, String enabledAt, String label, String reason) {
+        NamespaceInfo shop = NamespaceInfo.of("shop", label.equals("-") ? Map.of() : Map.of("istio-injection", label),
+                Map.of(NamespaceInfo.ENABLED_AT_ANNOTATION, enabledAt));
+        ObjectNode pod = pod();
+        if (!label.equals("enabled")) {
+            pod.withObject("metadata").withObject("labels").put("sidecar.istio.io/inject", "true");
+        }
+
+        PodSidecarState state = calculator.of(pod, shop);
+
+        assertThat(state.injected()).isFalse();
+        assertThat(state.reasons()).last().isEqualTo(reason);
     }
 
     @Test

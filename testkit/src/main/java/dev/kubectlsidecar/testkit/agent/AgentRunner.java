@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link AgentLauncher} starts the agent, its Service (same name, port 443) is routed to it, and once
  * {@code GET /readyz} answers 200 over HTTPS the Deployment's ReplicaSet and pods are created (the fake kubelet
  * starts them) and its status says available. When the Deployment is deleted, or its pod template changes, the
- * agent is stopped (and started again for a changed template).
+ * agent is stopped (and started again for a changed template). Tests {@link #kill} the agent and {@link #restart}
+ * it, where a node would restart the container after a back-off.
  */
 public final class AgentRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentRunner.class.getName());
@@ -99,6 +100,56 @@ public final class AgentRunner implements AutoCloseable {
             LOG.log(Level.WARNING, "deployment " + namespace + "/" + name + ": " + why);
             workload.markUnavailable("AgentNotReady", why);
         }
+    }
+
+    /**
+     * Kills the agent of the Deployment in {@code namespace} (SIGKILL for a process): its Service keeps pointing at
+     * the dead address, as endpoints do until the node notices, and the Deployment has no ready replica. It stays
+     * down until {@link #restart}.
+     */
+    public void kill(String namespace) {
+        Started started = running.get(namespace);
+        if (started == null) {
+            throw new IllegalStateException("no agent runs for namespace " + namespace);
+        }
+        started.agent().kill();
+        store.get(deploymentPath(namespace)).ifPresent(deployment -> new AgentWorkload(store, deployment)
+                .markUnavailable("ContainerKilled", "the agent was killed; it is restarted after a back-off"));
+    }
+
+    /**
+     * Starts the agent of the Deployment in {@code namespace} again, as the node restarts a killed container (same
+     * pod, so the same replica name), and waits until it is ready.
+     *
+     * @return whether it became ready
+     */
+    public boolean restart(String namespace) {
+        Started started = running.get(namespace);
+        ObjectNode deployment = store.get(deploymentPath(namespace))
+                .orElseThrow(() -> new IllegalStateException("no agent Deployment in namespace " + namespace));
+        if (started == null) {
+            throw new IllegalStateException("no agent runs for namespace " + namespace);
+        }
+        started.agent().stop();
+        AgentWorkload workload = new AgentWorkload(store, deployment);
+        RunningAgent agent;
+        try {
+            agent = launcher.start(cluster, deployment);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not restart the agent of deployment " + namespace + "/" + name, e);
+        }
+        running.put(namespace, new Started(started.uid(), started.templateHash(), agent));
+        routes.route(namespace, name, agent.host(), agent.port());
+        if (!awaitReady(namespace, agent)) {
+            LOG.log(Level.WARNING, "deployment " + namespace + "/" + name + ": not ready after a restart; " + agent.diagnostics());
+            return false;
+        }
+        workload.markAvailable();
+        return true;
+    }
+
+    private String deploymentPath(String namespace) {
+        return "/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name;
     }
 
     private boolean awaitReady(String namespace, RunningAgent agent) {

@@ -9,6 +9,14 @@ public interface RunningAgent {
     /** Stops it; called when its Deployment is deleted or changed, and when the cluster closes. */
     void stop();
 
+    /**
+     * Ends it at once, without a chance to clean up (SIGKILL for a process), as the OOM killer or a node failure
+     * would; {@link #stop} is still called afterwards to release what it held.
+     */
+    default void kill() {
+        stop();
+    }
+
     /** False once it has stopped by itself (a crashed process). */
     default boolean alive() {
         return true;

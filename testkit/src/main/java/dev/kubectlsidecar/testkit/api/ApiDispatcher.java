@@ -48,8 +48,9 @@ public final class ApiDispatcher implements Function<RecordedRequest, MockRespon
                 return answer.get();
             }
         }
-        byte[] body = request.getBody().getBytes(); // the mock consumes the request's body
-        MockResponse stored = store.handle(request);
+        RecordedRequest forStore = StatusSubresource.keepStoredStatus(request, resource.get(), store);
+        byte[] body = forStore.getBody().getBytes(); // the mock consumes the request's body
+        MockResponse stored = store.handle(forStore);
         if (stored == null) {
             return Responses.status(405, "MethodNotAllowed", request.getMethod() + " is not supported here");
         }

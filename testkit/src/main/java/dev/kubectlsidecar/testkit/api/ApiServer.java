@@ -31,6 +31,7 @@ public final class ApiServer implements AutoCloseable {
     private final Function<RecordedRequest, MockResponse> dispatcher;
     private final WorkerExecutor workers;
     private final ObjectStore store;
+    private final Latency latency = new Latency();
     private HttpServer server;
 
     /** @param store whose watches this server serves */
@@ -49,6 +50,11 @@ public final class ApiServer implements AutoCloseable {
         return Await.result(server.listen(), "start the API server").actualPort();
     }
 
+    /** The delays requests wait before they are served; none unless a test sets some. */
+    public Latency latency() {
+        return latency;
+    }
+
     private void accept(HttpServerRequest request) {
         Context context = vertx.getOrCreateContext();
         if (isWebSocketUpgrade(request)) {
@@ -61,6 +67,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void submit(HttpServerRequest request, Runnable task) {
+        long delay = latency.of(request.uri()).toMillis();
+        if (delay > 0) {
+            vertx.setTimer(delay, timer -> execute(request, task));
+        } else {
+            execute(request, task);
+        }
+    }
+
+    private void execute(HttpServerRequest request, Runnable task) {
         workers.executeBlocking(() -> {
             task.run();
             return null;

@@ -4,8 +4,12 @@ import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
 import dev.kubectlsidecar.testkit.api.Reconciler;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +23,22 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A kubelet for the local cluster's one node, {@value PodStatuses#NODE_NAME}: every pod without a phase is
  * "started" at once: scheduled there, given an address in 10.244.0.0/16 and the status of a running pod. The
- * init container {@value #ISTIO_INIT} really runs: its command, verbatim, in a private network namespace, and
- * what it writes to {@code $TERMINATION_LOG} becomes its termination message, as the kubelet publishes it. That
- * needs root, {@code ip} and iptables; without them the container completes with no message and
- * {@link #skipReason} says why. Other init containers complete at once; native sidecars run.
+ * init container {@value #ISTIO_INIT} really runs: its command, verbatim, in the pod's own network namespace (kept
+ * until the pod is deleted, see {@link #podNetwork}), with the node's {@link IptablesBackend}, and what it writes to
+ * {@code $TERMINATION_LOG} becomes its termination message, as the kubelet publishes it. That needs root, {@code ip}
+ * and iptables; without them the container completes with no message and {@link #skipReason} says why. Other init
+ * containers complete at once; native sidecars run. {@link #recreateSandbox} re-runs a pod's init containers as a
+ * node does when it re-creates the pod's sandbox.
  */
 public final class FakeKubelet implements AutoCloseable {
     public static final String ISTIO_INIT = "istio-init";
     private static final System.Logger LOG = System.getLogger(FakeKubelet.class.getName());
-    private static final List<String> TOOLS = List.of("ip", "iptables-restore", "iptables-save");
 
     private final ObjectStore store;
     private final Optional<String> unavailable;
+    private final PodSandboxes sandboxes = new PodSandboxes();
+    private final Path scratch;
+    private final Map<String, String> nodeEnvironment;
     private final Reconciler loop;
     private final Map<String, String> skipReasons = new ConcurrentHashMap<>();
     private final Set<String> loggedReasons = ConcurrentHashMap.newKeySet();
@@ -40,9 +48,25 @@ public final class FakeKubelet implements AutoCloseable {
      * @param runInitContainers false to never run {@value #ISTIO_INIT} (its command runs as root on this machine)
      */
     public FakeKubelet(ObjectStore store, boolean runInitContainers) {
+        this(store, runInitContainers, IptablesBackend.MACHINE);
+    }
+
+    /**
+     * @param backend the iptables the node's init containers use
+     */
+    public FakeKubelet(ObjectStore store, boolean runInitContainers, IptablesBackend backend) {
         this.store = store;
-        this.unavailable = runInitContainers ? NetnsRunner.unavailableReason(TOOLS)
+        List<String> tools = new ArrayList<>(List.of("ip"));
+        tools.addAll(backend.requiredTools());
+        Optional<String> missing = runInitContainers ? NetnsRunner.unavailableReason(tools)
                 : Optional.of("running init containers is switched off (LocalCluster.Builder.runInitContainers)");
+        try {
+            this.scratch = Files.createTempDirectory("local-cluster-node-");
+            this.nodeEnvironment = missing.isPresent() ? Map.of() : backend.environment(scratch);
+        } catch (IOException e) {
+            throw new UncheckedIOException("prepare the node's " + backend + " iptables", e);
+        }
+        this.unavailable = missing.map(reason -> backend == IptablesBackend.MACHINE ? reason : backend + " iptables: " + reason);
         this.loop = new Reconciler("kubelet", this::startNewPods);
         store.onChange(path -> {
             if (path.is("", "pods")) {
@@ -57,23 +81,57 @@ public final class FakeKubelet implements AutoCloseable {
         return Optional.ofNullable(skipReasons.get(namespace + "/" + name));
     }
 
+    /** The network namespace ({@code ip netns}) of the pod's sandbox, if its {@value #ISTIO_INIT} ran in one. */
+    public Optional<String> podNetwork(String namespace, String name) {
+        return sandboxes.existing(namespace + "/" + name);
+    }
+
+    /**
+     * Re-creates the running pod's sandbox as a node does after a crash or a runtime restart: {@value #ISTIO_INIT}
+     * runs again, in the same network namespace ({@code keepNetwork}, as when the runtime kept it) or in a new one,
+     * and the pod's status says so (its containers' restart counts go up, the new termination message replaces the
+     * old). Returns once the status is stored.
+     *
+     * @throws IllegalStateException when the pod is not running here or its {@value #ISTIO_INIT} cannot run
+     */
+    public void recreateSandbox(String namespace, String name, boolean keepNetwork) {
+        String path = "/api/v1/namespaces/" + namespace + "/pods/" + name;
+        ObjectNode pod = store.get(path).filter(p -> p.path("status").hasNonNull("phase"))
+                .orElseThrow(() -> new IllegalStateException("pod " + namespace + "/" + name + " is not running"));
+        String key = namespace + "/" + name;
+        if (!keepNetwork && sandboxes.existing(key).isPresent()) {
+            try {
+                sandboxes.renew(key);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot re-create the network of pod " + key + ": " + e.getMessage(), e);
+            }
+        }
+        skipReasons.remove(key);
+        Map<String, PodStatuses.InitResult> results = runInitContainers(key, pod);
+        if (skipReasons.containsKey(key)) {
+            throw new IllegalStateException(ISTIO_INIT + " of pod " + key + " was not run: " + skipReasons.get(key));
+        }
+        String address = keepNetwork ? pod.path("status").path("podIP").asString() : nextAddress();
+        ObjectNode status = PodStatuses.status(pod, address, results);
+        pod.set("status", PodStatuses.restarted(pod.path("status"), status));
+        store.replace(path, pod);
+    }
+
     private void startNewPods() {
+        Set<String> existing = new HashSet<>();
         for (ObjectNode pod : store.list("/api/v1/pods")) {
+            existing.add(pod.path("metadata").path("namespace").asString() + "/" + pod.path("metadata").path("name").asString());
             if (!pod.path("status").hasNonNull("phase")) {
                 start(pod);
             }
         }
+        sandboxes.retainOnly(existing);
     }
 
     private void start(ObjectNode pod) {
         String namespace = pod.path("metadata").path("namespace").asString();
         String name = pod.path("metadata").path("name").asString();
-        Map<String, PodStatuses.InitResult> results = new LinkedHashMap<>();
-        for (JsonNode container : pod.path("spec").path("initContainers")) {
-            if (ISTIO_INIT.equals(Json.text(container, "name")) && !"Always".equals(Json.text(container, "restartPolicy"))) {
-                runIstioInit(namespace + "/" + name, container).ifPresent(r -> results.put(ISTIO_INIT, r));
-            }
-        }
+        Map<String, PodStatuses.InitResult> results = runInitContainers(namespace + "/" + name, pod);
         String path = "/api/v1/namespaces/" + namespace + "/pods/" + name;
         Optional<ObjectNode> current = store.get(path);
         if (current.isEmpty()) {
@@ -89,6 +147,16 @@ public final class FakeKubelet implements AutoCloseable {
         }
     }
 
+    private Map<String, PodStatuses.InitResult> runInitContainers(String pod, JsonNode spec) {
+        Map<String, PodStatuses.InitResult> results = new LinkedHashMap<>();
+        for (JsonNode container : spec.path("spec").path("initContainers")) {
+            if (ISTIO_INIT.equals(Json.text(container, "name")) && !"Always".equals(Json.text(container, "restartPolicy"))) {
+                runIstioInit(pod, container).ifPresent(r -> results.put(ISTIO_INIT, r));
+            }
+        }
+        return results;
+    }
+
     private Optional<PodStatuses.InitResult> runIstioInit(String pod, JsonNode container) {
         List<String> command = new ArrayList<>();
         container.path("command").forEach(part -> command.add(part.asString()));
@@ -100,14 +168,14 @@ public final class FakeKubelet implements AutoCloseable {
             skip(pod, reason.get());
             return Optional.empty();
         }
-        Map<String, String> environment = new LinkedHashMap<>();
+        Map<String, String> environment = new LinkedHashMap<>(nodeEnvironment);
         container.path("env").forEach(env -> {
             if (env.hasNonNull("value")) {
                 environment.put(env.path("name").asString(), env.path("value").asString());
             }
         });
         try {
-            NetnsRunner.Outcome outcome = NetnsRunner.run(command, environment);
+            NetnsRunner.Outcome outcome = NetnsRunner.runIn(sandboxes.network(pod), command, environment);
             String message = outcome.terminationMessage();
             if (outcome.exitCode() != 0 && message.isEmpty()
                     && "FallbackToLogsOnError".equals(Json.text(container, "terminationMessagePolicy"))) {
@@ -139,5 +207,11 @@ public final class FakeKubelet implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
+        sandboxes.close();
+        try (var files = Files.walk(scratch)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "could not remove " + scratch + ": " + e.getMessage());
+        }
     }
 }

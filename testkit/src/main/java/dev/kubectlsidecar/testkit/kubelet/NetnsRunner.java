@@ -14,10 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a container's command on this machine inside a fresh network namespace (only {@code lo}, up), the way a
- * pod's init container runs in the pod's network namespace: {@code ip netns add}, {@code ip netns exec}, then
- * {@code ip netns del}. Needs root and {@code ip}; the command runs as root with the host's file system, so only
- * commands the harness trusts (the engine's init script) are given to it.
+ * Runs a container's command on this machine inside a network namespace (a fresh one has only {@code lo}, up), the
+ * way a pod's init container runs in the pod's network namespace: {@code ip netns add}, {@code ip netns exec}, and
+ * {@code ip netns del} when the pod is gone. Needs root and {@code ip}; the command runs as root with the host's
+ * file system, so only commands the harness trusts (the engine's init script) are given to it.
  */
 final class NetnsRunner {
     /** A finished command: its exit code, its termination message and the tail of its output. */
@@ -44,36 +44,54 @@ final class NetnsRunner {
         return missing.isEmpty() ? Optional.empty() : Optional.of("not on PATH: " + String.join(", ", missing));
     }
 
-    /**
-     * Runs {@code command} in a new network namespace with {@code environment} and {@code TERMINATION_LOG} set
-     * to a file whose content (at most {@value #MESSAGE_LIMIT} bytes, as the kubelet keeps) becomes the message.
-     */
-    static Outcome run(List<String> command, Map<String, String> environment) throws IOException {
+    /** Creates a network namespace with only {@code lo}, up, as a pod sandbox has before its containers run. */
+    static String create() throws IOException {
         String namespace = "ks-kubelet-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        check(List.of("ip", "netns", "add", namespace));
+        try {
+            check(List.of("ip", "-n", namespace, "link", "set", "lo", "up"));
+        } catch (IOException e) {
+            delete(namespace);
+            throw e;
+        }
+        return namespace;
+    }
+
+    static void delete(String namespace) throws IOException {
+        check(List.of("ip", "netns", "del", namespace));
+    }
+
+    /**
+     * Runs {@code command} in the network namespace {@code namespace} with {@code environment} and
+     * {@code TERMINATION_LOG} set to a file whose content (at most {@value #MESSAGE_LIMIT} bytes, as the kubelet
+     * keeps) becomes the message.
+     */
+    static Outcome runIn(String namespace, List<String> command, Map<String, String> environment) throws IOException {
         Path messageFile = Files.createTempFile("termination-log", ".txt");
         Path log = Files.createTempFile("init-container", ".log");
         try {
-            check(List.of("ip", "netns", "add", namespace));
-            try {
-                check(List.of("ip", "-n", namespace, "link", "set", "lo", "up"));
-                List<String> inside = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
-                inside.addAll(command);
-                ProcessBuilder builder = new ProcessBuilder(inside).redirectErrorStream(true)
-                        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-                builder.environment().putAll(environment);
-                builder.environment().put("TERMINATION_LOG", messageFile.toString());
-                int exitCode = waitFor(builder.start(), command);
-                return new Outcome(exitCode, head(messageFile, MESSAGE_LIMIT), tail(log, LOG_TAIL));
-            } finally {
-                check(List.of("ip", "netns", "del", namespace));
-            }
+            List<String> inside = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+            inside.addAll(command);
+            ProcessBuilder builder = new ProcessBuilder(inside).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(environment);
+            builder.environment().put("TERMINATION_LOG", messageFile.toString());
+            int exitCode = waitFor(builder.start(), command);
+            return new Outcome(exitCode, head(messageFile, MESSAGE_LIMIT), tail(log, LOG_TAIL));
         } finally {
             Files.deleteIfExists(messageFile);
             Files.deleteIfExists(log);
         }
     }
 
-    private static void check(List<String> command) throws IOException {
+    /** Runs {@code command} in {@code namespace} and returns its output (stdout and stderr); fails on a non-zero exit. */
+    static String exec(String namespace, List<String> command) throws IOException {
+        List<String> inside = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        inside.addAll(command);
+        return check(inside);
+    }
+
+    private static String check(List<String> command) throws IOException {
         Path output = Files.createTempFile("ip", ".out");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
@@ -81,6 +99,7 @@ final class NetnsRunner {
             if (waitFor(process, command) != 0) {
                 throw new IOException(String.join(" ", command) + " failed: " + Files.readString(output).strip());
             }
+            return Files.readString(output);
         } finally {
             Files.deleteIfExists(output);
         }
@@ -125,11 +144,16 @@ final class NetnsRunner {
     }
 
     static boolean onPath(String tool) {
+        return find(tool).isPresent();
+    }
+
+    /** Where {@code tool} is on this process's PATH. */
+    static Optional<Path> find(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return true;
+                return Optional.of(Path.of(dir, tool));
             }
         }
-        return false;
+        return Optional.empty();
     }
 }

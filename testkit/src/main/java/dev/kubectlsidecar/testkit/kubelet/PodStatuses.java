@@ -78,6 +78,28 @@ final class PodStatuses {
         return status;
     }
 
+    /**
+     * {@code fresh} (a status from {@link #status}) after a restart of the pod's sandbox: each container's restart
+     * count is one more than in {@code previous}, and the pod keeps its start time.
+     */
+    static ObjectNode restarted(JsonNode previous, ObjectNode fresh) {
+        for (String field : new String[] {"initContainerStatuses", "containerStatuses"}) {
+            for (JsonNode entry : fresh.path(field)) {
+                int before = 0;
+                for (JsonNode old : previous.path(field)) {
+                    if (old.path("name").asString().equals(entry.path("name").asString())) {
+                        before = old.path("restartCount").asInt(0);
+                    }
+                }
+                ((ObjectNode) entry).put("restartCount", before + 1);
+            }
+        }
+        if (previous.hasNonNull("startTime")) {
+            fresh.put("startTime", previous.path("startTime").asString());
+        }
+        return fresh;
+    }
+
     private static ObjectNode containerStatus(JsonNode container) {
         String image = container.path("image").asString();
         ObjectNode entry = Json.object();
