@@ -1,28 +1,58 @@
 #!/usr/bin/env bash
 # Load test of the agent's webhook, on this machine only (127.0.0.1), bounded in time.
 #
-#   bench/load/run-agent-load.sh [SECONDS_PER_PHASE]      (default 10)
+#   bench/load/run-agent-load.sh [SECONDS_PER_PHASE [MIX_SECONDS]]      (defaults 10 and 60)
 #
-# Expects agent/target/agent.jar (build first: ./mvnw -q install -DskipTests). Starts the agent standalone with the
-# manifests' JVM flags and a throwaway CA + serving certificate (openssl), then with wrk:
-#   warm-up   /inject, 64 connections (not reported)
+# Expects agent/target/agent.jar and bench/target/benchmarks.jar (build first:
+# ./mvnw -q package -DskipTests -pl agent,bench -am). Starts the agent standalone with the JVM flags and
+# environment of its Deployment (cli/.../manifests/40-deployment.yaml) and a throwaway CA + serving certificate
+# (openssl), then with wrk:
+#   warm-up   the mix, 64 connections (not reported)
 #   phase 1   POST /inject (a ~5 KB AdmissionReview of a Deployment's pod), 64 connections
 #   phase 2   GET /healthz, 64 connections          -> ratio inject/healthz (target >= 0.5)
 #   phase 3   POST /inject, 16 connections          -> p50/p99
-# and prints a markdown table with req/s, latencies, errors and the agent's RSS idle and after load.
-# Env: AGENT_PORT (default 18443), WRK_THREADS (default 2), JAVA (default java).
+#   phase 4   POST /inject with the mix of realistic reviews (bench ReviewMix: every workload of the examples and of
+#             three BigManifest applications, injected and skipped ones), 64 connections, MIX_SECONDS
+# and prints a markdown table with req/s, latencies, errors, the agent's CPU time per request (user + system, from
+# /proc: steadier than req/s on a busy machine) and its RSS idle and after load.
+# Env: AGENT_PORT (default 18443), WRK_THREADS (default 2), JAVA (default java), JVM_FLAGS (replaces the
+# Deployment's flags).
 set -euo pipefail
 
 seconds=${1:-10}
+mix_seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 jar=$repo/agent/target/agent.jar
 port=${AGENT_PORT:-18443}
 threads=${WRK_THREADS:-2}
 java=${JAVA:-java}
-jvm_flags=(-Xms16m -Xmx64m -XX:+UseSerialGC)
+manifest=$repo/cli/src/main/resources/dev/kubectlsidecar/cli/manifests/40-deployment.yaml
+# The Deployment's "command:" flow sequence, between "java" and "-jar", and its plain env values.
+deployment_flags() {
+  python3 - "$manifest" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+command = re.search(r"command: \[(.*?)\]", text, re.S).group(1)
+words = re.findall(r'"([^"]*)"', command)
+print(" ".join(words[1:words.index("-jar")]))
+PY
+}
+deployment_env() {
+  python3 - "$manifest" <<'PY'
+import re, sys
+for name, value in re.findall(r'- name: (\w+)\n\s+value: "?([^"\n]*)"?', open(sys.argv[1]).read()):
+    if name == "MALLOC_ARENA_MAX":
+        print(f"{name}={value}")
+PY
+}
+read -r -a jvm_flags <<< "${JVM_FLAGS:-$(deployment_flags)}"
+agent_env=$(deployment_env)
+benchmarks=$repo/bench/target/benchmarks.jar
 
-[ -f "$jar" ] || { echo "run-agent-load: $jar missing; build first: ./mvnw -q install -DskipTests" >&2; exit 1; }
+for f in "$jar" "$benchmarks"; do
+  [ -f "$f" ] || { echo "run-agent-load: $f missing; build first: ./mvnw -q package -DskipTests -pl agent,bench -am" >&2; exit 1; }
+done
 command -v openssl >/dev/null || { echo "run-agent-load: openssl is needed" >&2; exit 1; }
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else
@@ -46,7 +76,10 @@ printf 'subjectAltName=DNS:kubectl-sidecar-agent.kubectl-sidecar.svc,DNS:localho
 openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -days 1 \
   -extfile "$work/san.ext" -out "$work/tls.crt" 2>/dev/null
 
-"$java" "${jvm_flags[@]}" -jar "$jar" --standalone --host 127.0.0.1 --port "$port" \
+java -cp "$benchmarks" dev.kubectlsidecar.bench.ReviewMix "$work/mix" > /dev/null
+mix=("$work"/mix/*.json)
+
+env $agent_env "$java" "${jvm_flags[@]}" -jar "$jar" --standalone --host 127.0.0.1 --port "$port" \
   --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" > "$work/agent.log" 2>&1 &
 agent_pid=$!
 base=https://127.0.0.1:$port
@@ -64,33 +97,43 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$agent_pid/status"; }
 sleep 1
 rss_idle=$(rss)
 
-load() { # connections path [body-file]
-  local out
-  out=$(wrk -t"$threads" -c"$1" -d"${seconds}s" --timeout 10s -s "$here/agent.lua" "$base$2" ${3:+-- "$3"})
-  grep '^RESULT' <<< "$out"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$agent_pid/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+load() { # seconds connections path [body-file...]
+  local out before after requests
+  before=$(cpu_ticks)
+  out=$(wrk -t"$threads" -c"$2" -d"$1s" --timeout 10s -s "$here/agent.lua" "$base$3" ${4:+-- "${@:4}"})
+  after=$(cpu_ticks)
+  requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<< "$out")
+  echo "$(grep '^RESULT' <<< "$out") cpu_us=$(( (after - before) * 1000000 / ticks_per_second / requests ))"
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"; }
 
-load 64 /inject "$review" > /dev/null   # warm-up: JIT and heap
-inject64=$(load 64 /inject "$review")
-healthz64=$(load 64 /healthz)
-inject16=$(load 16 /inject "$review")
+load "$seconds" 64 /inject "${mix[@]}" > /dev/null   # warm-up: JIT and heap
+inject64=$(load "$seconds" 64 /inject "$review")
+healthz64=$(load "$seconds" 64 /healthz)
+inject16=$(load "$seconds" 16 /inject "$review")
+mix64=$(load "$mix_seconds" 64 /inject "${mix[@]}")
 rss_loaded=$(rss)
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
-ratio=$(awk -v a="$(field rps "$inject64")" -v b="$(field rps "$healthz64")" 'BEGIN { printf "%.2f", a / b }')
+ratio() { awk -v a="$(field rps "$1")" -v b="$(field rps "$healthz64")" 'BEGIN { printf "%.2f", a / b }'; }
 cpus=$(nproc)
-echo "### Agent load ($cpus CPUs shared by agent and wrk; ${seconds}s per phase; JVM ${jvm_flags[*]}; review $(wc -c < "$review") bytes)"
+echo "### Agent load ($cpus CPUs shared by agent and wrk; ${seconds}s per phase, mix ${mix_seconds}s; review $(wc -c < "$review") bytes; ${#mix[@]} reviews in the mix)"
 echo
-echo "| phase | connections | req/s | p50 ms | p99 ms | max ms | errors |"
-echo "|---|---|---|---|---|---|---|"
-row() { echo "| $1 | $2 | $(field rps "$3") | $(ms "$(field p50_us "$3")") | $(ms "$(field p99_us "$3")") | $(ms "$(field max_us "$3")") | $(field errors "$3") |"; }
-row "POST /inject" 64 "$inject64"
+echo "JVM: ${jvm_flags[*]}${agent_env:+; env $agent_env}; TLS: $(sed -n 's/.*(TLS: \([^)]*\)).*/\1/p' "$work/agent.log" | head -n 1)"
+echo
+echo "| phase | connections | req/s | p50 ms | p99 ms | max ms | errors | agent CPU µs/request |"
+echo "|---|---|---|---|---|---|---|---|"
+row() { echo "| $1 | $2 | $(field rps "$3") | $(ms "$(field p50_us "$3")") | $(ms "$(field p99_us "$3")") | $(ms "$(field max_us "$3")") | $(field errors "$3") | $(field cpu_us "$3") |"; }
+row "POST /inject, typical pod" 64 "$inject64"
 row "GET /healthz" 64 "$healthz64"
-row "POST /inject" 16 "$inject16"
+row "POST /inject, typical pod" 16 "$inject16"
+row "POST /inject, mix (${mix_seconds}s)" 64 "$mix64"
 echo
 echo "| measure | value |"
 echo "|---|---|"
-echo "| inject/healthz req/s ratio (64 conns; target >= 0.5) | $ratio |"
+echo "| inject/healthz req/s ratio, typical pod (64 conns; target >= 0.5) | $(ratio "$inject64") |"
+echo "| inject/healthz req/s ratio, mix (64 conns) | $(ratio "$mix64") |"
 echo "| RSS idle | $rss_idle MiB |"
 echo "| RSS after load | $rss_loaded MiB |"
