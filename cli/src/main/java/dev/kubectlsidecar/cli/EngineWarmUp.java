@@ -14,7 +14,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code inject} spends most of its time loading classes (Jackson's mappers, SnakeYAML, the embedded config, the
  * renderer), and that work does not depend on the arguments. The embedded default config parsed here is the one
  * the command then uses ({@link ConfigLoader#embeddedDefault} parses it once). Nothing here can change or fail a
- * run: it works on its own small pod and discards the result.
+ * run: it works on its own small pod and discards the result. The command waits for it ({@link #awaitDone}) before
+ * it runs, so the two threads never initialise the engine's classes at the same time (class initialisers that
+ * refer to each other could otherwise deadlock).
  */
 final class EngineWarmUp {
     private static final String POD = """
@@ -30,6 +32,8 @@ final class EngineWarmUp {
                     - containerPort: 8080
             """;
 
+    private static volatile Thread running;
+
     private EngineWarmUp() {
     }
 
@@ -39,7 +43,22 @@ final class EngineWarmUp {
         }
         Thread thread = new Thread(EngineWarmUp::run, "engine-warm-up");
         thread.setDaemon(true);
+        running = thread;
         thread.start();
+    }
+
+    /** Returns once the warm-up, if one was begun, has finished. */
+    static void awaitDone() {
+        Thread thread = running;
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running = null;
     }
 
     private static void run() {

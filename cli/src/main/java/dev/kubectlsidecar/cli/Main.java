@@ -82,6 +82,10 @@ public final class Main implements Runnable {
             }
         });
         commandLine.setExecutionExceptionHandler(new ErrorHandler());
+        commandLine.setExecutionStrategy(parsed -> {
+            EngineWarmUp.awaitDone();
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return commandLine;
     }
 
