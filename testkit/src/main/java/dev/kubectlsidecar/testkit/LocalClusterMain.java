@@ -20,7 +20,8 @@ public final class LocalClusterMain {
               --agent-arg ARG          an agent argument, repeatable; replaces the default
                                        --kubeconfig {kubeconfig} --namespace {namespace} --port {port}
                                        (placeholders: {kubeconfig} {namespace} {name} {port} {dir} {args})
-              --agent-jvm-option OPT   a JVM option for the agent, repeatable; default -Xmx64m -XX:+UseSerialGC
+              --agent-jvm-option OPT   a JVM option for the agent, repeatable; default -Xmx64m -XX:+UseSerialGC;
+                                       {jvm-options} stands for those of the Deployment's container command
               --agent-name NAME        the agent's Deployment and Service name; default kubectl-sidecar-agent
               --server-version V       the version /version reports; default v1.31.0
               --no-init-containers     never run istio-init commands (they run as root in a network namespace)

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -35,6 +36,8 @@ public final class FakeKubelet implements AutoCloseable {
     private final Map<String, String> skipReasons = new ConcurrentHashMap<>();
     private final Set<String> loggedReasons = ConcurrentHashMap.newKeySet();
     private final AtomicInteger addresses = new AtomicInteger();
+    private final Set<String> changedNamespaces = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean everyNamespace = new AtomicBoolean(true);
 
     /**
      * @param runInitContainers false to never run {@value #ISTIO_INIT} (its command runs as root on this machine)
@@ -46,6 +49,11 @@ public final class FakeKubelet implements AutoCloseable {
         this.loop = new Reconciler("kubelet", this::startNewPods);
         store.onChange(path -> {
             if (path.is("", "pods")) {
+                if (path.namespace() == null) {
+                    everyNamespace.set(true);
+                } else {
+                    changedNamespaces.add(path.namespace());
+                }
                 loop.trigger();
             }
         });
@@ -57,10 +65,24 @@ public final class FakeKubelet implements AutoCloseable {
         return Optional.ofNullable(skipReasons.get(namespace + "/" + name));
     }
 
+    /**
+     * Starts the new pods of the namespaces whose pods changed since the last pass (of all namespaces on the first
+     * pass): a pass lists only those, so a cluster with many pods does not list them all for every pod created.
+     */
     private void startNewPods() {
-        for (ObjectNode pod : store.list("/api/v1/pods")) {
-            if (!pod.path("status").hasNonNull("phase")) {
-                start(pod);
+        boolean all = everyNamespace.getAndSet(false);
+        List<String> collections = new ArrayList<>(all ? List.of("/api/v1/pods") : List.of());
+        for (String namespace : changedNamespaces) {
+            changedNamespaces.remove(namespace);
+            if (!all) {
+                collections.add("/api/v1/namespaces/" + namespace + "/pods");
+            }
+        }
+        for (String collection : collections) {
+            for (ObjectNode pod : store.list(collection)) {
+                if (!pod.path("status").hasNonNull("phase")) {
+                    start(pod);
+                }
             }
         }
     }
