@@ -3,14 +3,16 @@
 # agent installed by the plugin and run with its manifest's JVM flags, then time until ready, RSS, /api/v1/status
 # for all pods, `kubectl sidecar status -A` (hyperfine) and churn. See bench/README.md.
 #
-#   bench/scale/run-scale.sh [PODS] [NAMESPACES]        default 10000 500; about 4 minutes
+#   bench/scale/run-scale.sh [PODS] [NAMESPACES] [SCALEMAIN_OPTION...]   default 10000 500; about 6 minutes
 #
+# Further options go to ScaleMain, e.g. --hold (keep the cluster up afterwards) or --agent-jvm-option OPT.
 # Environment: PREFIX (where install.sh puts the plugin, default /tmp/scale-k), OUT (default bench/target/scale),
 # CHURN (300), CALLS (20), RUNS (10), SETTLE (30 s), CLUSTER_HEAP (the local cluster's -Xmx, default 3g).
 set -euo pipefail
 
 pods=${1:-10000}
 namespaces=${2:-500}
+shift $(( $# < 2 ? $# : 2 ))
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 prefix=${PREFIX:-/tmp/scale-k}
 out=${OUT:-$repo/bench/target/scale}
@@ -42,4 +44,4 @@ mkdir -p "$out"
 exec java -Xmx"${CLUSTER_HEAP:-3g}" -XX:+UseParallelGC -cp "$repo/bench/target/benchmarks.jar" \
   dev.kubectlsidecar.bench.scale.ScaleMain --pods "$pods" --namespaces "$namespaces" \
   --agent-jar "$repo/agent/target/agent.jar" --plugin-dir "$prefix/bin" --out "$out" \
-  --churn "${CHURN:-300}" --calls "${CALLS:-20}" --runs "${RUNS:-10}" --settle "${SETTLE:-30}"
+  --churn "${CHURN:-300}" --calls "${CALLS:-20}" --runs "${RUNS:-10}" --settle "${SETTLE:-30}" "$@"
