@@ -5,8 +5,8 @@ import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStateCalculator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,7 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Keeps the sidecar state of every pod in the cluster, and nothing else per pod (no Pod objects: an informer's cache
  * of 10 000 pods would not fit the agent's heap). Lists all pods page by page, then watches from the list's
- * resourceVersion: a pod added or modified gets its state recomputed, a deleted one is forgotten. When the watch
+ * resourceVersion: a pod added or modified gets its state recomputed, a deleted one is forgotten. Pods are read as
+ * JSON trees ({@link PodTrees}; the watch's generic resources), the engine's own input, never as typed Pods. When the watch
  * ends (410 Gone: resourceVersion too old, or an error the client gave up on) or a list fails, it lists and watches
  * again after a backoff that doubles from {@code firstRetry} up to 32 times that; meanwhile the last states serve.
  *
@@ -56,6 +58,7 @@ public final class PodStateTracker implements AutoCloseable {
     private final Boolean serverSupportsNativeSidecars;
     private final long pageSize;
     private final PodStates store = new PodStates();
+    private final PodTrees trees;
     private final NamespaceLabels namespaces;
     private final ExponentialBackoffIntervalCalculator retries;
     private final ScheduledExecutorService worker;
@@ -83,6 +86,7 @@ public final class PodStateTracker implements AutoCloseable {
         this.engines = engines;
         this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
         this.pageSize = pageSize;
+        this.trees = new PodTrees(client);
         this.retries = new ExponentialBackoffIntervalCalculator((int) firstRetry.toMillis(),
                 ExponentialBackoffIntervalCalculator.UNLIMITED_RETRIES);
         this.namespaces = new NamespaceLabels(client, this::namespaceChanged);
@@ -155,7 +159,7 @@ public final class PodStateTracker implements AutoCloseable {
     }
 
     /** Test hook: the watcher of the current pod watch (to deliver what the client would, such as a 410). */
-    Watcher<Pod> currentWatcher() {
+    Watcher<GenericKubernetesResource> currentWatcher() {
         return watcher;
     }
 
@@ -203,8 +207,8 @@ public final class PodStateTracker implements AutoCloseable {
      */
     private String list(String namespace) {
         Map<String, Set<String>> listed = new HashMap<>();
-        String resourceVersion = PodPages.forEach(client, namespace, pageSize, pod -> {
-            listed.computeIfAbsent(pod.getMetadata().getNamespace(), ns -> new HashSet<>()).add(pod.getMetadata().getName());
+        String resourceVersion = trees.forEach(namespace, pageSize, pod -> {
+            listed.computeIfAbsent(namespaceOf(pod), ns -> new HashSet<>()).add(nameOf(pod));
             Computed computed = compute(pod);
             if (computed != null) {
                 store.put(computed.state());
@@ -217,7 +221,7 @@ public final class PodStateTracker implements AutoCloseable {
     private void watchFrom(String resourceVersion) {
         PodWatcher next = new PodWatcher(watchEpoch.incrementAndGet());
         watcher = next;
-        watch = client.pods().inAnyNamespace().watch(new ListOptionsBuilder()
+        watch = client.genericKubernetesResources("v1", "Pod").inAnyNamespace().watch(new ListOptionsBuilder()
                 .withResourceVersion(resourceVersion)
                 .withAllowWatchBookmarks(true)
                 .build(), next);
@@ -260,18 +264,25 @@ public final class PodStateTracker implements AutoCloseable {
     }
 
     /** @return null when the engine failed on the pod (a bug: logged, the pod keeps its previous state) */
-    private Computed compute(Pod pod) {
+    private Computed compute(ObjectNode pod) {
         InjectionEngine engine = engines.get();
-        NamespaceInfo namespace = namespaces.info(pod.getMetadata().getNamespace());
+        NamespaceInfo namespace = namespaces.info(namespaceOf(pod));
         try {
-            ObjectNode tree = client.getKubernetesSerialization().convertValue(pod, ObjectNode.class);
-            PodSidecarState state = new PodStateCalculator(engine, serverSupportsNativeSidecars).of(tree, namespace);
+            PodSidecarState state = new PodStateCalculator(engine, serverSupportsNativeSidecars).of(pod, namespace);
             return new Computed(state, engine, namespace);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "computing the sidecar state of pod " + pod.getMetadata().getNamespace() + "/"
-                    + pod.getMetadata().getName() + " failed: " + e, e);
+            LOG.log(Level.WARNING, "computing the sidecar state of pod " + namespaceOf(pod) + "/" + nameOf(pod)
+                    + " failed: " + e, e);
             return null;
         }
+    }
+
+    private static String namespaceOf(ObjectNode pod) {
+        return pod.path("metadata").path("namespace").asString();
+    }
+
+    private static String nameOf(ObjectNode pod) {
+        return pod.path("metadata").path("name").asString();
     }
 
     /** Stores a watch event's state, or reads the pod again when the engine or its namespace changed since. */
@@ -283,12 +294,12 @@ public final class PodStateTracker implements AutoCloseable {
         }
         String name = computed.state().name();
         try {
-            Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-            if (pod == null) {
+            Optional<ObjectNode> pod = trees.get(namespace, name);
+            if (pod.isEmpty()) {
                 store.remove(namespace, name);
                 return;
             }
-            Computed fresh = compute(pod);
+            Computed fresh = compute(pod.get());
             if (fresh != null) {
                 store.put(fresh.state());
             }
@@ -331,7 +342,7 @@ public final class PodStateTracker implements AutoCloseable {
     }
 
     /** Watches all pods; its events count only while it is the current watch. */
-    private final class PodWatcher implements Watcher<Pod> {
+    private final class PodWatcher implements Watcher<GenericKubernetesResource> {
         private final long epoch;
 
         PodWatcher(long epoch) {
@@ -339,13 +350,13 @@ public final class PodStateTracker implements AutoCloseable {
         }
 
         @Override
-        public void eventReceived(Action action, Pod pod) {
+        public void eventReceived(Action action, GenericKubernetesResource resource) {
             if (!current()) {
                 return;
             }
             switch (action) {
                 case ADDED, MODIFIED -> {
-                    Computed computed = compute(pod);
+                    Computed computed = compute(client.getKubernetesSerialization().convertValue(resource, ObjectNode.class));
                     if (computed != null) {
                         submit(() -> {
                             if (current()) {
@@ -355,8 +366,8 @@ public final class PodStateTracker implements AutoCloseable {
                     }
                 }
                 case DELETED -> {
-                    String namespace = pod.getMetadata().getNamespace();
-                    String name = pod.getMetadata().getName();
+                    String namespace = resource.getMetadata().getNamespace();
+                    String name = resource.getMetadata().getName();
                     submit(() -> {
                         if (current()) {
                             store.remove(namespace, name);
