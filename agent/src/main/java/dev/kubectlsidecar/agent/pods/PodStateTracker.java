@@ -8,7 +8,6 @@ import dev.kubectlsidecar.injector.state.PodStateCalculator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -39,7 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  * again after a backoff that doubles from {@code firstRetry} up to 32 times that; meanwhile the last states serve.
  *
  * <p>States come from the engine {@code engines} supplies at the time and from the namespace's labels; when either
- * changes ({@link #recomputeAll()}, a namespace relabelled) the affected pods are listed again and recomputed.
+ * changes ({@link #recomputeAll()}, a namespace relabelled) the affected pods are listed again and recomputed. A
+ * namespace whose pods were all computed with its current labels is not listed again when the namespace watch
+ * reports it (as it reports every namespace when it starts: 500 namespaces would be 10 000 pods listed twice).
  *
  * <p>Threads: the client's watch thread computes an event's state (so a slow engine slows the watch stream down
  * instead of queueing pods); one worker thread of this tracker does every list and every change to the stored
@@ -70,7 +71,9 @@ public final class PodStateTracker implements AutoCloseable {
     private volatile String lastFailure;
     private volatile Watch watch;
     private volatile PodWatcher watcher;
+    private volatile PodStateCalculator calculator;
     private boolean resyncScheduled; // worker thread only
+    private final LabelsUsed labelsUsed = new LabelsUsed(); // worker thread only
 
     /**
      * @param engines the engine to compute states with, read at every computation (config reloads apply)
@@ -163,9 +166,10 @@ public final class PodStateTracker implements AutoCloseable {
         return watcher;
     }
 
-    private void namespaceChanged(String namespace) {
+    /** What the namespace watch calls for a namespace that appeared or was relabelled; package-private for tests. */
+    void namespaceChanged(String namespace) {
         submit(() -> {
-            if (store.hasNamespace(namespace)) {
+            if (store.hasNamespace(namespace) && !labelsUsed.allComputedWith(namespace, namespaces.info(namespace))) {
                 relist(namespace);
             }
         });
@@ -207,11 +211,12 @@ public final class PodStateTracker implements AutoCloseable {
      */
     private String list(String namespace) {
         Map<String, Set<String>> listed = new HashMap<>();
+        labelsUsed.forget(namespace);
         String resourceVersion = trees.forEach(namespace, pageSize, pod -> {
             listed.computeIfAbsent(namespaceOf(pod), ns -> new HashSet<>()).add(nameOf(pod));
             Computed computed = compute(pod);
             if (computed != null) {
-                store.put(computed.state());
+                store(computed);
             }
         });
         store.retainOnly(namespace, listed);
@@ -244,7 +249,7 @@ public final class PodStateTracker implements AutoCloseable {
         if (closed) {
             return;
         }
-        String message = describe(failure);
+        String message = ApiFailures.describe(failure);
         lastFailure = what + ": " + message;
         if (resyncScheduled) {
             return;
@@ -268,13 +273,29 @@ public final class PodStateTracker implements AutoCloseable {
         InjectionEngine engine = engines.get();
         NamespaceInfo namespace = namespaces.info(namespaceOf(pod));
         try {
-            PodSidecarState state = new PodStateCalculator(engine, serverSupportsNativeSidecars).of(pod, namespace);
+            PodSidecarState state = calculator(engine).of(pod, namespace);
             return new Computed(state, engine, namespace);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "computing the sidecar state of pod " + namespaceOf(pod) + "/" + nameOf(pod)
                     + " failed: " + e, e);
             return null;
         }
+    }
+
+    /** The calculator of {@code engine}: one per engine, for what it remembers between pods. */
+    private PodStateCalculator calculator(InjectionEngine engine) {
+        PodStateCalculator current = calculator;
+        if (current == null || current.engine() != engine) {
+            current = new PodStateCalculator(engine, serverSupportsNativeSidecars);
+            calculator = current;
+        }
+        return current;
+    }
+
+    /** Keeps a state and the labels it was computed with. Worker thread only. */
+    private void store(Computed computed) {
+        store.put(computed.state());
+        labelsUsed.stored(computed.state().namespace(), computed.namespace());
     }
 
     private static String namespaceOf(ObjectNode pod) {
@@ -289,7 +310,7 @@ public final class PodStateTracker implements AutoCloseable {
     private void keep(Computed computed) {
         String namespace = computed.state().namespace();
         if (computed.engine() == engines.get() && computed.namespace().equals(namespaces.info(namespace))) {
-            store.put(computed.state());
+            store(computed);
             return;
         }
         String name = computed.state().name();
@@ -301,7 +322,7 @@ public final class PodStateTracker implements AutoCloseable {
             }
             Computed fresh = compute(pod.get());
             if (fresh != null) {
-                store.put(fresh.state());
+                store(fresh);
             }
         } catch (RuntimeException e) {
             retryLater("reading pod " + namespace + "/" + name + " failed", e);
@@ -324,21 +345,6 @@ public final class PodStateTracker implements AutoCloseable {
 
     private static String podCount(int count) {
         return count + (count == 1 ? " pod" : " pods");
-    }
-
-    /** The API server's own words when it answered with an error status (the client's message repeats the URL). */
-    private static String describe(Throwable failure) {
-        KubernetesClientException answer = failure instanceof WatcherException w ? w.asClientException()
-                : failure instanceof KubernetesClientException k ? k : null;
-        if (answer != null && answer.getStatus() != null && answer.getStatus().getMessage() != null) {
-            return "HTTP " + answer.getCode() + ": " + oneLine(answer.getStatus().getMessage());
-        }
-        return oneLine(failure.getMessage() == null ? failure.toString() : failure.getMessage());
-    }
-
-    private static String oneLine(String message) {
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
     }
 
     /** Watches all pods; its events count only while it is the current watch. */
