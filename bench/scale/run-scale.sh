@@ -31,7 +31,9 @@ if ! command -v hyperfine >/dev/null; then
     exit 1
   fi
 fi
-command -v kubectl >/dev/null || { echo "run-scale.sh: kubectl is needed on PATH" >&2; exit 1; }
+for tool in kubectl curl; do
+  command -v "$tool" >/dev/null || { echo "run-scale.sh: $tool is needed on PATH" >&2; exit 1; }
+done
 if [ "$(id -u)" != 0 ]; then
   echo "run-scale.sh: the local cluster's kubelet runs istio-init in network namespaces, which needs root" >&2
   exit 1

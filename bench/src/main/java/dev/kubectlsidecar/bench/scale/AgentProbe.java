@@ -7,6 +7,7 @@ import dev.kubectlsidecar.testkit.net.ServiceRoutes;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,23 @@ final class AgentProbe {
     HttpCalls.Reply get(String uri) throws CallFailure {
         return calls.send(new HttpCalls.Call(HttpMethod.GET, new ServiceRoutes.Target(agent.host(), agent.port()),
                 serverName, agent.port(), uri, new HttpCalls.Trust.Any(), Map.of(), null, TIMEOUT));
+    }
+
+    /**
+     * Times {@code GET uri} with curl (a fresh connection, the certificate not checked, the body counted and
+     * dropped), so that what is timed is the agent and not a client in this busy JVM.
+     *
+     * @return the wall time in nanoseconds and the answer's size in bytes
+     */
+    long[] curl(String uri) throws IOException, InterruptedException {
+        Process curl = new ProcessBuilder("curl", "-sk", "--fail", "-o", "/dev/null", "-w", "%{time_total} %{size_download}",
+                "https://" + agent.host() + ":" + agent.port() + uri).redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (curl.waitFor() != 0) {
+            throw new IllegalStateException("curl " + uri + " failed (exit " + curl.exitValue() + "): " + out);
+        }
+        String[] parts = out.split(" ");
+        return new long[] {(long) (Double.parseDouble(parts[0]) * 1e9), Long.parseLong(parts[1])};
     }
 
     /** Polls {@code /readyz} until it answers 200; returns the nanoTime it did. */

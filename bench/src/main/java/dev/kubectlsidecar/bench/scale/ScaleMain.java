@@ -120,12 +120,11 @@ public final class ScaleMain {
 
         step("timing GET /api/v1/status for all pods, " + options.calls() + " calls each way");
         Timings direct = new Timings();
-        int size = 0;
+        long size = 0;
         for (int i = 0; i < options.calls(); i++) {
-            long start = System.nanoTime();
-            HttpCalls.Reply reply = agent.get("/api/v1/status");
-            direct.add(System.nanoTime() - start);
-            size = reply.body().length;
+            long[] call = agent.curl("/api/v1/status");
+            direct.add(call[0]);
+            size = call[1];
         }
         Timings proxied = new Timings();
         for (int i = 0; i < options.calls(); i++) {

@@ -63,8 +63,8 @@ final class ScaleReport {
         rss.put(when, mib);
     }
 
-    void statusCalls(Timings direct, Timings proxied, int bytes) {
-        row("`GET /api/v1/status` (all pods) from the agent, median / max of " + direct.count(),
+    void statusCalls(Timings direct, Timings proxied, long bytes) {
+        row("`GET /api/v1/status` (all pods) from the agent (curl), median / max of " + direct.count(),
                 ms(direct.median()) + " / " + ms(direct.max()), met(direct.max() <= STATUS_TARGET_MS, "≤ 1 s"));
         row("the same through the API server's service proxy (the CLI's path), median / max",
                 ms(proxied.median()) + " / " + ms(proxied.max()), "");
