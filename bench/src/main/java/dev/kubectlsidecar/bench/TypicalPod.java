@@ -8,7 +8,7 @@ import tools.jackson.databind.node.ObjectNode;
  * and a log shipper, with probes, env (literal and from references), resources, volumes and a few annotations,
  * some of them for the injector.
  */
-final class TypicalPod {
+public final class TypicalPod {
     static final String YAML = """
             metadata:
               labels:
@@ -111,7 +111,7 @@ final class TypicalPod {
     private TypicalPod() {
     }
 
-    static ObjectNode tree() {
+    public static ObjectNode tree() {
         return (ObjectNode) Json.YAML.readTree(YAML);
     }
 }

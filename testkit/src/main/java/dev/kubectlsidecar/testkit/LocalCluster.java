@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -89,7 +90,8 @@ public final class LocalCluster implements AutoCloseable {
                         .withRequestRetryBackoffLimit(0).build())
                 .build();
         this.agents = builder.agentLauncher == null ? null
-                : new AgentRunner(this, store, routes, calls, builder.agentLauncher, builder.agentName);
+                : new AgentRunner(this, store, routes, calls, builder.agentLauncher, builder.agentName,
+                        builder.agentReadyLimit);
     }
 
     public static LocalCluster start() {
@@ -164,6 +166,7 @@ public final class LocalCluster implements AutoCloseable {
         private IptablesBackend iptablesBackend = IptablesBackend.MACHINE;
         private AgentLauncher agentLauncher;
         private String agentName = "kubectl-sidecar-agent";
+        private Duration agentReadyLimit = AgentRunner.READY_LIMIT;
 
         private Builder() {
         }
@@ -205,6 +208,18 @@ public final class LocalCluster implements AutoCloseable {
                 throw new IllegalArgumentException("agent name: \"" + name + "\" is not a DNS-1123 label");
             }
             this.agentName = name;
+            return this;
+        }
+
+        /**
+         * How long the agent has to become ready (its first list of pods takes a while in a big cluster) before its
+         * Deployment is marked unavailable; default 60 s.
+         */
+        public Builder agentReadyLimit(Duration limit) {
+            if (limit.isNegative() || limit.isZero()) {
+                throw new IllegalArgumentException("agent ready limit: " + limit + " is not positive");
+            }
+            this.agentReadyLimit = limit;
             return this;
         }
 

@@ -20,7 +20,8 @@ public final class LocalClusterMain {
               --agent-arg ARG          an agent argument, repeatable; replaces the default
                                        --kubeconfig {kubeconfig} --namespace {namespace} --port {port}
                                        (placeholders: {kubeconfig} {namespace} {name} {port} {dir} {args})
-              --agent-jvm-option OPT   a JVM option for the agent, repeatable; default: the Deployment's command's
+              --agent-jvm-option OPT   a JVM option for the agent, repeatable; default {jvm-options}:
+                                       the options of the Deployment's container command
               --agent-name NAME        the agent's Deployment and Service name; default kubectl-sidecar-agent
               --server-version V       the version /version reports; default v1.31.0
               --no-init-containers     never run istio-init commands (they run as root in a network namespace)
@@ -115,7 +116,7 @@ public final class LocalClusterMain {
             }
             if (agentJar != null) {
                 builder.agentLauncher(new ProcessAgentLauncher(agentJar,
-                        agentJvmOptions,
+                        agentJvmOptions.isEmpty() ? ProcessAgentLauncher.DEPLOYMENT_JVM_OPTIONS : agentJvmOptions,
                         agentArgs.isEmpty() ? ProcessAgentLauncher.DEFAULT_ARGUMENTS : agentArgs));
             }
             return builder;

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -161,13 +162,23 @@ class KubectlTest {
     }
 
     @Test
-    void watchingStreamsEventsOverPlainHttp() {
+    void watchingStreamsEventsOverPlainHttp() throws InterruptedException {
         client.resource(Json.JSON.writeValueAsString(TestWebhooks.pod(namespace, "watched"))).create();
 
-        Kubectl.Result result = kubectl("get", "pods", "-n", namespace, "--watch-only", "-o", "name",
-                "--request-timeout=2s");
+        // kubectl lists, then watches from the list's resourceVersion: only changes after that are events (the
+        // pod's creation is not), so the pod is changed until the watch ends
+        CompletableFuture<Kubectl.Result> watching = CompletableFuture.supplyAsync(() ->
+                kubectl("get", "pods", "-n", namespace, "--watch-only", "-o", "name", "--request-timeout=3s"));
+        for (int change = 0; !watching.isDone(); change++) {
+            String touched = Integer.toString(change);
+            client.pods().inNamespace(namespace).withName("watched").edit(pod -> {
+                pod.getMetadata().getLabels().put("touched", touched);
+                return pod;
+            });
+            Thread.sleep(200);
+        }
 
-        assertThat(result.stdout()).contains("pod/watched");
+        assertThat(watching.join().stdout()).contains("pod/watched");
     }
 
     private static String deployment(String name, String image) {

@@ -5,10 +5,9 @@ import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStateCalculator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -19,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,12 +32,15 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Keeps the sidecar state of every pod in the cluster, and nothing else per pod (no Pod objects: an informer's cache
  * of 10 000 pods would not fit the agent's heap). Lists all pods page by page, then watches from the list's
- * resourceVersion: a pod added or modified gets its state recomputed, a deleted one is forgotten. When the watch
+ * resourceVersion: a pod added or modified gets its state recomputed, a deleted one is forgotten. Pods are read as
+ * JSON trees ({@link PodTrees}; the watch's generic resources), the engine's own input, never as typed Pods. When the watch
  * ends (410 Gone: resourceVersion too old, or an error the client gave up on) or a list fails, it lists and watches
  * again after a backoff that doubles from {@code firstRetry} up to 32 times that; meanwhile the last states serve.
  *
  * <p>States come from the engine {@code engines} supplies at the time and from the namespace's labels; when either
- * changes ({@link #recomputeAll()}, a namespace relabelled) the affected pods are listed again and recomputed.
+ * changes ({@link #recomputeAll()}, a namespace relabelled) the affected pods are listed again and recomputed. A
+ * namespace whose pods were all computed with its current labels is not listed again when the namespace watch
+ * reports it (as it reports every namespace when it starts: 500 namespaces would be 10 000 pods listed twice).
  *
  * <p>Threads: the client's watch thread computes an event's state (so a slow engine slows the watch stream down
  * instead of queueing pods); one worker thread of this tracker does every list and every change to the stored
@@ -56,6 +59,7 @@ public final class PodStateTracker implements AutoCloseable {
     private final Boolean serverSupportsNativeSidecars;
     private final long pageSize;
     private final PodStates store = new PodStates();
+    private final PodTrees trees;
     private final NamespaceLabels namespaces;
     private final ExponentialBackoffIntervalCalculator retries;
     private final ScheduledExecutorService worker;
@@ -67,7 +71,9 @@ public final class PodStateTracker implements AutoCloseable {
     private volatile String lastFailure;
     private volatile Watch watch;
     private volatile PodWatcher watcher;
+    private volatile PodStateCalculator calculator;
     private boolean resyncScheduled; // worker thread only
+    private final LabelsUsed labelsUsed = new LabelsUsed(); // worker thread only
 
     /**
      * @param engines the engine to compute states with, read at every computation (config reloads apply)
@@ -83,6 +89,7 @@ public final class PodStateTracker implements AutoCloseable {
         this.engines = engines;
         this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
         this.pageSize = pageSize;
+        this.trees = new PodTrees(client);
         this.retries = new ExponentialBackoffIntervalCalculator((int) firstRetry.toMillis(),
                 ExponentialBackoffIntervalCalculator.UNLIMITED_RETRIES);
         this.namespaces = new NamespaceLabels(client, this::namespaceChanged);
@@ -155,13 +162,14 @@ public final class PodStateTracker implements AutoCloseable {
     }
 
     /** Test hook: the watcher of the current pod watch (to deliver what the client would, such as a 410). */
-    Watcher<Pod> currentWatcher() {
+    Watcher<GenericKubernetesResource> currentWatcher() {
         return watcher;
     }
 
-    private void namespaceChanged(String namespace) {
+    /** What the namespace watch calls for a namespace that appeared or was relabelled; package-private for tests. */
+    void namespaceChanged(String namespace) {
         submit(() -> {
-            if (store.hasNamespace(namespace)) {
+            if (store.hasNamespace(namespace) && !labelsUsed.allComputedWith(namespace, namespaces.info(namespace))) {
                 relist(namespace);
             }
         });
@@ -203,11 +211,12 @@ public final class PodStateTracker implements AutoCloseable {
      */
     private String list(String namespace) {
         Map<String, Set<String>> listed = new HashMap<>();
-        String resourceVersion = PodPages.forEach(client, namespace, pageSize, pod -> {
-            listed.computeIfAbsent(pod.getMetadata().getNamespace(), ns -> new HashSet<>()).add(pod.getMetadata().getName());
+        labelsUsed.forget(namespace);
+        String resourceVersion = trees.forEach(namespace, pageSize, pod -> {
+            listed.computeIfAbsent(namespaceOf(pod), ns -> new HashSet<>()).add(nameOf(pod));
             Computed computed = compute(pod);
             if (computed != null) {
-                store.put(computed.state());
+                store(computed);
             }
         });
         store.retainOnly(namespace, listed);
@@ -217,7 +226,7 @@ public final class PodStateTracker implements AutoCloseable {
     private void watchFrom(String resourceVersion) {
         PodWatcher next = new PodWatcher(watchEpoch.incrementAndGet());
         watcher = next;
-        watch = client.pods().inAnyNamespace().watch(new ListOptionsBuilder()
+        watch = client.genericKubernetesResources("v1", "Pod").inAnyNamespace().watch(new ListOptionsBuilder()
                 .withResourceVersion(resourceVersion)
                 .withAllowWatchBookmarks(true)
                 .build(), next);
@@ -240,7 +249,7 @@ public final class PodStateTracker implements AutoCloseable {
         if (closed) {
             return;
         }
-        String message = describe(failure);
+        String message = ApiFailures.describe(failure);
         lastFailure = what + ": " + message;
         if (resyncScheduled) {
             return;
@@ -260,37 +269,60 @@ public final class PodStateTracker implements AutoCloseable {
     }
 
     /** @return null when the engine failed on the pod (a bug: logged, the pod keeps its previous state) */
-    private Computed compute(Pod pod) {
+    private Computed compute(ObjectNode pod) {
         InjectionEngine engine = engines.get();
-        NamespaceInfo namespace = namespaces.info(pod.getMetadata().getNamespace());
+        NamespaceInfo namespace = namespaces.info(namespaceOf(pod));
         try {
-            ObjectNode tree = client.getKubernetesSerialization().convertValue(pod, ObjectNode.class);
-            PodSidecarState state = new PodStateCalculator(engine, serverSupportsNativeSidecars).of(tree, namespace);
+            PodSidecarState state = calculator(engine).of(pod, namespace);
             return new Computed(state, engine, namespace);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "computing the sidecar state of pod " + pod.getMetadata().getNamespace() + "/"
-                    + pod.getMetadata().getName() + " failed: " + e, e);
+            LOG.log(Level.WARNING, "computing the sidecar state of pod " + namespaceOf(pod) + "/" + nameOf(pod)
+                    + " failed: " + e, e);
             return null;
         }
+    }
+
+    /** The calculator of {@code engine}: one per engine, for what it remembers between pods. */
+    private PodStateCalculator calculator(InjectionEngine engine) {
+        PodStateCalculator current = calculator;
+        if (current == null || current.engine() != engine) {
+            current = new PodStateCalculator(engine, serverSupportsNativeSidecars);
+            calculator = current;
+        }
+        return current;
+    }
+
+    /** Keeps a state and the labels it was computed with. Worker thread only. */
+    private void store(Computed computed) {
+        store.put(computed.state());
+        labelsUsed.stored(computed.state().namespace(), computed.namespace());
+    }
+
+    private static String namespaceOf(ObjectNode pod) {
+        return pod.path("metadata").path("namespace").asString();
+    }
+
+    private static String nameOf(ObjectNode pod) {
+        return pod.path("metadata").path("name").asString();
     }
 
     /** Stores a watch event's state, or reads the pod again when the engine or its namespace changed since. */
     private void keep(Computed computed) {
         String namespace = computed.state().namespace();
         if (computed.engine() == engines.get() && computed.namespace().equals(namespaces.info(namespace))) {
-            store.put(computed.state());
+            store(computed);
             return;
         }
         String name = computed.state().name();
         try {
-            Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-            if (pod == null) {
+            Optional<ObjectNode> pod = trees.get(namespace, name);
+            if (pod.isEmpty()) {
                 store.remove(namespace, name);
                 return;
             }
-            Computed fresh = compute(pod);
+            Computed fresh = compute(pod.get());
             if (fresh != null) {
-                store.put(fresh.state());
+                store(fresh);
             }
         } catch (RuntimeException e) {
             retryLater("reading pod " + namespace + "/" + name + " failed", e);
@@ -315,23 +347,8 @@ public final class PodStateTracker implements AutoCloseable {
         return count + (count == 1 ? " pod" : " pods");
     }
 
-    /** The API server's own words when it answered with an error status (the client's message repeats the URL). */
-    private static String describe(Throwable failure) {
-        KubernetesClientException answer = failure instanceof WatcherException w ? w.asClientException()
-                : failure instanceof KubernetesClientException k ? k : null;
-        if (answer != null && answer.getStatus() != null && answer.getStatus().getMessage() != null) {
-            return "HTTP " + answer.getCode() + ": " + oneLine(answer.getStatus().getMessage());
-        }
-        return oneLine(failure.getMessage() == null ? failure.toString() : failure.getMessage());
-    }
-
-    private static String oneLine(String message) {
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
-    }
-
     /** Watches all pods; its events count only while it is the current watch. */
-    private final class PodWatcher implements Watcher<Pod> {
+    private final class PodWatcher implements Watcher<GenericKubernetesResource> {
         private final long epoch;
 
         PodWatcher(long epoch) {
@@ -339,13 +356,13 @@ public final class PodStateTracker implements AutoCloseable {
         }
 
         @Override
-        public void eventReceived(Action action, Pod pod) {
+        public void eventReceived(Action action, GenericKubernetesResource resource) {
             if (!current()) {
                 return;
             }
             switch (action) {
                 case ADDED, MODIFIED -> {
-                    Computed computed = compute(pod);
+                    Computed computed = compute(client.getKubernetesSerialization().convertValue(resource, ObjectNode.class));
                     if (computed != null) {
                         submit(() -> {
                             if (current()) {
@@ -355,8 +372,8 @@ public final class PodStateTracker implements AutoCloseable {
                     }
                 }
                 case DELETED -> {
-                    String namespace = pod.getMetadata().getNamespace();
-                    String name = pod.getMetadata().getName();
+                    String namespace = resource.getMetadata().getNamespace();
+                    String name = resource.getMetadata().getName();
                     submit(() -> {
                         if (current()) {
                             store.remove(namespace, name);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kubectlsidecar.agent.cluster.Poll;
 import dev.kubectlsidecar.agent.health.ReadinessCheck;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
@@ -86,14 +87,14 @@ class PodStateTrackerPagingTest {
         start();
         assertThat(names(tracker.states(null, null))).containsExactly("shop/a", "shop/b");
 
-        Watcher<Pod> old = tracker.currentWatcher();
+        Watcher<GenericKubernetesResource> old = tracker.currentWatcher();
         old.onClose(new WatcherException("too old resource version", new KubernetesClientException(new StatusBuilder()
                 .withCode(410).withReason("Expired").withMessage("too old resource version").build())));
         Poll.until("the states of the new list", () -> names(tracker.states(null, null)).equals(List.of("shop/a", "shop/c")));
         assertThat(tracker.currentWatcher()).isNotSameAs(old);
 
-        old.eventReceived(Watcher.Action.ADDED, PodFixtures.plain("shop", "from-the-old-watch"));
-        tracker.currentWatcher().eventReceived(Watcher.Action.ADDED, PodFixtures.plain("shop", "d"));
+        old.eventReceived(Watcher.Action.ADDED, generic(PodFixtures.plain("shop", "from-the-old-watch")));
+        tracker.currentWatcher().eventReceived(Watcher.Action.ADDED, generic(PodFixtures.plain("shop", "d")));
         Poll.until("the new watch's pod", () -> tracker.states("shop", "d").size() == 1);
         assertThat(names(tracker.states(null, null))).containsExactly("shop/a", "shop/c", "shop/d");
     }
@@ -129,6 +130,11 @@ class PodStateTrackerPagingTest {
         List<Pod> pods = java.util.Arrays.stream(names).map(name -> PodFixtures.plain("shop", name)).toList();
         return new PodListBuilder().withNewMetadata().withResourceVersion("7").withContinue(next).endMetadata()
                 .withItems(pods).build();
+    }
+
+    /** A pod as the tracker's watch delivers it. */
+    private GenericKubernetesResource generic(Pod pod) {
+        return client.getKubernetesSerialization().convertValue(pod, GenericKubernetesResource.class);
     }
 
     private static Status etcdIsDown() {

@@ -16,12 +16,16 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +37,7 @@ class PodStateTrackerTest {
         Poll.quietMockServer();
     }
 
+    KubernetesMockServer server;
     KubernetesClient client;
 
     private final AtomicReference<InjectionEngine> engine = new AtomicReference<>(PodFixtures.ENGINE);
@@ -132,6 +137,32 @@ class PodStateTrackerTest {
                 .containsEntry(NamespaceInfo.ENABLED_AT_ANNOTATION, "2999-01-01T00:00:00Z");
         Poll.until("the pod's state under the later enabled-at", () -> tracker.states("shop", "web-1").get(0).reasons()
                 .contains("created before injection was enabled: restart it"));
+    }
+
+    @Test
+    void aNamespaceReportedWithTheLabelsItsPodsWereComputedWithIsNotListedAgain() throws InterruptedException {
+        client.namespaces().resource(PodFixtures.enabled("shop")).create();
+        create(PodFixtures.plain("shop", "web-1"));
+        start();
+        while (server.takeRequest(0, TimeUnit.SECONDS) != null) {
+            // forget the requests of the start
+        }
+
+        tracker.namespaceChanged("shop"); // as the namespace watch reports every namespace when it starts
+        client.namespaces().withName("shop").edit(ns -> {
+            ns.getMetadata().getLabels().put("istio-injection", "disabled");
+            return ns;
+        });
+        Poll.until("the pod's state under the disabled label", () -> tracker.states("shop", "web-1").get(0).reasons()
+                .equals(List.of("namespace label istio-injection=disabled")));
+
+        List<String> lists = new ArrayList<>();
+        for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null; r = server.takeRequest(0, TimeUnit.SECONDS)) {
+            if (r.getPath().startsWith("/api/v1/namespaces/shop/pods?")) {
+                lists.add(r.getPath());
+            }
+        }
+        assertThat(lists).as("listed again for the new label only").hasSize(1);
     }
 
     @Test

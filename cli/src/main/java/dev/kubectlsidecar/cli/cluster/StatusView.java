@@ -3,8 +3,11 @@ package dev.kubectlsidecar.cli.cluster;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import dev.kubectlsidecar.injector.traffic.Verification;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,7 +96,7 @@ final class StatusView {
             return "-";
         }
         try {
-            return duration(Duration.between(Instant.parse(createdAt), now));
+            return duration(Duration.between(instant(createdAt), now));
         } catch (DateTimeParseException e) {
             return "-";
         }
@@ -111,6 +114,27 @@ final class StatusView {
             return duration.toHours() + "h";
         }
         return duration.toMinutes() > 0 ? duration.toMinutes() + "m" : duration.toSeconds() + "s";
+    }
+
+    /**
+     * {@code Instant.parse}, with a fast path for the form the API server writes ({@code 2026-11-26T08:55:00Z}):
+     * {@code status -A} parses one per pod, and the general parser costs some 5 µs each in the CLI's C1-only JVM.
+     */
+    private static Instant instant(String text) {
+        if (text.length() == 20 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T'
+                && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(19) == 'Z') {
+            try {
+                return LocalDateTime.of(digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10),
+                        digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19)).toInstant(ZoneOffset.UTC);
+            } catch (NumberFormatException | DateTimeException e) {
+                // not a date after all: the general parser says why
+            }
+        }
+        return Instant.parse(text);
+    }
+
+    private static int digits(String text, int from, int to) {
+        return Integer.parseUnsignedInt(text, from, to, 10);
     }
 
     private static String dash(String value) {

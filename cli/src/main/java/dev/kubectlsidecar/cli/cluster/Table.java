@@ -19,37 +19,42 @@ final class Table {
         rows.add(row);
     }
 
+    /** Written into one buffer, cell by cell: a table of 10 000 pods is some 2 MB of text. */
     String render(int width) {
         int[] widths = new int[headers.size()];
-        for (List<String> row : withHeader()) {
-            for (int i = 0; i < row.size() - 1; i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : withHeader()) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                String cell = row.get(i);
-                line.append(i < row.size() - 1 ? pad(cell, widths[i] + 3) : cell);
-            }
-            out.append(fit(line.toString().stripTrailing(), width)).append('\n');
-        }
+        measure(headers, widths);
+        rows.forEach(row -> measure(row, widths));
+        StringBuilder out = new StringBuilder((rows.size() + 1) * 128);
+        StringBuilder line = new StringBuilder(256);
+        append(out, line, headers, widths, width);
+        rows.forEach(row -> append(out, line, row, widths, width));
         return out.toString();
     }
 
-    private List<List<String>> withHeader() {
-        List<List<String>> all = new ArrayList<>();
-        all.add(headers);
-        all.addAll(rows);
-        return all;
+    private static void measure(List<String> row, int[] widths) {
+        for (int i = 0; i < row.size() - 1; i++) {
+            widths[i] = Math.max(widths[i], row.get(i).length());
+        }
     }
 
-    private static String pad(String cell, int width) {
-        return cell + " ".repeat(Math.max(0, width - cell.length()));
-    }
-
-    private static String fit(String line, int width) {
-        return width <= 0 || line.length() <= width ? line : line.substring(0, Math.max(0, width - 1)) + "…";
+    private static void append(StringBuilder out, StringBuilder line, List<String> row, int[] widths, int width) {
+        line.setLength(0);
+        for (int i = 0; i < row.size(); i++) {
+            String cell = row.get(i);
+            line.append(cell);
+            for (int pad = i < row.size() - 1 ? widths[i] + 3 - cell.length() : 0; pad > 0; pad--) {
+                line.append(' ');
+            }
+        }
+        int end = line.length();
+        while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
+            end--;
+        }
+        if (width > 0 && end > width) {
+            out.append(line, 0, Math.max(0, width - 1)).append('…');
+        } else {
+            out.append(line, 0, end);
+        }
+        out.append('\n');
     }
 }

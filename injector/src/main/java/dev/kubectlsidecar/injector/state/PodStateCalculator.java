@@ -12,11 +12,15 @@ import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.traffic.RuleSetVerifier;
+import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import dev.kubectlsidecar.injector.traffic.Verification;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,6 +29,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Computes a pod's {@link PodSidecarState} with the same engine that injects: the policy's decision for the pod
  * as it is now, a fresh render to detect stale sidecars, and the verifier on the rules the init container reported.
  * The agent runs it for every watched pod; {@code status} runs it itself when the agent cannot be reached.
+ *
+ * <p>Pods with the same traffic settings report the same rules, so a calculator remembers the last
+ * {@value #REMEMBERED} verifications by settings and message: with thousands of pods, verifying (parsing
+ * {@code iptables-save} output, generating and comparing the expected rules) was a third of the work. Keep one
+ * calculator per engine. Safe for concurrent use.
  */
 public final class PodStateCalculator {
     static final String CREATED_BEFORE_ENABLED = "created before injection was enabled: restart it";
@@ -32,13 +41,30 @@ public final class PodStateCalculator {
             + "(the agent did not answer and failurePolicy is Ignore): restart it";
     static final String CREATED_BEFORE_OR_WEBHOOK_SKIPPED = "created before injection was enabled, or while the agent "
             + "did not answer under failurePolicy Ignore: restart it";
+    static final int REMEMBERED = 64;
 
     private final InjectionEngine engine;
     private final Boolean serverSupportsNativeSidecars;
+    private final Map<VerificationInput, Verification> verified = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<VerificationInput, Verification> eldest) {
+                    return size() > REMEMBERED;
+                }
+            });
+
+    /** What a verification depends on. */
+    private record VerificationInput(TrafficSettings settings, String terminationMessage) {
+    }
 
     public PodStateCalculator(InjectionEngine engine, Boolean serverSupportsNativeSidecars) {
         this.engine = engine;
         this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
+    }
+
+    /** The engine whose config the states are computed with. */
+    public InjectionEngine engine() {
+        return engine;
     }
 
     public PodSidecarState of(ObjectNode pod, NamespaceInfo namespace) {
@@ -118,7 +144,8 @@ public final class PodStateCalculator {
             return Verification.UNKNOWN;
         }
         try {
-            return RuleSetVerifier.verify(engine.trafficSettings(pod), message);
+            return verified.computeIfAbsent(new VerificationInput(engine.trafficSettings(pod), message),
+                    input -> RuleSetVerifier.verify(input.settings(), input.terminationMessage()));
         } catch (InvalidAnnotationException e) {
             return Verification.UNKNOWN;
         }

@@ -45,7 +45,8 @@ public final class PodStatesJson {
         return state.proxy().ready() ? "ready" : "not-ready";
     }
 
-    private static ObjectNode write(PodSidecarState state) {
+    /** One pod's entry of {@code pods}, for writers that stream the list. */
+    public static ObjectNode write(PodSidecarState state) {
         ObjectNode pod = Json.object()
                 .put("namespace", state.namespace())
                 .put("name", state.name())

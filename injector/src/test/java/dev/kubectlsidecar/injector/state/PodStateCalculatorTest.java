@@ -99,6 +99,20 @@ class PodStateCalculatorTest {
     }
 
     @Test
+    void oneCalculatorTellsARemovedRuleFromTheRightRulesWhicheverItSawFirst() throws IOException {
+        ObjectNode verified = injected();
+        status(verified, capturedTerminationMessage(), true, 0);
+        ObjectNode mismatched = injected();
+        status(mismatched, capturedTerminationMessage().replace("-A ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN\n", ""), true, 0);
+
+        assertThat(calculator.of(verified, SHOP).iptables()).isEqualTo(Verification.Status.VERIFIED);
+        assertThat(calculator.of(mismatched, SHOP).iptables()).isEqualTo(Verification.Status.MISMATCH);
+        assertThat(calculator.of(verified.deepCopy(), SHOP).iptables()).isEqualTo(Verification.Status.VERIFIED);
+        assertThat(calculator.of(mismatched.deepCopy(), SHOP).iptablesDiff()).singleElement().asString()
+                .contains("127.0.0.1/32 -j RETURN");
+    }
+
+    @Test
     void noMessageYetIsUnknownAndAnUninjectedPodIsNotApplicable() {
         ObjectNode pod = injected();
         status(pod, null, false, 0);

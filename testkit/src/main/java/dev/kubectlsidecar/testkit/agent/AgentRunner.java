@@ -26,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class AgentRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentRunner.class.getName());
-    private static final Duration READY_LIMIT = Duration.ofSeconds(60);
+    /** How long a started agent has to answer {@code /readyz} with 200, unless the cluster says otherwise. */
+    public static final Duration READY_LIMIT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private record Started(String uid, String templateHash, RunningAgent agent) {
@@ -38,17 +39,19 @@ public final class AgentRunner implements AutoCloseable {
     private final HttpCalls calls;
     private final AgentLauncher launcher;
     private final String name;
+    private final Duration readyLimit;
     private final Map<String, Started> running = new ConcurrentHashMap<>();
     private final Reconciler loop;
 
     public AgentRunner(LocalCluster cluster, ObjectStore store, ServiceRoutes routes, HttpCalls calls,
-                       AgentLauncher launcher, String name) {
+                       AgentLauncher launcher, String name, Duration readyLimit) {
         this.cluster = cluster;
         this.store = store;
         this.routes = routes;
         this.calls = calls;
         this.launcher = launcher;
         this.name = name;
+        this.readyLimit = readyLimit;
         this.loop = new Reconciler("agent-runner", this::reconcile);
         store.onChange(path -> {
             if (path.is("apps", "deployments")) {
@@ -95,7 +98,7 @@ public final class AgentRunner implements AutoCloseable {
             workload.createPods();
             workload.markAvailable();
         } else {
-            String why = "the agent did not answer GET /readyz with 200 within " + READY_LIMIT.toSeconds() + "s; "
+            String why = "the agent did not answer GET /readyz with 200 within " + readyLimit.toSeconds() + "s; "
                     + agent.diagnostics();
             LOG.log(Level.WARNING, "deployment " + namespace + "/" + name + ": " + why);
             workload.markUnavailable("AgentNotReady", why);
@@ -153,7 +156,7 @@ public final class AgentRunner implements AutoCloseable {
     }
 
     private boolean awaitReady(String namespace, RunningAgent agent) {
-        Instant deadline = Instant.now().plus(READY_LIMIT);
+        Instant deadline = Instant.now().plus(readyLimit);
         ServiceRoutes.Target target = new ServiceRoutes.Target(agent.host(), agent.port());
         while (Instant.now().isBefore(deadline) && agent.alive()) {
             try {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -25,11 +26,13 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code {args}} (a whole argument) the first container's {@code args} from the Deployment.</li>
  * </ul>
  * The container's {@code env} is passed too: plain values, and the downward-API fields {@code metadata.namespace},
- * {@code metadata.name} (a pod name) and {@code spec.serviceAccountName}.
+ * {@code metadata.name} (a pod name) and {@code spec.serviceAccountName}. A JVM option {@code {jvm-options}} stands
+ * for the options of the container's own {@code command} ({@code java OPTIONS -jar ...}), so the agent runs with the
+ * heap and GC its manifest sets ({@link #DEPLOYMENT_JVM_OPTIONS}).
  */
 public final class ProcessAgentLauncher implements AgentLauncher {
-    /** No JVM options of our own: the agent runs with the ones its Deployment's {@code command} gives. */
-    public static final List<String> DEPLOYMENT_JVM_OPTIONS = List.of();
+    /** The JVM options of the Deployment's container command. */
+    public static final List<String> DEPLOYMENT_JVM_OPTIONS = List.of("{jvm-options}");
     public static final List<String> DEFAULT_ARGUMENTS =
             List.of("--kubeconfig", "{kubeconfig}", "--namespace", "{namespace}", "--port", "{port}");
     private static final int LOG_TAIL = 4000;
@@ -63,7 +66,13 @@ public final class ProcessAgentLauncher implements AgentLauncher {
                 "{name}", name, "{port}", Integer.toString(port), "{dir}", dir.toString());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions.isEmpty() ? commandJvmOptions(container) : jvmOptions);
+        for (String option : jvmOptions) {
+            if (option.equals("{jvm-options}")) {
+                command.addAll(commandJvmOptions(container));
+            } else {
+                command.add(option);
+            }
+        }
         command.add("-jar");
         command.add(jar.toString());
         for (String argument : arguments) {
@@ -85,14 +94,15 @@ public final class ProcessAgentLauncher implements AgentLauncher {
         return new AgentProcess(builder.start(), port, dir, log);
     }
 
-    /** The options between {@code java} and {@code -jar} in the container's {@code command}. */
+    /** The options between {@code java} and {@code -jar} in the container's {@code command}; none without one. */
     static List<String> commandJvmOptions(JsonNode container) {
-        List<String> options = new ArrayList<>();
-        JsonNode command = container.path("command");
-        for (int i = 1; i < command.size() && !command.get(i).asString().equals("-jar"); i++) {
-            options.add(command.get(i).asString());
+        List<String> command = new ArrayList<>();
+        container.path("command").forEach(part -> command.add(part.asString()));
+        int jar = command.indexOf("-jar");
+        if (command.isEmpty() || !Path.of(command.get(0)).getFileName().toString().equals("java") || jar < 0) {
+            return List.of();
         }
-        return options;
+        return List.copyOf(command.subList(1, jar));
     }
 
     private static int freePort() throws IOException {
@@ -106,6 +116,11 @@ public final class ProcessAgentLauncher implements AgentLauncher {
         @Override
         public String host() {
             return "127.0.0.1";
+        }
+
+        @Override
+        public OptionalLong pid() {
+            return OptionalLong.of(process.pid());
         }
 
         @Override
@@ -123,15 +138,6 @@ public final class ProcessAgentLauncher implements AgentLauncher {
                         + new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 return "agent process " + state + "; no log: " + e.getMessage();
-            }
-        }
-
-        @Override
-        public void kill() {
-            try {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
 

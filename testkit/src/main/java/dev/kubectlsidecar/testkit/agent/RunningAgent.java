@@ -1,5 +1,7 @@
 package dev.kubectlsidecar.testkit.agent;
 
+import java.util.OptionalLong;
+
 /** An agent started by an {@link AgentLauncher}, serving HTTPS at {@code host:port}. */
 public interface RunningAgent {
     String host();
@@ -20,6 +22,11 @@ public interface RunningAgent {
     /** False once it has stopped by itself (a crashed process). */
     default boolean alive() {
         return true;
+    }
+
+    /** The operating system's process id, when the agent is a process of its own (to read its memory, say). */
+    default OptionalLong pid() {
+        return OptionalLong.empty();
     }
 
     /** What helps find out why it is not ready, e.g. the tail of its log; empty when there is nothing. */

@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * The objects of the local cluster: fabric8's CRUD mock dispatcher (the mock API server's storage and REST
  * semantics), used in-process. Everything that changes an object goes through {@link #handle}, which tells the
  * {@link #onChange listeners} (the fake kubelet, the agent runner) what changed. The raw-JSON helpers are for the
- * harness itself; objects are kept as received, never round-tripped through a typed model.
+ * harness itself; objects are kept as received, never round-tripped through a typed model. Lists are sorted as the
+ * API server sorts them, and paged when asked to ({@link ListPages}).
  */
 public final class ObjectStore {
     private static final Set<HttpMethod> MUTATING = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
@@ -29,6 +30,7 @@ public final class ObjectStore {
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     private final List<Consumer<ResourcePath>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock changes = new ReentrantLock();
+    private final ListPages pages = new ListPages();
 
     /**
      * Serves one REST request as the mock server does, with lists in the API server's order. Changes are made
@@ -36,15 +38,19 @@ public final class ObjectStore {
      */
     public MockResponse handle(RecordedRequest request) {
         boolean mutating = MUTATING.contains(request.method());
+        Optional<ResourcePath> path = ResourcePath.parse(request.getPath());
+        if (request.method() == HttpMethod.GET && path.isPresent() && ListPages.continues(path.get())) {
+            return pages.next(path.get());
+        }
         MockResponse response = mutating ? change(request) : crud.dispatch(request);
         if (response == null || response.code() / 100 != 2) {
             return response;
         }
         if (mutating) {
-            ResourcePath.parse(request.getPath()).ifPresent(path -> listeners.forEach(l -> l.accept(path)));
+            path.ifPresent(changed -> listeners.forEach(l -> l.accept(changed)));
         } else if (request.method() == HttpMethod.GET && response.getWebSocketListener() == null
-                && ResourcePath.parse(request.getPath()).map(ResourcePath::isCollection).orElse(false)) {
-            return sorted(response);
+                && path.map(ResourcePath::isCollection).orElse(false)) {
+            return pages.first(sorted(response), path.get());
         }
         return response;
     }
@@ -120,14 +126,14 @@ public final class ObjectStore {
     }
 
     /** The mock lists in hash order; the API server (etcd) by namespace and name. */
-    private static MockResponse sorted(MockResponse list) {
+    private static ObjectNode sorted(MockResponse list) {
         ObjectNode body = object(list);
         List<JsonNode> items = new ArrayList<>();
         body.path("items").forEach(items::add);
         items.sort(Comparator.comparing((JsonNode item) -> item.path("metadata").path("namespace").asString())
                 .thenComparing(item -> item.path("metadata").path("name").asString()));
         body.putArray("items").addAll(items);
-        return Responses.json(list.code(), body);
+        return body;
     }
 
     private static ObjectNode object(MockResponse response) {

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.testkit.api;
 
+import dev.kubectlsidecar.injector.Json;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocket;
@@ -11,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One watch: the mock's watch listener writing to a client, over WebSocket (fabric8, informers) or over a chunked
@@ -19,6 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * while a client closing the watch makes the event loop wait for that thread. Here writes are queued without
  * waiting, and the listener hears of the close on a worker thread, while no change is made
  * ({@link ObjectStore#closeWatch}). A plain-HTTP watch also ends after the request's {@code timeoutSeconds}.
+ *
+ * <p>The mock starts every watch with an ADDED event for each object there is. The API server does that only for a
+ * watch without a {@code resourceVersion}; one that gives it (a client that has just listed) hears only of what
+ * changed after it, so ADDED events of objects at or before that version are not sent. Without that, a client
+ * watching 10 000 pods after listing them would get all 10 000 again.
  */
 final class WatchConnection implements WebSocket {
     /** Where events go. */
@@ -34,6 +41,8 @@ final class WatchConnection implements WebSocket {
     private final WorkerExecutor workers;
     private final ObjectStore store;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The {@code resourceVersion} the watch starts after; 0 when it starts with every object. */
+    private final long startsAfter;
     private Sink sink;
 
     private WatchConnection(RecordedRequest request, MockResponse answer, WorkerExecutor workers, ObjectStore store) {
@@ -42,6 +51,8 @@ final class WatchConnection implements WebSocket {
         this.listener = answer.getWebSocketListener();
         this.workers = workers;
         this.store = store;
+        this.startsAfter = ResourcePath.parse(request.getPath())
+                .map(path -> version(path.query().get("resourceVersion"))).orElse(0L);
     }
 
     /** Upgrades {@code http} to a WebSocket and starts the watch; call on its event loop. */
@@ -123,8 +134,24 @@ final class WatchConnection implements WebSocket {
         if (closed.get()) {
             return false;
         }
-        sink.write(text);
+        if (startsAfter == 0 || !addedAtOrBefore(text, startsAfter)) {
+            sink.write(text);
+        }
         return true;
+    }
+
+    private static boolean addedAtOrBefore(String event, long version) {
+        JsonNode tree = Json.JSON.readTree(event);
+        return tree.path("type").asString().equals("ADDED")
+                && version(tree.path("object").path("metadata").path("resourceVersion").asString(null)) <= version;
+    }
+
+    /** A resourceVersion as the mock counts them; 0 for none or one that is not a number ("0" means any, too). */
+    private static long version(String resourceVersion) {
+        if (resourceVersion == null || !resourceVersion.matches("\\d{1,18}")) {
+            return 0;
+        }
+        return Long.parseLong(resourceVersion);
     }
 
     @Override

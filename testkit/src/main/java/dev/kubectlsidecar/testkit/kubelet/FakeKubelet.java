@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -43,6 +44,8 @@ public final class FakeKubelet implements AutoCloseable {
     private final Map<String, String> skipReasons = new ConcurrentHashMap<>();
     private final Set<String> loggedReasons = ConcurrentHashMap.newKeySet();
     private final AtomicInteger addresses = new AtomicInteger();
+    private final Set<String> changedNamespaces = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean everyNamespace = new AtomicBoolean(true);
 
     /**
      * @param runInitContainers false to never run {@value #ISTIO_INIT} (its command runs as root on this machine)
@@ -70,6 +73,11 @@ public final class FakeKubelet implements AutoCloseable {
         this.loop = new Reconciler("kubelet", this::startNewPods);
         store.onChange(path -> {
             if (path.is("", "pods")) {
+                if (path.namespace() == null) {
+                    everyNamespace.set(true);
+                } else {
+                    changedNamespaces.add(path.namespace());
+                }
                 loop.trigger();
             }
         });
@@ -117,15 +125,32 @@ public final class FakeKubelet implements AutoCloseable {
         store.replace(path, pod);
     }
 
+    /**
+     * Starts the new pods of the namespaces whose pods changed since the last pass (of all namespaces on the first
+     * pass), and releases the sandboxes of the pods gone from them: a pass lists only those namespaces, so a cluster
+     * with many pods does not list them all for every pod created.
+     */
     private void startNewPods() {
-        Set<String> existing = new HashSet<>();
-        for (ObjectNode pod : store.list("/api/v1/pods")) {
-            existing.add(pod.path("metadata").path("namespace").asString() + "/" + pod.path("metadata").path("name").asString());
-            if (!pod.path("status").hasNonNull("phase")) {
-                start(pod);
+        boolean all = everyNamespace.getAndSet(false);
+        List<String> collections = new ArrayList<>(all ? List.of("/api/v1/pods") : List.of());
+        Set<String> namespaces = new HashSet<>();
+        for (String namespace : changedNamespaces) {
+            changedNamespaces.remove(namespace);
+            namespaces.add(namespace);
+            if (!all) {
+                collections.add("/api/v1/namespaces/" + namespace + "/pods");
             }
         }
-        sandboxes.retainOnly(existing);
+        Set<String> existing = new HashSet<>();
+        for (String collection : collections) {
+            for (ObjectNode pod : store.list(collection)) {
+                existing.add(pod.path("metadata").path("namespace").asString() + "/" + pod.path("metadata").path("name").asString());
+                if (!pod.path("status").hasNonNull("phase")) {
+                    start(pod);
+                }
+            }
+        }
+        sandboxes.retainOnly(all ? null : namespaces, existing);
     }
 
     private void start(ObjectNode pod) {

@@ -37,10 +37,11 @@ final class PodSandboxes implements AutoCloseable {
         return Optional.ofNullable(networks.get(pod));
     }
 
-    /** Deletes the network namespaces of pods not in {@code pods} (they were deleted). */
-    synchronized void retainOnly(Set<String> pods) {
+    /** Releases the sandboxes of the pods ("ns/name") of {@code namespaces} (null: all) that are not in {@code pods}. */
+    synchronized void retainOnly(Set<String> namespaces, Set<String> pods) {
         for (String pod : Set.copyOf(networks.keySet())) {
-            if (!pods.contains(pod)) {
+            boolean inScope = namespaces == null || namespaces.contains(pod.substring(0, pod.indexOf('/')));
+            if (inScope && !pods.contains(pod)) {
                 release(pod);
             }
         }
@@ -60,6 +61,6 @@ final class PodSandboxes implements AutoCloseable {
 
     @Override
     public void close() {
-        retainOnly(Set.of());
+        retainOnly(null, Set.of());
     }
 }
