@@ -142,6 +142,15 @@ public final class ProcessAgentLauncher implements AgentLauncher {
         }
 
         @Override
+        public void kill() {
+            try {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
         public void stop() {
             process.destroy();
             try {
