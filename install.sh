@@ -101,6 +101,10 @@ cat > "$launcher.$$" <<LAUNCHER
 #!/usr/bin/env sh
 # kubectl-sidecar launcher, written by install.sh. C1 only and the serial GC: a CLI run is short.
 lib="$lib"
+case "\$*" in
+  # The top-level help is a text the jar carries (TopLevelHelp): mapping the class cache costs it more than it saves.
+  ""|-h|--help|help) exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "\$lib/kubectl-sidecar.jar" "\$@" ;;
+esac
 exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC $cache_args -jar "\$lib/kubectl-sidecar.jar" "\$@"
 LAUNCHER
 chmod 755 "$launcher.$$"
