@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -32,25 +34,45 @@ public final class InClusterAgent implements AutoCloseable {
     private static final Duration FIRST_CERTIFICATE = Duration.ofSeconds(120);
 
     private final KubernetesClient client;
+    /** The client's own Vert.x when this agent made the client; null when it was given one. */
+    private final Vertx clientVertx;
     private final InClusterTls tls;
     private final AtomicReference<ServingBundle> latest = new AtomicReference<>();
     private volatile Agent agent;
     private ConfigMapWatcher config;
     private PodStateTracker pods;
 
-    private InClusterAgent(KubernetesClient client, InClusterSettings settings) {
+    private InClusterAgent(KubernetesClient client, Vertx clientVertx, InClusterSettings settings) {
         this.client = client;
+        this.clientVertx = clientVertx;
         this.tls = new InClusterTls(client, settings, this::onBundle);
     }
 
     public static InClusterAgent start(AgentOptions options) throws Exception {
-        return start(options, client(options), InClusterSettings.fromEnvironment().withNamespace(options.namespace()));
+        // The client's own small Vert.x, apart from the one answering reviews (parsing a page of pods must not delay
+        // an admission answer): one event loop is plenty for a few watches; fabric8's default (twice the cores, 20
+        // workers) holds threads and buffers for nothing.
+        Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(1));
+        KubernetesClient client;
+        try {
+            client = client(options, clientVertx);
+        } catch (IOException | RuntimeException e) {
+            clientVertx.close();
+            throw e;
+        }
+        return start(options, client, clientVertx, InClusterSettings.fromEnvironment().withNamespace(options.namespace()));
     }
 
     /** With a given client and settings (tests run several replicas in one process). */
     public static InClusterAgent start(AgentOptions options, KubernetesClient client, InClusterSettings settings)
             throws Exception {
-        InClusterAgent running = new InClusterAgent(client, settings);
+        return start(options, client, null, settings);
+    }
+
+    private static InClusterAgent start(AgentOptions options, KubernetesClient client, Vertx clientVertx,
+                                        InClusterSettings settings) throws Exception {
+        InClusterAgent running = new InClusterAgent(client, clientVertx, settings);
         try {
             running.run(options, settings);
             return running;
@@ -132,12 +154,14 @@ public final class InClusterAgent implements AutoCloseable {
         }
     }
 
-    private static KubernetesClient client(AgentOptions options) throws IOException {
+    private static KubernetesClient client(AgentOptions options, Vertx vertx) throws IOException {
+        KubernetesClientBuilder builder = new KubernetesClientBuilder()
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx));
         if (options.kubeconfig() == null) {
-            return new KubernetesClientBuilder().build();
+            return builder.build();
         }
         Config config = Config.fromKubeconfig(null, Files.readString(options.kubeconfig()), options.kubeconfig().toString());
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return builder.withConfig(config).build();
     }
 
     public void stop(Duration grace) {
@@ -165,5 +189,8 @@ public final class InClusterAgent implements AutoCloseable {
             }
         }
         client.close();
+        if (clientVertx != null) {
+            clientVertx.close();
+        }
     }
 }
