@@ -51,13 +51,13 @@ mkdir -p "$bin" "$lib"
 tmp="$lib/.kubectl-sidecar.jar.$$"
 cp "$jar" "$tmp" && mv -f "$tmp" "$lib/kubectl-sidecar.jar"
 
-# Start-up cache of the classes a typical run loads, made here once: on Java >= 25 an AOT cache (classes loaded
-# and linked ahead of time), on older JVMs a static AppCDS archive. The launcher uses whichever exists. The
-# training run injects examples/shop.yaml and, on the way, reads a kubeconfig and tries its cluster (a closed port
-# on this machine), so that the cluster commands' classes are cached too: fabric8 loads some 2 500 model classes to
-# read a kubeconfig, a third of `status -A`'s CPU without the cache.
-cache_args=""
-rm -f "$lib/kubectl-sidecar.jsa" "$lib/kubectl-sidecar.aot"
+# Start-up caches of the classes a run loads, made here once: on Java >= 25 AOT caches (classes loaded and linked
+# ahead of time), on older JVMs static AppCDS archives. Two of them, because the JVM relocates a cache as it maps
+# it, at a cost that grows with its size (~0.5 ms per MB): a small one trained on an offline `inject` for the
+# commands that run without a cluster, and a full one whose training run also reads a kubeconfig and tries its
+# cluster (a closed port on this machine), so that the cluster commands' classes are cached too: fabric8 loads
+# some 2 500 model classes to read a kubeconfig, a third of `status -A`'s CPU without the cache.
+rm -f "$lib"/kubectl-sidecar*.jsa "$lib"/kubectl-sidecar*.aot
 training_kubeconfig=$(mktemp)
 cat > "$training_kubeconfig" <<'KUBECONFIG'
 apiVersion: v1
@@ -67,33 +67,43 @@ users: [{name: training, user: {token: training}}]
 contexts: [{name: training, context: {cluster: training, user: training}}]
 current-context: training
 KUBECONFIG
-# $@: the JVM's cache options; the launcher's own flags as well
-train() {
-  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "$@" -jar "$lib/kubectl-sidecar.jar" \
-    inject -f "$repo/examples/shop.yaml" --kubeconfig "$training_kubeconfig" >/dev/null 2>&1
+# On two cores one JIT thread instead of two: the command and its engine warm-up (EngineWarmUp) each keep a core,
+# ~10 % faster `inject` there. More cores have room for the JVM's default compiler threads.
+jit_flags=""
+[ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 4)" -le 2 ] && jit_flags="-XX:CICompilerCount=1"
+jvm_flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+# make_cache NAME TRAINING-ARGS...: makes $lib/NAME.aot or $lib/NAME.jsa from a training run of the CLI with these
+# arguments; prints the JVM options that use it, or nothing when it could not be made.
+make_cache() {
+  name="$1"; shift
+  if [ "$java_major" -ge 25 ]; then
+    cache="$lib/$name.aot"
+    # Some JDK 25 builds crash while archiving linked classes (an empty cache is left); without class linking the
+    # cache still holds the loaded classes.
+    for linking in -XX:+AOTClassLinking -XX:-AOTClassLinking; do
+      java $jvm_flags "$linking" -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off \
+        -jar "$lib/kubectl-sidecar.jar" "$@" >/dev/null 2>&1 || rm -f "$cache"
+      rm -f "$cache.config" "$lib"/hs_err_pid*.log ./hs_err_pid*.log
+      [ -s "$cache" ] && break
+      rm -f "$cache"
+    done
+    [ -s "$cache" ] && echo "-XX:AOTCache=\$lib/$name.aot -Xlog:aot=off -Xlog:cds=off"
+  else
+    cache="$lib/$name.jsa"
+    classes="$lib/.$name.classes"
+    # A static archive (the classes a training run loads, then -Xshare:dump): unlike a dynamic one it also holds
+    # picocli's classes, whose Java 5 class-file version a dynamic archive cannot store (~12 % less CPU per run).
+    { java $jvm_flags -XX:DumpLoadedClassList="$classes" -jar "$lib/kubectl-sidecar.jar" "$@" &&
+      java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$classes" -XX:SharedArchiveFile="$cache" \
+        -cp "$lib/kubectl-sidecar.jar"; } >/dev/null 2>&1 || rm -f "$cache"
+    rm -f "$classes"
+    [ -s "$cache" ] && echo "-Xshare:auto -XX:SharedArchiveFile=\$lib/$name.jsa -Xlog:cds=off"
+  fi
+  return 0
 }
-if [ "$java_major" -ge 25 ]; then
-  cache="$lib/kubectl-sidecar.aot"
-  # Some JDK 25 builds crash while archiving linked classes (an empty cache is left); without class linking the
-  # cache still holds the loaded classes.
-  for linking in -XX:+AOTClassLinking -XX:-AOTClassLinking; do
-    train "$linking" -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off || rm -f "$cache"
-    rm -f "$cache.config" "$lib"/hs_err_pid*.log ./hs_err_pid*.log
-    [ -s "$cache" ] && break
-    rm -f "$cache"
-  done
-  [ -s "$cache" ] && cache_args="-XX:AOTCache=\$lib/kubectl-sidecar.aot -Xlog:aot=off -Xlog:cds=off"
-else
-  cache="$lib/kubectl-sidecar.jsa"
-  classes="$lib/.kubectl-sidecar.classes"
-  # A static archive (the classes a training run loads, then -Xshare:dump): unlike a dynamic one it also holds
-  # picocli's classes, whose Java 5 class-file version a dynamic archive cannot store (~12 % less CPU per run).
-  { train -XX:DumpLoadedClassList="$classes" &&
-    java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$classes" -XX:SharedArchiveFile="$cache" \
-      -cp "$lib/kubectl-sidecar.jar"; } >/dev/null 2>&1 || rm -f "$cache"
-  rm -f "$classes"
-  [ -s "$cache" ] && cache_args="-Xshare:auto -XX:SharedArchiveFile=\$lib/kubectl-sidecar.jsa -Xlog:cds=off"
-fi
+offline_cache=$(make_cache kubectl-sidecar-offline inject --offline -f "$repo/examples/shop.yaml")
+cluster_cache=$(make_cache kubectl-sidecar inject -f "$repo/examples/shop.yaml" --kubeconfig "$training_kubeconfig")
 rm -f "$training_kubeconfig"
 
 launcher="$bin/kubectl-sidecar"
@@ -103,9 +113,22 @@ cat > "$launcher.$$" <<LAUNCHER
 lib="$lib"
 case "\$*" in
   # The top-level help is a text the jar carries (TopLevelHelp): mapping the class cache costs it more than it saves.
-  ""|-h|--help|help) exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "\$lib/kubectl-sidecar.jar" "\$@" ;;
+  ""|-h|--help|help) exec java $jvm_flags -jar "\$lib/kubectl-sidecar.jar" "\$@" ;;
 esac
-exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC $cache_args -jar "\$lib/kubectl-sidecar.jar" "\$@"
+# The small cache when the command will not read a kubeconfig (EngineOptions: inject and iptables consult the
+# cluster when one exists, unless told --offline or given --config); a wrong guess costs time, never a result.
+offline="$offline_cache"
+cache="$cluster_cache"
+case "\$1" in
+  uninject) cache="\$offline" ;;
+  inject|iptables)
+    case " \$* " in
+      *" --offline "*|*" --config "*|*" --config="*) cache="\$offline" ;;
+      *" --kubeconfig"*) ;;
+      *) [ -z "\${KUBECONFIG:-}" ] && [ ! -f "\$HOME/.kube/config" ] && cache="\$offline" ;;
+    esac ;;
+esac
+exec java $jvm_flags $jit_flags \$cache -jar "\$lib/kubectl-sidecar.jar" "\$@"
 LAUNCHER
 chmod 755 "$launcher.$$"
 mv -f "$launcher.$$" "$launcher"
@@ -119,7 +142,7 @@ mv -f "$completer.$$" "$completer"
 echo "Installed kubectl-sidecar into $prefix:"
 echo "  $launcher"
 echo "  $completer (shell completion through kubectl)"
-echo "  $lib/kubectl-sidecar.jar$( [ -n "$cache_args" ] && echo " (+ start-up cache $(basename "$cache"))")"
+echo "  $lib/kubectl-sidecar.jar$( [ -n "$offline_cache$cluster_cache" ] && echo " (+ start-up caches: $(cd "$lib" && ls kubectl-sidecar*.jsa kubectl-sidecar*.aot 2>/dev/null | tr '\n' ' '))")"
 case ":${PATH}:" in
   *":$bin:"*) ;;
   *) echo ""

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** README's first command: {@code install.sh} into a prefix, run twice, the launcher it writes, and its uninstall. */
 class InstallScriptTest {
     private static final Path SCRIPT = Paths.REPO.resolve("install.sh");
+    private static final String CACHE = Runtime.version().feature() >= 25 ? ".aot" : ".jsa";
 
     private record Run(int exitCode, String out) {
     }
@@ -31,15 +32,36 @@ class InstallScriptTest {
         assertThat(prefix.resolve("bin/kubectl_complete-sidecar")).isExecutable();
         try (var files = Files.list(lib)) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .as("the jar and one start-up cache, nothing left over from making it")
-                    .containsExactlyInAnyOrder("kubectl-sidecar.jar",
-                            Runtime.version().feature() >= 25 ? "kubectl-sidecar.aot" : "kubectl-sidecar.jsa");
+                    .as("the jar and the two start-up caches, nothing left over from making them")
+                    .containsExactlyInAnyOrder("kubectl-sidecar.jar", "kubectl-sidecar" + CACHE, "kubectl-sidecar-offline" + CACHE);
         }
 
         Run inject = run(List.of(launcher.toString(), "inject", "--offline", "-f",
                 Paths.REPO.resolve("examples/shop.yaml").toString()));
         assertThat(inject.exitCode()).isZero();
         assertThat(inject.out()).contains(Files.readString(Paths.REPO.resolve("examples/expected/shop.yaml")));
+        // The launcher picks the cluster commands' cache when a kubeconfig is named, the small one when none exists.
+        Path kubeconfig = prefix.resolve("unreachable-kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: c, context: {cluster: c, user: u}}]
+                current-context: c
+                """);
+        Run viaCluster = run(List.of(launcher.toString(), "inject", "--kubeconfig", kubeconfig.toString(), "-f",
+                Paths.REPO.resolve("examples/shop.yaml").toString()));
+        assertThat(viaCluster.exitCode()).as(viaCluster.out()).isZero();
+        assertThat(viaCluster.out()).contains("cannot read the cluster's injection config",
+                Files.readString(Paths.REPO.resolve("examples/expected/shop.yaml")));
+        Path emptyHome = Files.createDirectories(prefix.resolve("home"));
+        Run noKubeconfig = run(List.of("env", "-u", "KUBECONFIG", "HOME=" + emptyHome, launcher.toString(), "inject",
+                "-f", Paths.REPO.resolve("examples/shop.yaml").toString()));
+        assertThat(noKubeconfig.exitCode()).as(noKubeconfig.out()).isZero();
+        assertThat(noKubeconfig.out()).doesNotContain("cannot read the cluster")
+                .contains(Files.readString(Paths.REPO.resolve("examples/expected/shop.yaml")));
+
         Run help = run(List.of(launcher.toString(), "--help"));
         assertThat(help.out()).startsWith("Usage: kubectl sidecar [-hV] [COMMAND]");
 
