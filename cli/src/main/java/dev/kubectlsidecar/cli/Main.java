@@ -7,10 +7,8 @@ import dev.kubectlsidecar.cli.cluster.StatusCommand;
 import dev.kubectlsidecar.cli.cluster.UninstallCommand;
 import dev.kubectlsidecar.cli.cluster.VerifyCommand;
 import dev.kubectlsidecar.cli.cluster.VersionCommand;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,24 +21,30 @@ public final class Main implements Runnable {
     /** Offline commands run often in pipelines: for them, only their own model is built (picocli reflects eagerly). */
     private static final Set<String> BUILT_ALONE = Set.of("inject", "uninject", "iptables");
 
-    /** Every subcommand, in the order the help lists them; in its own class so the help's fast path skips it. */
-    private static final class Commands {
-        static final Map<String, Supplier<Object>> ALL = new LinkedHashMap<>();
+    /** Every subcommand, in the order the help lists them. */
+    private static final List<String> COMMANDS = List.of("inject", "uninject", "iptables", "enable", "disable",
+            "status", "verify", "install", "uninstall", "version", "__complete", "help");
 
-        static {
-            ALL.put("inject", InjectCommand::new);
-            ALL.put("uninject", UninjectCommand::new);
-            ALL.put("iptables", IptablesCommand::new);
-            ALL.put("enable", EnableCommand::new);
-            ALL.put("disable", DisableCommand::new);
-            ALL.put("status", StatusCommand::new);
-            ALL.put("verify", VerifyCommand::new);
-            ALL.put("install", InstallCommand::new);
-            ALL.put("uninstall", UninstallCommand::new);
-            ALL.put("version", VersionCommand::new);
-            ALL.put("__complete", CompleteCommand::new);
-            ALL.put("help", CommandLine.HelpCommand::new);
-        }
+    /**
+     * A new instance of the named subcommand. A switch rather than a map of constructor references: each reference
+     * is linked through method handles when first met, and a cold {@code inject} needs one command, not twelve.
+     */
+    private static Object command(String name) {
+        return switch (name) {
+            case "inject" -> new InjectCommand();
+            case "uninject" -> new UninjectCommand();
+            case "iptables" -> new IptablesCommand();
+            case "enable" -> new EnableCommand();
+            case "disable" -> new DisableCommand();
+            case "status" -> new StatusCommand();
+            case "verify" -> new VerifyCommand();
+            case "install" -> new InstallCommand();
+            case "uninstall" -> new UninstallCommand();
+            case "version" -> new VersionCommand();
+            case "__complete" -> new CompleteCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     @CommandLine.Spec
@@ -70,9 +74,9 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main());
         String first = args.length == 0 ? null : args[0];
         if (first != null && BUILT_ALONE.contains(first)) {
-            commandLine.addSubcommand(first, Commands.ALL.get(first).get());
+            commandLine.addSubcommand(first, command(first));
         } else {
-            Commands.ALL.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+            COMMANDS.forEach(name -> commandLine.addSubcommand(name, command(name)));
             // What is being completed may itself look like an option ("--wa").
             commandLine.getSubcommands().get("__complete").setUnmatchedOptionsArePositionalParams(true);
         }
