@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.testkit.LocalCluster;
-import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,23 +28,22 @@ class AgentKilledUnderLoadTest {
 
     @TempDir
     static Path dir;
+    static AgentCluster agents;
     static LocalCluster cluster;
     static Plugin plugin;
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.builder().runInitContainers(false).agentLauncher(new ProcessAgentLauncher(Paths.AGENT_JAR)).start();
-        plugin = new Plugin(cluster.writeKubeconfig(dir.resolve("kubeconfig")));
-        Plugin.Result install = plugin.run("install", "--timeout", "90s");
-        assertThat(install.exitCode()).as(install.both()).isZero();
-        cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-        assertThat(plugin.run("enable", "shop").exitCode()).isZero();
+        agents = AgentCluster.start(dir, builder -> builder.runInitContainers(false));
+        cluster = agents.cluster();
+        plugin = agents.plugin();
+        agents.installAndEnable("shop", "90s");
     }
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (agents != null) {
+            agents.close();
         }
     }
 

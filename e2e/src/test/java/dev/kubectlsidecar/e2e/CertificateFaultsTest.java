@@ -7,7 +7,6 @@ import dev.kubectlsidecar.agent.tls.CertificateAuthority;
 import dev.kubectlsidecar.agent.tls.CertificateIssuer;
 import dev.kubectlsidecar.agent.tls.TlsMaterial;
 import dev.kubectlsidecar.testkit.LocalCluster;
-import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -47,6 +46,7 @@ class CertificateFaultsTest {
 
     @TempDir
     static Path dir;
+    static AgentCluster agents;
     static LocalCluster cluster;
     static KubernetesClient client;
     static Plugin plugin;
@@ -54,15 +54,16 @@ class CertificateFaultsTest {
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.builder().runInitContainers(false).agentLauncher(new ProcessAgentLauncher(Paths.AGENT_JAR)).start();
+        agents = AgentCluster.start(dir, builder -> builder.runInitContainers(false));
+        cluster = agents.cluster();
         client = cluster.client();
-        plugin = new Plugin(cluster.writeKubeconfig(dir.resolve("kubeconfig")));
+        plugin = agents.plugin();
     }
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (agents != null) {
+            agents.close();
         }
     }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.testkit.LocalCluster;
-import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,21 +26,21 @@ import tools.jackson.databind.JsonNode;
 class EndToEndTest {
     @TempDir
     static Path dir;
-    static LocalCluster cluster;
+    static AgentCluster agents;
     static KubernetesClient client;
     static Plugin plugin;
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.builder().agentLauncher(new ProcessAgentLauncher(Paths.AGENT_JAR)).start();
-        client = cluster.client();
-        plugin = new Plugin(cluster.writeKubeconfig(dir.resolve("kubeconfig")));
+        agents = AgentCluster.start(dir, builder -> builder);
+        client = agents.cluster().client();
+        plugin = agents.plugin();
     }
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (agents != null) {
+            agents.close();
         }
     }
 

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.testkit.LocalCluster;
-import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
 import dev.kubectlsidecar.testkit.kubelet.IptablesBackend;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
@@ -29,14 +27,6 @@ import tools.jackson.databind.JsonNode;
 class NodeFaultsTest {
     @TempDir
     Path dir;
-
-    private static LocalCluster installed(LocalCluster cluster, Plugin plugin) {
-        Plugin.Result install = plugin.run("install", "--timeout", "90s");
-        assertThat(install.exitCode()).as(install.both()).isZero();
-        cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-        assertThat(plugin.run("enable", "shop").exitCode()).isZero();
-        return cluster;
-    }
 
     private static void createPod(LocalCluster cluster, String name) {
         Pod created = cluster.client().pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name)
@@ -64,9 +54,10 @@ class NodeFaultsTest {
     @Test
     void aRecreatedPodSandboxRunsIstioInitAgainAndTheRulesStayVerified() throws Exception {
         Assumptions.assumeTrue(Paths.rootWithIptables(), "istio-init runs only as root with ip and iptables: not tested here");
-        try (LocalCluster cluster = LocalCluster.builder().agentLauncher(new ProcessAgentLauncher(Paths.AGENT_JAR)).start()) {
-            Plugin plugin = new Plugin(cluster.writeKubeconfig(dir.resolve("kubeconfig")));
-            installed(cluster, plugin);
+        try (AgentCluster agents = AgentCluster.start(dir, builder -> builder)) {
+            LocalCluster cluster = agents.cluster();
+            Plugin plugin = agents.plugin();
+            agents.installAndEnable("shop", "90s");
             createPod(cluster, "web-1");
             verifiedState(cluster, plugin, "web-1", 1);
             String network = cluster.kubelet().podNetwork("shop", "web-1").orElseThrow();
@@ -91,10 +82,10 @@ class NodeFaultsTest {
         for (String tool : List.of("iptables-legacy-restore", "iptables-legacy-save", "ip6tables-legacy-restore", "ip6tables-legacy-save")) {
             Assumptions.assumeTrue(Paths.onPath(tool), tool + " is not on PATH (Debian's iptables package has it): the legacy node is not tested here");
         }
-        try (LocalCluster cluster = LocalCluster.builder().iptablesBackend(IptablesBackend.LEGACY)
-                .agentLauncher(new ProcessAgentLauncher(Paths.AGENT_JAR)).start()) {
-            Plugin plugin = new Plugin(cluster.writeKubeconfig(dir.resolve("kubeconfig")));
-            installed(cluster, plugin);
+        try (AgentCluster agents = AgentCluster.start(dir, builder -> builder.iptablesBackend(IptablesBackend.LEGACY))) {
+            LocalCluster cluster = agents.cluster();
+            Plugin plugin = agents.plugin();
+            agents.installAndEnable("shop", "90s");
             createPod(cluster, "web-1");
 
             verifiedState(cluster, plugin, "web-1", 1);

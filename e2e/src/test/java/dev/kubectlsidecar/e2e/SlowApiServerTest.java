@@ -3,8 +3,6 @@ package dev.kubectlsidecar.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.testkit.LocalCluster;
-import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Path;
@@ -25,14 +23,16 @@ class SlowApiServerTest {
 
     @TempDir
     static Path dir;
+    static AgentCluster agents;
     static LocalCluster cluster;
     static Plugin plugin;
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.builder().runInitContainers(false).agentLauncher(new ProcessAgentLauncher(Paths.AGENT_JAR)).start();
+        agents = AgentCluster.start(dir, builder -> builder.runInitContainers(false));
+        cluster = agents.cluster();
+        plugin = agents.plugin();
         cluster.latency().delay("/", EVERY_REQUEST);
-        plugin = new Plugin(cluster.writeKubeconfig(dir.resolve("kubeconfig")));
     }
 
     @AfterEach
@@ -43,17 +43,14 @@ class SlowApiServerTest {
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (agents != null) {
+            agents.close();
         }
     }
 
     @Test
     void theAgentBecomesReadyAndInjectsThroughASlowApiServer() throws Exception {
-        Plugin.Result install = plugin.run("install", "--timeout", "150s");
-        assertThat(install.exitCode()).as(install.both()).isZero();
-        cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-        assertThat(plugin.run("enable", "shop").exitCode()).isZero();
+        agents.installAndEnable("shop", "150s");
 
         Pod created = cluster.client().pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-1")
                 .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("app:1").endContainer().endSpec()
