@@ -27,25 +27,8 @@ jar=$repo/agent/target/agent.jar
 port=${AGENT_PORT:-18443}
 threads=${WRK_THREADS:-2}
 java=${JAVA:-java}
-manifest=$repo/cli/src/main/resources/dev/kubectlsidecar/cli/manifests/40-deployment.yaml
-# The Deployment's "command:" flow sequence, between "java" and "-jar", and its plain env values.
-deployment_flags() {
-  python3 - "$manifest" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-command = re.search(r"command: \[(.*?)\]", text, re.S).group(1)
-words = re.findall(r'"([^"]*)"', command)
-print(" ".join(words[1:words.index("-jar")]))
-PY
-}
-deployment_env() {
-  python3 - "$manifest" <<'PY'
-import re, sys
-for name, value in re.findall(r'- name: (\w+)\n\s+value: "?([^"\n]*)"?', open(sys.argv[1]).read()):
-    if name == "MALLOC_ARENA_MAX":
-        print(f"{name}={value}")
-PY
-}
+# shellcheck source=../lib/deployment.sh
+. "$repo/bench/lib/deployment.sh"
 read -r -a jvm_flags <<< "${JVM_FLAGS:-$(deployment_flags)}"
 agent_env=$(deployment_env)
 benchmarks=$repo/bench/target/benchmarks.jar
