@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.agent.GenericKinds;
 import dev.kubectlsidecar.agent.health.ReadinessCheck;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.ExponentialBackoffIntervalCalculator;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -54,9 +54,6 @@ public final class PodStateTracker implements AutoCloseable {
     public static final int PAGE_SIZE = 500;
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(PodStateTracker.class.getName());
-    /** Pods as generic resources, spelled out: the client registers no model type to look them up by (agent pom). */
-    private static final ResourceDefinitionContext PODS = new ResourceDefinitionContext.Builder()
-            .withGroup("").withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
 
     private final KubernetesClient client;
     private final Supplier<InjectionEngine> engines;
@@ -230,7 +227,7 @@ public final class PodStateTracker implements AutoCloseable {
     private void watchFrom(String resourceVersion) {
         PodWatcher next = new PodWatcher(watchEpoch.incrementAndGet());
         watcher = next;
-        watch = client.genericKubernetesResources(PODS).inAnyNamespace().watch(new ListOptionsBuilder()
+        watch = client.genericKubernetesResources(GenericKinds.PODS).inAnyNamespace().watch(new ListOptionsBuilder()
                 .withResourceVersion(resourceVersion)
                 .withAllowWatchBookmarks(true)
                 .build(), next);
