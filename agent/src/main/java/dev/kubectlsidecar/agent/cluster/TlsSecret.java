@@ -67,11 +67,7 @@ final class TlsSecret {
 
     /** The material in {@code secret}; {@link IllegalArgumentException} naming the key when it is not usable. */
     static TlsMaterial decode(GenericKubernetesResource secret) {
-        Object data = secret.getAdditionalProperties().get("data");
-        return decode(secret, data instanceof Map<?, ?> map ? map : Map.of());
-    }
-
-    private static TlsMaterial decode(GenericKubernetesResource secret, Map<?, ?> data) {
+        Map<?, ?> data = secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map ? map : Map.of();
         CertificateAuthority active = CertificateAuthority.fromPem(text(data, CA_CRT), text(data, CA_KEY), CA_CRT);
         Optional<CertificateAuthority> next = data.containsKey(NEXT_CA_CRT)
                 ? Optional.of(CertificateAuthority.fromPem(text(data, NEXT_CA_CRT), text(data, NEXT_CA_KEY), NEXT_CA_CRT))
