@@ -35,6 +35,8 @@ cluster_jar=$repo/testkit/target/local-cluster.jar
 read -r -a jvm_flags <<< "${JVM_FLAGS:-$(deployment_flags)}"
 agent_env=$(deployment_env)
 
+[[ "$pods" =~ ^[1-9][0-9]*$ ]] || { echo "run-agent-footprint: PODS must be a whole number from 1, got '$pods'" >&2; exit 2; }
+[[ "$idle" =~ ^[0-9]+$ ]] || { echo "run-agent-footprint: IDLE_SECONDS must be a whole number, got '$idle'" >&2; exit 2; }
 for f in "$agent_jar" "$cli_jar" "$cluster_jar"; do
   [ -f "$f" ] || { echo "run-agent-footprint: $f missing; build first: ./mvnw -q -o package -DskipTests -pl agent,cli,testkit -am" >&2; exit 1; }
 done
@@ -80,8 +82,9 @@ pod_manifest() {
   done
 }
 
-# Runs the agent in the local cluster; prints its sample after IDLE seconds. Extra args: JVM options added to the
-# Deployment's. With a first argument "nmt", writes the diagnostics to $out/cluster-*.txt instead.
+# Runs the agent in the local cluster; writes its sample after IDLE seconds to $work/cluster.sample. Extra args: JVM
+# options added to the Deployment's. With a first argument "nmt", writes the diagnostics to $out/cluster-*.txt instead.
+# Not run in a subshell: a failure must leave cluster_pid set for the cleanup.
 cluster_run() {
   local mode=$1 options=() agent_pid
   shift
@@ -120,7 +123,7 @@ cluster_run() {
       jcmd "$agent_pid" "$command" > "$out/cluster-$command.txt"
     done
   else
-    sample "$agent_pid"
+    sample "$agent_pid" > "$work/cluster.sample"
   fi
   stop "$cluster_pid"
   cluster_pid=
@@ -135,7 +138,8 @@ printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$work/san.ext"
 openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -days 1 \
   -extfile "$work/san.ext" -out "$work/tls.crt" 2>/dev/null
 
-# Runs the agent standalone; prints its sample after IDLE seconds, or with "nmt" writes $out/standalone-nmt.txt.
+# Runs the agent standalone; writes its sample after IDLE seconds to $work/standalone.sample, or with "nmt"
+# $out/standalone-nmt.txt.
 standalone_run() {
   local mode=$1 port=${AGENT_PORT:-18444}
   shift
@@ -155,16 +159,16 @@ standalone_run() {
   if [ "$mode" = nmt ]; then
     jcmd "$standalone_pid" VM.native_memory summary > "$out/standalone-nmt.txt"
   else
-    sample "$standalone_pid"
+    sample "$standalone_pid" > "$work/standalone.sample"
   fi
   stop "$standalone_pid"
   standalone_pid=
 }
 
 step "in the local cluster: $pods pods, install, $pods pods through the webhook, ${idle}s idle"
-cluster=$(cluster_run measure)
+cluster_run measure
 step "standalone: one review, ${idle}s idle"
-standalone=$(standalone_run measure)
+standalone_run measure
 if [ "${NMT:-1}" != 0 ]; then
   step "again with -XX:NativeMemoryTracking=summary (diagnostic)"
   cluster_run nmt -XX:NativeMemoryTracking=summary
@@ -178,8 +182,8 @@ echo
 echo "| run | VmRSS MiB | RssAnon MiB | RssFile MiB | threads | classes loaded |"
 echo "|---|---:|---:|---:|---:|---:|"
 row() { read -r rss anon file threads classes <<< "$2"; echo "| $1 | $rss | $anon | $file | $threads | $classes |"; }
-row "in a cluster (local cluster, $((2 * pods)) pods)" "$cluster"
-row "standalone" "$standalone"
+row "in a cluster (local cluster, $((2 * pods)) pods)" "$(cat "$work/cluster.sample")"
+row "standalone" "$(cat "$work/standalone.sample")"
 if [ "${NMT:-1}" != 0 ]; then
   echo
   echo "NMT, committed MiB (diagnostic runs; the full summaries and the cluster agent's jcmd output are in $out):"
