@@ -11,7 +11,7 @@
 #   phase 1   POST /inject (a ~5 KB AdmissionReview of a Deployment's pod), 64 connections
 #   phase 2   GET /healthz, 64 connections          -> ratio inject/healthz (target >= 0.5)
 #   phase 3   POST /inject, 16 connections          -> p50/p99
-#   phase 4   POST /inject with the mix of realistic reviews (bench ReviewMix: every workload of the examples and of
+#   phase 4   (skipped when MIX_SECONDS is 0) POST /inject with the mix of realistic reviews (bench ReviewMix: every workload of the examples and of
 #             three BigManifest applications, injected and skipped ones), 64 connections, MIX_SECONDS
 # and prints a markdown table with req/s, latencies, errors, the agent's CPU time per request (user + system, from
 # /proc: steadier than req/s on a busy machine) and its RSS idle and after load.
@@ -27,25 +27,8 @@ jar=$repo/agent/target/agent.jar
 port=${AGENT_PORT:-18443}
 threads=${WRK_THREADS:-2}
 java=${JAVA:-java}
-manifest=$repo/cli/src/main/resources/dev/kubectlsidecar/cli/manifests/40-deployment.yaml
-# The Deployment's "command:" flow sequence, between "java" and "-jar", and its plain env values.
-deployment_flags() {
-  python3 - "$manifest" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-command = re.search(r"command: \[(.*?)\]", text, re.S).group(1)
-words = re.findall(r'"([^"]*)"', command)
-print(" ".join(words[1:words.index("-jar")]))
-PY
-}
-deployment_env() {
-  python3 - "$manifest" <<'PY'
-import re, sys
-for name, value in re.findall(r'- name: (\w+)\n\s+value: "?([^"\n]*)"?', open(sys.argv[1]).read()):
-    if name == "MALLOC_ARENA_MAX":
-        print(f"{name}={value}")
-PY
-}
+# shellcheck source=../lib/deployment.sh
+. "$repo/bench/lib/deployment.sh"
 read -r -a jvm_flags <<< "${JVM_FLAGS:-$(deployment_flags)}"
 agent_env=$(deployment_env)
 benchmarks=$repo/bench/target/benchmarks.jar
@@ -113,7 +96,8 @@ load "$seconds" 64 /inject "${mix[@]}" > /dev/null   # warm-up: JIT and heap
 inject64=$(load "$seconds" 64 /inject "$review")
 healthz64=$(load "$seconds" 64 /healthz)
 inject16=$(load "$seconds" 16 /inject "$review")
-mix64=$(load "$mix_seconds" 64 /inject "${mix[@]}")
+mix64=
+if [ "$mix_seconds" -gt 0 ]; then mix64=$(load "$mix_seconds" 64 /inject "${mix[@]}"); fi
 rss_loaded=$(rss)
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
@@ -129,11 +113,11 @@ row() { echo "| $1 | $2 | $(field rps "$3") | $(ms "$(field p50_us "$3")") | $(m
 row "POST /inject, typical pod" 64 "$inject64"
 row "GET /healthz" 64 "$healthz64"
 row "POST /inject, typical pod" 16 "$inject16"
-row "POST /inject, mix (${mix_seconds}s)" 64 "$mix64"
+[ -z "$mix64" ] || row "POST /inject, mix (${mix_seconds}s)" 64 "$mix64"
 echo
 echo "| measure | value |"
 echo "|---|---|"
 echo "| inject/healthz req/s ratio, typical pod (64 conns; target >= 0.5) | $(ratio "$inject64") |"
-echo "| inject/healthz req/s ratio, mix (64 conns) | $(ratio "$mix64") |"
+[ -z "$mix64" ] || echo "| inject/healthz req/s ratio, mix (64 conns) | $(ratio "$mix64") |"
 echo "| RSS idle | $rss_idle MiB |"
 echo "| RSS after load | $rss_loaded MiB |"

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.agent.cluster;
 
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import dev.kubectlsidecar.agent.GenericKinds;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,10 +32,10 @@ public final class CaBundleKeeper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CaBundleKeeper.class.getName());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final Resource<MutatingWebhookConfiguration> resource;
+    private final Resource<GenericKubernetesResource> resource;
     private final String description;
     private final Clock clock;
-    private final NamedObjectWatch<MutatingWebhookConfiguration> watch;
+    private final NamedObjectWatch<GenericKubernetesResource> watch;
     private byte[] desired;
     private Instant heldSince;
     private boolean warnedAbsent;
@@ -42,7 +43,7 @@ public final class CaBundleKeeper implements AutoCloseable {
     private byte[] patchedBundle;
 
     public CaBundleKeeper(KubernetesClient client, String configurationName, Clock clock) {
-        this.resource = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(configurationName);
+        this.resource = client.genericKubernetesResources(GenericKinds.MUTATING_WEBHOOK_CONFIGURATIONS).withName(configurationName);
         this.description = "MutatingWebhookConfiguration " + configurationName;
         this.clock = clock;
         this.watch = new NamedObjectWatch<>(resource, configurationName, description, this::observed);
@@ -75,7 +76,7 @@ public final class CaBundleKeeper implements AutoCloseable {
         return Optional.ofNullable(heldSince);
     }
 
-    private void observed(Optional<MutatingWebhookConfiguration> configuration) {
+    private void observed(Optional<GenericKubernetesResource> configuration) {
         byte[] bundle;
         synchronized (this) {
             bundle = desired;
@@ -92,7 +93,7 @@ public final class CaBundleKeeper implements AutoCloseable {
             return;
         }
         warnedAbsent = false;
-        List<MutatingWebhook> webhooks = configuration.get().getWebhooks() == null ? List.of() : configuration.get().getWebhooks();
+        List<?> webhooks = configuration.get().getAdditionalProperties().get("webhooks") instanceof List<?> list ? list : List.of();
         if (webhooks.stream().allMatch(webhook -> holds(webhook, bundle))) {
             markHeld(bundle, true);
             return;
@@ -124,9 +125,8 @@ public final class CaBundleKeeper implements AutoCloseable {
         }
     }
 
-    private static boolean holds(MutatingWebhook webhook, byte[] bundle) {
-        String current = webhook.getClientConfig() == null ? null : webhook.getClientConfig().getCaBundle();
-        if (current == null) {
+    private static boolean holds(Object webhook, byte[] bundle) {
+        if (!(field(webhook, "clientConfig", "caBundle") instanceof String current)) {
             return false;
         }
         try {
@@ -136,11 +136,21 @@ public final class CaBundleKeeper implements AutoCloseable {
         }
     }
 
-    private static String patch(List<MutatingWebhook> webhooks, byte[] bundle) {
+    /** The value at {@code path} in a webhook of the generic configuration: maps within maps; null when absent. */
+    private static Object field(Object webhook, String... path) {
+        Object value = webhook;
+        for (String key : path) {
+            value = value instanceof Map<?, ?> map ? map.get(key) : null;
+        }
+        return value;
+    }
+
+    private static String patch(List<?> webhooks, byte[] bundle) {
         String encoded = Base64.getEncoder().encodeToString(bundle);
         ArrayNode operations = NODES.arrayNode();
         for (int i = 0; i < webhooks.size(); i++) {
-            operations.addObject().put("op", "test").put("path", "/webhooks/" + i + "/name").put("value", webhooks.get(i).getName());
+            operations.addObject().put("op", "test").put("path", "/webhooks/" + i + "/name")
+                    .put("value", field(webhooks.get(i), "name") instanceof String name ? name : null);
             operations.addObject().put("op", "add").put("path", "/webhooks/" + i + "/clientConfig/caBundle").put("value", encoded);
         }
         return operations.toString();

@@ -1,9 +1,12 @@
 package dev.kubectlsidecar.agent.cluster;
 
+import dev.kubectlsidecar.agent.GenericKinds;
 import dev.kubectlsidecar.agent.tls.TlsMaterial;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
 import java.util.Optional;
@@ -38,7 +41,7 @@ public final class CertificateStore {
     }
 
     public Optional<Stored> load() {
-        Secret secret = secret().get();
+        GenericKubernetesResource secret = secrets().withName(name).get();
         return secret == null ? Optional.empty() : Optional.of(read(secret));
     }
 
@@ -50,7 +53,7 @@ public final class CertificateStore {
         }
         TlsMaterial material = fresh.get();
         try {
-            Secret created = client.secrets().inNamespace(namespace).resource(TlsSecret.encode(namespace, name, material)).create();
+            GenericKubernetesResource created = secrets().resource(TlsSecret.encode(namespace, name, material)).create();
             return new Stored(material, null, created.getMetadata().getResourceVersion());
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
@@ -65,13 +68,13 @@ public final class CertificateStore {
      * changed since {@code previous} was read (another writer: re-read and decide again).
      */
     public Stored replace(Stored previous, TlsMaterial updated) {
-        Secret secret = TlsSecret.encode(namespace, name, updated);
+        GenericKubernetesResource secret = TlsSecret.encode(namespace, name, updated);
         secret.getMetadata().setResourceVersion(previous.resourceVersion());
-        Secret written = client.secrets().inNamespace(namespace).resource(secret).update();
+        GenericKubernetesResource written = secrets().resource(secret).update();
         return new Stored(updated, null, written.getMetadata().getResourceVersion());
     }
 
-    static Stored read(Secret secret) {
+    static Stored read(GenericKubernetesResource secret) {
         String version = secret.getMetadata().getResourceVersion();
         try {
             return new Stored(TlsSecret.decode(secret), null, version);
@@ -80,7 +83,7 @@ public final class CertificateStore {
         }
     }
 
-    private Resource<Secret> secret() {
-        return client.secrets().inNamespace(namespace).withName(name);
+    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> secrets() {
+        return client.genericKubernetesResources(GenericKinds.SECRETS).inNamespace(namespace);
     }
 }

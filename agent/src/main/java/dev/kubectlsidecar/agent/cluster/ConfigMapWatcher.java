@@ -1,7 +1,9 @@
 package dev.kubectlsidecar.agent.cluster;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
+import dev.kubectlsidecar.agent.GenericKinds;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -19,7 +21,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
     private final String key;
     private final String description;
     private final Consumer<String> onConfig;
-    private final NamedObjectWatch<ConfigMap> watch;
+    private final NamedObjectWatch<GenericKubernetesResource> watch;
     private boolean delivered;
     private String last;
 
@@ -27,18 +29,19 @@ public final class ConfigMapWatcher implements AutoCloseable {
         this.key = key;
         this.description = "ConfigMap " + namespace + "/" + name;
         this.onConfig = onConfig;
-        this.watch = new NamedObjectWatch<>(client.configMaps().inNamespace(namespace).withName(name), name, description,
-                this::changed);
+        this.watch = new NamedObjectWatch<>(client.genericKubernetesResources(GenericKinds.CONFIG_MAPS).inNamespace(namespace)
+                .withName(name), name, description, this::changed);
     }
 
     public void start() {
         watch.start();
     }
 
-    private void changed(Optional<ConfigMap> configMap) {
+    private void changed(Optional<GenericKubernetesResource> configMap) {
         String text = null;
         if (configMap.isPresent()) {
-            text = configMap.get().getData() == null ? null : configMap.get().getData().get(key);
+            text = configMap.get().getAdditionalProperties().get("data") instanceof Map<?, ?> data
+                    && data.get(key) instanceof String value ? value : null;
             if (text == null) {
                 LOG.warning(description + " has no key '" + key + "'; keeping the current configuration");
                 return;

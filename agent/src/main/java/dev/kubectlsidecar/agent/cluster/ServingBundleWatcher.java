@@ -1,7 +1,8 @@
 package dev.kubectlsidecar.agent.cluster;
 
+import dev.kubectlsidecar.agent.GenericKinds;
 import dev.kubectlsidecar.agent.tls.ServingBundle;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.Objects;
@@ -23,7 +24,7 @@ public final class ServingBundleWatcher implements AutoCloseable {
     private final Clock clock;
     private final Consumer<ServingBundle> onBundle;
     private final Runnable onChange;
-    private final NamedObjectWatch<Secret> watch;
+    private final NamedObjectWatch<GenericKubernetesResource> watch;
     private ServingBundle last;
     private String lastVersion;
 
@@ -37,7 +38,8 @@ public final class ServingBundleWatcher implements AutoCloseable {
         this.clock = clock;
         this.onBundle = onBundle;
         this.onChange = onChange;
-        this.watch = new NamedObjectWatch<>(client.secrets().inNamespace(namespace).withName(secretName), secretName,
+        this.watch = new NamedObjectWatch<>(client.genericKubernetesResources(GenericKinds.SECRETS).inNamespace(namespace)
+                .withName(secretName), secretName,
                 description, this::changed);
     }
 
@@ -45,7 +47,7 @@ public final class ServingBundleWatcher implements AutoCloseable {
         watch.start();
     }
 
-    private void changed(Optional<Secret> secret) {
+    private void changed(Optional<GenericKubernetesResource> secret) {
         String version = secret.map(s -> s.getMetadata().getResourceVersion()).orElse(null);
         if (!Objects.equals(version, lastVersion)) {
             lastVersion = version;

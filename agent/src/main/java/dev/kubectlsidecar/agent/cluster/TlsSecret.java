@@ -4,8 +4,8 @@ import dev.kubectlsidecar.agent.tls.CertificateAuthority;
 import dev.kubectlsidecar.agent.tls.Pem;
 import dev.kubectlsidecar.agent.tls.ServingCertificate;
 import dev.kubectlsidecar.agent.tls.TlsMaterial;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -20,7 +20,8 @@ import java.util.Optional;
  * {@link TlsMaterial} as a {@code kubernetes.io/tls} Secret: {@code tls.crt}/{@code tls.key} (serving),
  * {@code ca.crt}/{@code ca.key} (active CA), {@code next-ca.crt}/{@code next-ca.key} (only while a CA replacement is
  * under way) and {@code ca-bundle.crt} (what clients trust; CAs in it that are neither active nor next are the
- * retired ones). When the material last changed is the annotation {@value #CHANGED_AT}.
+ * retired ones). When the material last changed is the annotation {@value #CHANGED_AT}. The Secret is a generic
+ * resource ({@link dev.kubectlsidecar.agent.GenericKinds#SECRETS}): its {@code data} a map of strings.
  */
 final class TlsSecret {
     static final String TLS_CRT = "tls.crt";
@@ -35,7 +36,7 @@ final class TlsSecret {
     private TlsSecret() {
     }
 
-    static Secret encode(String namespace, String name, TlsMaterial material) {
+    static GenericKubernetesResource encode(String namespace, String name, TlsMaterial material) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put(TLS_CRT, base64(Pem.certificates(List.of(material.serving().certificate()))));
         data.put(TLS_KEY, base64(Pem.privateKey(material.serving().key())));
@@ -46,23 +47,27 @@ final class TlsSecret {
             data.put(NEXT_CA_KEY, base64(next.keyPem()));
         });
         data.put(CA_BUNDLE, base64(material.bundlePem()));
-        return new SecretBuilder()
-                .withNewMetadata()
-                    .withNamespace(namespace)
-                    .withName(name)
-                    .addToLabels("app.kubernetes.io/name", "kubectl-sidecar")
-                    .addToLabels("app.kubernetes.io/component", "agent")
-                    .addToLabels("app.kubernetes.io/managed-by", "kubectl-sidecar-agent")
-                    .addToAnnotations(CHANGED_AT, material.changedAt().toString())
-                .endMetadata()
-                .withType("kubernetes.io/tls")
-                .withData(data)
-                .build();
+        ObjectMeta metadata = new ObjectMeta();
+        metadata.setNamespace(namespace);
+        metadata.setName(name);
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "kubectl-sidecar");
+        labels.put("app.kubernetes.io/component", "agent");
+        labels.put("app.kubernetes.io/managed-by", "kubectl-sidecar-agent");
+        metadata.setLabels(labels);
+        metadata.setAnnotations(new LinkedHashMap<>(Map.of(CHANGED_AT, material.changedAt().toString())));
+        GenericKubernetesResource secret = new GenericKubernetesResource();
+        secret.setApiVersion("v1");
+        secret.setKind("Secret");
+        secret.setMetadata(metadata);
+        secret.setAdditionalProperty("type", "kubernetes.io/tls");
+        secret.setAdditionalProperty("data", data);
+        return secret;
     }
 
     /** The material in {@code secret}; {@link IllegalArgumentException} naming the key when it is not usable. */
-    static TlsMaterial decode(Secret secret) {
-        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    static TlsMaterial decode(GenericKubernetesResource secret) {
+        Map<?, ?> data = secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map ? map : Map.of();
         CertificateAuthority active = CertificateAuthority.fromPem(text(data, CA_CRT), text(data, CA_KEY), CA_CRT);
         Optional<CertificateAuthority> next = data.containsKey(NEXT_CA_CRT)
                 ? Optional.of(CertificateAuthority.fromPem(text(data, NEXT_CA_CRT), text(data, NEXT_CA_KEY), NEXT_CA_CRT))
@@ -74,7 +79,7 @@ final class TlsSecret {
         return new TlsMaterial(active, next, retired, serving, changedAt(secret));
     }
 
-    private static Instant changedAt(Secret secret) {
+    private static Instant changedAt(GenericKubernetesResource secret) {
         Map<String, String> annotations = secret.getMetadata().getAnnotations();
         String value = annotations == null ? null : annotations.get(CHANGED_AT);
         if (value == null) {
@@ -87,10 +92,13 @@ final class TlsSecret {
         }
     }
 
-    private static String text(Map<String, String> data, String key) {
-        String value = data.get(key);
-        if (value == null) {
+    private static String text(Map<?, ?> data, String key) {
+        Object found = data.get(key);
+        if (found == null) {
             throw new IllegalArgumentException(key + ": missing");
+        }
+        if (!(found instanceof String value)) {
+            throw new IllegalArgumentException(key + ": not a string");
         }
         try {
             return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);

@@ -1,7 +1,8 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.agent.GenericKinds;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
-import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -23,29 +24,29 @@ final class NamespaceLabels implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NamespaceLabels.class.getName());
 
     private final Map<String, NamespaceInfo> namespaces = new ConcurrentHashMap<>();
-    private final SharedIndexInformer<Namespace> informer;
+    private final SharedIndexInformer<GenericKubernetesResource> informer;
     private final Consumer<String> onChange;
 
     NamespaceLabels(KubernetesClient client, Consumer<String> onChange) {
         this.onChange = onChange;
-        this.informer = client.namespaces().runnableInformer(0);
+        this.informer = client.genericKubernetesResources(GenericKinds.NAMESPACES).runnableInformer(0);
         informer.exceptionHandler((started, error) -> {
             LOG.log(Level.WARNING, "watching namespaces: " + error + "; retrying");
             return true;
         });
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
-            public void onAdd(Namespace namespace) {
+            public void onAdd(GenericKubernetesResource namespace) {
                 changed(namespace);
             }
 
             @Override
-            public void onUpdate(Namespace before, Namespace after) {
+            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
                 changed(after);
             }
 
             @Override
-            public void onDelete(Namespace namespace, boolean finalStateUnknown) {
+            public void onDelete(GenericKubernetesResource namespace, boolean finalStateUnknown) {
                 namespaces.remove(namespace.getMetadata().getName());
             }
         });
@@ -62,7 +63,7 @@ final class NamespaceLabels implements AutoCloseable {
         return known != null ? known : new NamespaceInfo(namespace, Map.of());
     }
 
-    private void changed(Namespace namespace) {
+    private void changed(GenericKubernetesResource namespace) {
         String name = namespace.getMetadata().getName();
         Map<String, String> labels = new HashMap<>();
         if (namespace.getMetadata().getLabels() != null) {

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.agent.GenericKinds;
 import dev.kubectlsidecar.agent.health.ReadinessCheck;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
@@ -226,7 +227,7 @@ public final class PodStateTracker implements AutoCloseable {
     private void watchFrom(String resourceVersion) {
         PodWatcher next = new PodWatcher(watchEpoch.incrementAndGet());
         watcher = next;
-        watch = client.genericKubernetesResources("v1", "Pod").inAnyNamespace().watch(new ListOptionsBuilder()
+        watch = client.genericKubernetesResources(GenericKinds.PODS).inAnyNamespace().watch(new ListOptionsBuilder()
                 .withResourceVersion(resourceVersion)
                 .withAllowWatchBookmarks(true)
                 .build(), next);

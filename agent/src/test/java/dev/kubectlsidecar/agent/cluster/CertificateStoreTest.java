@@ -8,6 +8,7 @@ import dev.kubectlsidecar.agent.tls.RotationPolicy;
 import dev.kubectlsidecar.agent.tls.RotationPolicy.Step;
 import dev.kubectlsidecar.agent.tls.TlsLifetimes;
 import dev.kubectlsidecar.agent.tls.TlsMaterial;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,6 +123,20 @@ class CertificateStoreTest {
         assertThat(stored.material()).isNull();
         assertThat(stored.problem()).startsWith("tls.crt key: ");
         assertThat(stored.resourceVersion()).isNotNull();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSecretWhoseDataIsNotTextIsReportedWithTheKeyAtFault() {
+        CertificateStore store = new CertificateStore(client, NS, NAME);
+        store.loadOrCreate(() -> policy.apply(Step.CREATE, null));
+        GenericKubernetesResource secret = client.genericKubernetesResources("v1", "Secret").inNamespace(NS).withName(NAME).get();
+        ((Map<String, Object>) secret.getAdditionalProperties().get("data")).put("ca.crt", 42);
+        client.genericKubernetesResources("v1", "Secret").inNamespace(NS).resource(secret).update();
+
+        CertificateStore.Stored stored = store.load().orElseThrow();
+        assertThat(stored.material()).isNull();
+        assertThat(stored.problem()).isEqualTo("ca.crt: not a string");
     }
 
     private TlsMaterial fresh(AtomicInteger made) {
