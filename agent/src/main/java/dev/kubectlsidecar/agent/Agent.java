@@ -11,6 +11,7 @@ import dev.kubectlsidecar.agent.http.ServingCertificate;
 import dev.kubectlsidecar.agent.metrics.AgentMetrics;
 import dev.kubectlsidecar.agent.webhook.InjectHandler;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -99,7 +100,7 @@ public final class Agent {
                     return Reply.text(report.ready() ? 200 : 503, report.text());
                 })
                 .get("/metrics", request -> Reply.text(200, AgentMetrics.CONTENT_TYPE, metrics.scrape()))
-                .get("/api/v1/config", request -> Reply.json(200, Json.JSON.valueToTree(engines.config())))
+                .get("/api/v1/config", request -> Reply.json(200, JsonMappers.JSON.valueToTree(engines.config())))
                 .get("/version", request -> Reply.json(200, Json.object().put("version", version())));
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
@@ -71,6 +71,6 @@ class AbuseWebhookTest {
         assertThat(response.at("/status/code").asInt()).isEqualTo(400);
         assertThat(response.at("/status/message").asString()).isEqualTo(refusal.getMessage()).contains(named);
         assertThat(response.has("patch")).isFalse();
-        assertThat(Json.JSON.writeValueAsString(response)).doesNotContain("\\n");
+        assertThat(JsonMappers.JSON.writeValueAsString(response)).doesNotContain("\\n");
     }
 }

@@ -3,7 +3,7 @@ package dev.kubectlsidecar.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.Conformance;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.Workloads;
 import dev.kubectlsidecar.injector.fuzz.Mutator;
 import dev.kubectlsidecar.injector.manifest.Document;
@@ -36,7 +36,7 @@ class AdmissionFuzzTest {
         for (Path input : Conformance.injectInputs()) {
             for (Document document : ManifestReader.read(input.toString(), Conformance.read(input))) {
                 for (JsonNode pod : Workloads.pods(List.of(document.tree()))) {
-                    reviews.add(Json.JSON.writerWithDefaultPrettyPrinter()
+                    reviews.add(JsonMappers.JSON.writerWithDefaultPrettyPrinter()
                             .writeValueAsString(Reviews.podCreate("uid-" + reviews.size(), "shop", pod)));
                 }
             }
@@ -61,7 +61,7 @@ class AdmissionFuzzTest {
 
     private static JsonNode parse(String body) {
         try {
-            return Json.JSON.readTree(body);
+            return JsonMappers.JSON.readTree(body);
         } catch (JacksonException e) {
             return null;
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.agent.http.AdmissionServer;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class BadRequestTest {
     private static void assertError(HttpResponse<String> response, int status, String messagePart) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
-        String error = Json.JSON.readTree(response.body()).get("error").asString();
+        String error = JsonMappers.JSON.readTree(response.body()).get("error").asString();
         assertThat(error).contains(messagePart).doesNotContain("\n");
     }
 
@@ -90,7 +91,7 @@ class BadRequestTest {
     void absurdNestingIs400WithoutAStackOverflow() throws Exception {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         assertError(running.post("/inject", "application/json", deep), 400, "nesting depth");
-        String deepInReview = Json.JSON.writeValueAsString(Reviews.podCreate("u1", "shop", Reviews.pod("p")))
+        String deepInReview = JsonMappers.JSON.writeValueAsString(Reviews.podCreate("u1", "shop", Reviews.pod("p")))
                 .replace("\"dryRun\":false", "\"dryRun\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(300));
         assertError(running.post("/inject", "application/json", deepInReview), 400, "nesting depth");
         assertThat(running.get("/healthz").statusCode()).isEqualTo(200);
@@ -100,7 +101,7 @@ class BadRequestTest {
     @ValueSource(strings = {"text/plain", "application/yaml", "application/json; charset=iso-8859-1",
             "application/jsonx"})
     void wrongContentTypeIs415(String contentType) throws Exception {
-        String body = Json.JSON.writeValueAsString(Reviews.podCreate("u1", "shop", Reviews.pod("p")));
+        String body = JsonMappers.JSON.writeValueAsString(Reviews.podCreate("u1", "shop", Reviews.pod("p")));
         assertError(running.post("/inject", contentType, body), 415, "Content-Type must be application/json");
     }
 
@@ -112,7 +113,7 @@ class BadRequestTest {
     @ParameterizedTest
     @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8"})
     void jsonContentTypesAreAccepted(String contentType) throws Exception {
-        String body = Json.JSON.writeValueAsString(Reviews.podCreate("u1", "shop", Reviews.pod("p")));
+        String body = JsonMappers.JSON.writeValueAsString(Reviews.podCreate("u1", "shop", Reviews.pod("p")));
         assertThat(running.post("/inject", contentType, body).statusCode()).isEqualTo(200);
     }
 
@@ -176,7 +177,7 @@ class BadRequestTest {
                 Reviews.annotated(Reviews.pod("p"), "example.com/blob", "x".repeat(5 * 1024 * 1024)));
         HttpResponse<String> response = running.review(review);
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(Json.JSON.readTree(response.body()).at("/response/uid").asString()).isEqualTo("big");
+        assertThat(JsonMappers.JSON.readTree(response.body()).at("/response/uid").asString()).isEqualTo("big");
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.kubectlsidecar.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.agent.http.ServingCertificate;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.vertx.core.buffer.Buffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +29,7 @@ class CertificateReloadTest {
         try (RunningAgent running = RunningAgent.start(dir)) {
             TestPki.Issued otherCa = TestPki.ca("rotated-ca");
             SSLContext trustsBoth = TestPki.trusting(running.ca.certificate(), otherCa.certificate());
-            String review = Json.JSON.writeValueAsString(Reviews.podCreate("u", "shop", Reviews.pod("p")));
+            String review = JsonMappers.JSON.writeValueAsString(Reviews.podCreate("u", "shop", Reviews.pod("p")));
             AtomicBoolean calling = new AtomicBoolean(true);
             AtomicInteger succeeded = new AtomicInteger();
             Queue<String> failures = new ConcurrentLinkedQueue<>();

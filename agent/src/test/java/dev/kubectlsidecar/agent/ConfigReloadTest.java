@@ -3,7 +3,7 @@ package dev.kubectlsidecar.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InvalidConfigException;
 import java.io.InputStream;
@@ -69,7 +69,7 @@ class ConfigReloadTest {
             assertThat(proxyImage(running)).isEqualTo("example.com/envoy:two");
             assertThat(running.get("/readyz").body()).doesNotContain(INVALID_FIELD);
             assertThat(running.get("/metrics").body()).containsPattern("(?m)^kubectl_sidecar_config_valid 1(\\.0)?$");
-            JsonNode effective = Json.JSON.readTree(running.get("/api/v1/config").body());
+            JsonNode effective = JsonMappers.JSON.readTree(running.get("/api/v1/config").body());
             assertThat(effective.at("/profiles/envoy/proxyImage").asString()).isEqualTo("example.com/envoy:two");
         }
     }
@@ -80,7 +80,7 @@ class ConfigReloadTest {
             HttpResponse<String> response = running.get("/api/v1/config");
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
-            JsonNode config = Json.JSON.readTree(response.body());
+            JsonNode config = JsonMappers.JSON.readTree(response.body());
             assertThat(config.get("defaultProfile").asString()).isEqualTo("envoy");
             assertThat(config.get("profiles").propertyNames()).containsExactlyInAnyOrder("envoy", "istio");
             assertThat(config.at("/profiles/istio/proxyImage").asString()).startsWith("docker.io/istio/proxyv2:");

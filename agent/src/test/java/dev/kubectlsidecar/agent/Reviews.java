@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.agent;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import java.util.Base64;
 import tools.jackson.databind.JsonNode;
@@ -55,7 +56,7 @@ final class Reviews {
     /** The decoded JSON Patch of a response, or null when it has none. */
     static JsonNode patch(JsonNode response) {
         JsonNode patch = response.get("patch");
-        return patch == null ? null : Json.JSON.readTree(Base64.getDecoder().decode(patch.asString()));
+        return patch == null ? null : JsonMappers.JSON.readTree(Base64.getDecoder().decode(patch.asString()));
     }
 
     /** The object after the response's patch; the object itself when there is no patch. */

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.agent;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,7 +97,7 @@ final class RunningAgent implements AutoCloseable, BeforeAllCallback, AfterAllCa
     }
 
     HttpResponse<String> review(JsonNode review) throws Exception {
-        return post("/inject", "application/json", Json.JSON.writeValueAsString(review));
+        return post("/inject", "application/json", JsonMappers.JSON.writeValueAsString(review));
     }
 
     /** The AdmissionReview response of a review that must be answered with 200. */
@@ -106,7 +106,7 @@ final class RunningAgent implements AutoCloseable, BeforeAllCallback, AfterAllCa
         if (response.statusCode() != 200) {
             throw new AssertionError("expected 200, got " + response.statusCode() + ": " + response.body());
         }
-        return Json.JSON.readTree(response.body()).get("response");
+        return JsonMappers.JSON.readTree(response.body()).get("response");
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.kubectlsidecar.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import tools.jackson.databind.JsonNode;
 
@@ -25,6 +25,6 @@ final class Trees {
     }
 
     static JsonNode wire(JsonNode tree) {
-        return Json.JSON.readTree(Json.JSON.writeValueAsString(tree));
+        return JsonMappers.JSON.readTree(JsonMappers.JSON.writeValueAsString(tree));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
@@ -143,9 +144,9 @@ class WebhookTest {
                             java.net.URI.create("https://localhost:" + agent.port() + "/inject"))
                     .header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                            Json.JSON.writeValueAsString(Reviews.podCreate("n", "shop", pod)))).build(),
+                            JsonMappers.JSON.writeValueAsString(Reviews.podCreate("n", "shop", pod)))).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-            JsonNode patched = Reviews.patched(pod, Json.JSON.readTree(response.body()).get("response"));
+            JsonNode patched = Reviews.patched(pod, JsonMappers.JSON.readTree(response.body()).get("response"));
             Trees.assertSameTree("patched pod", patched, ENGINE.inject(pod,
                     new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled("shop"), null, true)).pod());
             assertThat(patched.at("/spec/initContainers").toString()).contains("\"restartPolicy\":\"Always\"");

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.bench;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.render.SidecarParts;
@@ -44,8 +45,8 @@ public final class BigManifest {
         String manifest = manifest(count);
         write(dir.resolve("big.yaml"), manifest);
         write(kustomize.resolve("big.yaml"), manifest);
-        write(kustomize.resolve("pod-template-patch.yaml"), Json.YAML.writeValueAsString(patch(false)));
-        write(kustomize.resolve("cronjob-patch.yaml"), Json.YAML.writeValueAsString(patch(true)));
+        write(kustomize.resolve("pod-template-patch.yaml"), JsonMappers.YAML.writeValueAsString(patch(false)));
+        write(kustomize.resolve("cronjob-patch.yaml"), JsonMappers.YAML.writeValueAsString(patch(true)));
         write(kustomize.resolve("kustomization.yaml"), """
                 apiVersion: kustomize.config.k8s.io/v1beta1
                 kind: Kustomization
@@ -219,7 +220,7 @@ public final class BigManifest {
      * and the annotations, taken from injecting a pod template of this manifest.
      */
     static ObjectNode patch(boolean cronJob) {
-        ObjectNode pod = (ObjectNode) Json.YAML.readTree(webPod("sample"));
+        ObjectNode pod = (ObjectNode) JsonMappers.YAML.readTree(webPod("sample"));
         JsonNode injected = new InjectionEngine(ConfigLoader.embeddedDefault()).inject(pod, PodRequest.offline("default")).pod();
         ObjectNode template = Json.object();
         ObjectNode annotations = template.putObject("metadata").putObject("annotations");

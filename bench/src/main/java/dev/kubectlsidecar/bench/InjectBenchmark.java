@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.bench;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
@@ -81,12 +81,12 @@ public class InjectBenchmark {
     @Benchmark
     public String yamlRoundTripBaseline() {
         List<JsonNode> documents = new ArrayList<>();
-        try (MappingIterator<JsonNode> values = Json.YAML.readerFor(JsonNode.class).readValues(shopYaml)) {
+        try (MappingIterator<JsonNode> values = JsonMappers.YAML.readerFor(JsonNode.class).readValues(shopYaml)) {
             values.forEachRemaining(documents::add);
         }
         StringBuilder out = new StringBuilder();
         for (JsonNode document : documents) {
-            out.append(out.isEmpty() ? "" : "---\n").append(Json.YAML.writeValueAsString(document));
+            out.append(out.isEmpty() ? "" : "---\n").append(JsonMappers.YAML.writeValueAsString(document));
         }
         return out.toString();
     }

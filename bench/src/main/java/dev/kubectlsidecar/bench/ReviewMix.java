@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.bench;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.PodRequest;
@@ -40,7 +41,7 @@ public final class ReviewMix {
         Path dir = Files.createDirectories(Path.of(args[0]));
         List<ObjectNode> reviews = reviews();
         for (int i = 0; i < reviews.size(); i++) {
-            Files.write(dir.resolve("review-%02d.json".formatted(i)), Json.JSON.writeValueAsBytes(reviews.get(i)));
+            Files.write(dir.resolve("review-%02d.json".formatted(i)), JsonMappers.JSON.writeValueAsBytes(reviews.get(i)));
         }
         System.out.println(reviews.size() + " reviews in " + dir);
     }

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.bench;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -112,6 +112,6 @@ public final class TypicalPod {
     }
 
     public static ObjectNode tree() {
-        return (ObjectNode) Json.YAML.readTree(YAML);
+        return (ObjectNode) JsonMappers.YAML.readTree(YAML);
     }
 }

@@ -3,7 +3,7 @@ package dev.kubectlsidecar.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ class InjectBenchmarkTest {
 
     private static List<JsonNode> readAll(String yaml) {
         List<JsonNode> documents = new ArrayList<>();
-        try (MappingIterator<JsonNode> values = Json.YAML.readerFor(JsonNode.class).readValues(yaml)) {
+        try (MappingIterator<JsonNode> values = JsonMappers.YAML.readerFor(JsonNode.class).readValues(yaml)) {
             values.forEachRemaining(documents::add);
         }
         return documents;

@@ -15,8 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Loads and initialises the engine's classes on a second core while the main thread starts picocli: a cold
- * {@code inject} spends most of its time loading classes (Jackson's mappers, SnakeYAML, the embedded config, the
- * renderer), and that work does not depend on the arguments. The embedded default config parsed here is the one
+ * {@code inject} spends most of its time loading classes (Jackson's parsers and generators, SnakeYAML, the
+ * embedded config, the renderer), and that work does not depend on the arguments. The embedded default config parsed here is the one
  * the command then uses ({@link ConfigLoader#embeddedDefault} parses it once). Nothing here can change or fail a
  * run: it works on its own small pod and discards the result. The command waits for it ({@link #awaitDone}) before
  * it runs, so the two threads never initialise the engine's classes at the same time (class initialisers that

@@ -2,7 +2,7 @@ package dev.kubectlsidecar.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,18 +48,18 @@ class InjectCommandTest {
     @Test
     void jsonOutputIsOneObjectOrAList() throws IOException {
         Path one = write("one.yaml", DEPLOYMENT);
-        JsonNode single = Json.JSON.readTree(CliRun.of("inject", "--offline", "-f", one.toString(), "-o", "json").out());
+        JsonNode single = JsonMappers.JSON.readTree(CliRun.of("inject", "--offline", "-f", one.toString(), "-o", "json").out());
         assertThat(single.path("kind").asString()).isEqualTo("Deployment");
 
         Path two = write("two.yaml", SERVICE + "---\n" + DEPLOYMENT);
-        JsonNode list = Json.JSON.readTree(CliRun.of("inject", "--offline", "-f", two.toString(), "-o", "json").out());
+        JsonNode list = JsonMappers.JSON.readTree(CliRun.of("inject", "--offline", "-f", two.toString(), "-o", "json").out());
         assertThat(list.path("kind").asString()).isEqualTo("List");
         assertThat(list.path("items")).hasSize(2);
     }
 
     @Test
     void acceptsJsonInputAndStdin() {
-        String json = Json.JSON.writeValueAsString(Json.YAML.readTree(DEPLOYMENT));
+        String json = JsonMappers.JSON.writeValueAsString(JsonMappers.YAML.readTree(DEPLOYMENT));
         CliRun run = CliRun.withStdin(json, "inject", "--offline", "-f", "-");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("istio-proxy");
@@ -207,7 +207,7 @@ class InjectCommandTest {
         String injected = CliRun.of("inject", "--offline", "-f", file.toString()).out();
         CliRun back = CliRun.withStdin(injected, "uninject", "-f", "-");
         assertThat(back.exitCode()).isZero();
-        assertThat(Json.YAML.readTree(back.out())).isEqualTo(Json.YAML.readTree(DEPLOYMENT));
+        assertThat(JsonMappers.YAML.readTree(back.out())).isEqualTo(JsonMappers.YAML.readTree(DEPLOYMENT));
         assertThat(back.err()).isEqualTo("deployment/web uninjected\n");
     }
 }

@@ -2,7 +2,7 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.testkit.LocalCluster;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -122,7 +122,7 @@ class AgentKilledUnderLoadTest {
 
     private static String lastReason(Plugin.Result status) {
         assertThat(status.exitCode()).as(status.both()).isZero();
-        JsonNode reasons = Json.JSON.readTree(status.out()).path("pods").get(0).path("reasons");
+        JsonNode reasons = JsonMappers.JSON.readTree(status.out()).path("pods").get(0).path("reasons");
         return reasons.get(reasons.size() - 1).asString();
     }
 }

@@ -3,7 +3,7 @@ package dev.kubectlsidecar.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -60,7 +60,7 @@ class EndToEndTest {
         Plugin.Result status = plugin.run("status", name, "-n", namespace, "-o", "json");
         assertThat(status.exitCode()).as(status.both()).isZero();
         assertThat(status.err()).as("the states come from the agent").doesNotContain("could not be reached");
-        return Json.JSON.readTree(status.out()).path("pods").get(0);
+        return JsonMappers.JSON.readTree(status.out()).path("pods").get(0);
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.testkit.LocalCluster;
 import dev.kubectlsidecar.testkit.kubelet.IptablesBackend;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -46,7 +46,7 @@ class NodeFaultsTest {
                 return null;
             }
             Plugin.Result status = plugin.run("status", name, "-n", "shop", "-o", "json");
-            JsonNode state = Json.JSON.readTree(status.out()).path("pods").get(0);
+            JsonNode state = JsonMappers.JSON.readTree(status.out()).path("pods").get(0);
             return status.err().isEmpty() && "verified".equals(state.path("iptables").asString()) ? state : null;
         });
     }

@@ -2,7 +2,7 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,7 +63,7 @@ class PluginManifestTest {
     }
 
     private static JsonNode manifest() throws IOException {
-        return Json.YAML.readTree(Files.readString(MANIFEST));
+        return JsonMappers.YAML.readTree(Files.readString(MANIFEST));
     }
 
     private static void assumePackagingTools() throws IOException, InterruptedException {
@@ -160,7 +160,7 @@ class PluginManifestTest {
         Path archive = repo.resolve("dist").resolve("kubectl-sidecar-" + manifest().at("/spec/version").asString() + ".tar.gz");
         String sha = sha256(archive);
         assertThat(build.out()).isEqualTo(sha + "  " + archive + "\n");
-        JsonNode rewritten = Json.YAML.readTree(Files.readString(repo.resolve("sidecar.yaml")));
+        JsonNode rewritten = JsonMappers.YAML.readTree(Files.readString(repo.resolve("sidecar.yaml")));
         assertThat(rewritten.at("/spec/platforms").findValuesAsString("sha256")).hasSize(PLATFORMS.size()).containsOnly(sha);
         assertThat(Files.readString(repo.resolve("sidecar.yaml")).replaceAll("sha256: \"[a-f0-9]{64}\"", "sha256"))
                 .as("only the sha256 values change")

@@ -1,31 +1,13 @@
 package dev.kubectlsidecar.injector;
 
 import java.util.function.Supplier;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
-import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
-/** The engine's shared Jackson 3 mappers and tree helpers. Mappers are thread-safe and costly to build: reuse these. */
+/** Helpers for the engine's JSON trees. Text in and out: {@link JsonText}; mappers: {@link JsonMappers}. */
 public final class Json {
-    public static final JsonMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
-    public static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
-            .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
-            // "1" must stay a string (container args, quantities); multi-line text (scripts) reads best as a block.
-            .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-            .enable(YAMLWriteFeature.LITERAL_BLOCK_STYLE)
-            .disable(YAMLWriteFeature.SPLIT_LINES)
-            .build();
-
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.testkit;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ final class Kubeconfig {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(file, Json.YAML.writeValueAsString(config));
+            Files.writeString(file, JsonMappers.YAML.writeValueAsString(config));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("write kubeconfig " + file + ": " + e.getMessage(), e);

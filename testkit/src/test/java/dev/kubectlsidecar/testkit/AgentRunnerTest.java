@@ -3,7 +3,7 @@ package dev.kubectlsidecar.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.testkit.agent.AgentLauncher;
 import dev.kubectlsidecar.testkit.agent.RunningAgent;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -135,7 +135,7 @@ class AgentRunnerTest {
                 + "/api/v1/namespaces/" + NAMESPACE + "/services/https:missing:443/proxy/x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(404);
-        assertThat(Json.JSON.readTree(missing.body()).path("message").asString())
+        assertThat(JsonMappers.JSON.readTree(missing.body()).path("message").asString())
                 .isEqualTo("services \"missing\" not found");
     }
 

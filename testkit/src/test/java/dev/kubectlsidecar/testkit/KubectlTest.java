@@ -2,7 +2,7 @@ package dev.kubectlsidecar.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -125,11 +125,11 @@ class KubectlTest {
 
     @Test
     void getPodsInAllNamespacesAsJsonShowsRunningPods() {
-        client.resource(Json.JSON.writeValueAsString(TestWebhooks.pod(namespace, "web"))).create();
+        client.resource(JsonMappers.JSON.writeValueAsString(TestWebhooks.pod(namespace, "web"))).create();
         client.pods().inNamespace(namespace).withName("web").waitUntilCondition(
                 p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()), 30, TimeUnit.SECONDS);
 
-        JsonNode list = Json.JSON.readTree(succeeded(kubectl("get", "pods", "-A", "-o", "json")));
+        JsonNode list = JsonMappers.JSON.readTree(succeeded(kubectl("get", "pods", "-A", "-o", "json")));
 
         assertThat(list.path("kind").asString()).isEqualTo("List");
         JsonNode pod = null;
@@ -146,7 +146,7 @@ class KubectlTest {
 
     @Test
     void getRawReadsAnObject() {
-        JsonNode namespaceObject = Json.JSON.readTree(succeeded(kubectl("get", "--raw", "/api/v1/namespaces/" + namespace)));
+        JsonNode namespaceObject = JsonMappers.JSON.readTree(succeeded(kubectl("get", "--raw", "/api/v1/namespaces/" + namespace)));
 
         assertThat(namespaceObject.path("kind").asString()).isEqualTo("Namespace");
         assertThat(namespaceObject.path("metadata").path("name").asString()).isEqualTo(namespace);
@@ -155,7 +155,7 @@ class KubectlTest {
 
     @Test
     void theServerVersionIsTheConfiguredOne() {
-        JsonNode version = Json.JSON.readTree(succeeded(kubectl("version", "-o", "json")));
+        JsonNode version = JsonMappers.JSON.readTree(succeeded(kubectl("version", "-o", "json")));
 
         assertThat(version.path("serverVersion").path("gitVersion").asString()).isEqualTo("v1.29.4");
         assertThat(version.path("serverVersion").path("minor").asString()).isEqualTo("29");
@@ -163,7 +163,7 @@ class KubectlTest {
 
     @Test
     void watchingStreamsEventsOverPlainHttp() throws InterruptedException {
-        client.resource(Json.JSON.writeValueAsString(TestWebhooks.pod(namespace, "watched"))).create();
+        client.resource(JsonMappers.JSON.writeValueAsString(TestWebhooks.pod(namespace, "watched"))).create();
 
         // kubectl lists, then watches from the list's resourceVersion: only changes after that are events (the
         // pod's creation is not), so the pod is changed until the watch ends

@@ -3,7 +3,7 @@ package dev.kubectlsidecar.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +28,7 @@ class NamespaceLifecycleTest {
 
     @Test
     void nothingIsCreatedInANamespaceThatDoesNotExist() {
-        assertThatThrownBy(() -> client.resource(Json.JSON.writeValueAsString(TestWebhooks.pod("nowhere", "web"))).create())
+        assertThatThrownBy(() -> client.resource(JsonMappers.JSON.writeValueAsString(TestWebhooks.pod("nowhere", "web"))).create())
                 .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("namespaces \"nowhere\" not found");
     }
@@ -36,7 +36,7 @@ class NamespaceLifecycleTest {
     @Test
     void deletingANamespaceDeletesWhatIsInIt() {
         client.resource("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: doomed\n").create();
-        client.resource(Json.JSON.writeValueAsString(TestWebhooks.pod("doomed", "web"))).create();
+        client.resource(JsonMappers.JSON.writeValueAsString(TestWebhooks.pod("doomed", "web"))).create();
         client.resource("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: doomed\n").create();
 
         client.namespaces().withName("doomed").delete();

@@ -3,7 +3,7 @@ package dev.kubectlsidecar.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -71,7 +71,7 @@ class PodAdmissionTest {
         TestHttpsServer.Received call = webhook.received().get(0);
         assertThat(call.method()).isEqualTo("POST");
         assertThat(call.uri()).isEqualTo("/mutate?timeout=5s");
-        JsonNode request = Json.JSON.readTree(call.body()).path("request");
+        JsonNode request = JsonMappers.JSON.readTree(call.body()).path("request");
         assertThat(request.path("uid").asString()).isNotEmpty();
         assertThat(request.path("operation").asString()).isEqualTo("CREATE");
         assertThat(request.path("namespace").asString()).isEqualTo(namespace);
@@ -110,7 +110,7 @@ class PodAdmissionTest {
 
         assertThat(created.getMetadata().getName()).matches("web-[a-z0-9]{5}");
         assertThat(stored(created.getMetadata().getName()).getMetadata().getLabels()).containsKey("mutated-by");
-        JsonNode request = Json.JSON.readTree(webhook.received().get(0).body()).path("request");
+        JsonNode request = JsonMappers.JSON.readTree(webhook.received().get(0).body()).path("request");
         assertThat(request.has("name")).isFalse();
         assertThat(request.path("object").path("metadata").path("generateName").asString()).isEqualTo("web-");
     }
@@ -191,7 +191,7 @@ class PodAdmissionTest {
         serve(TestWebhooks.patching(TestWebhooks.ADD_LABEL));
         register(TestWebhooks.configuration("test-injector", certificates.caBundle(), "Fail"));
         Path manifest = Files.writeString(dir.resolve("pod.yaml"),
-                Json.YAML.writeValueAsString(TestWebhooks.pod(namespace, "from-kubectl")));
+                JsonMappers.YAML.writeValueAsString(TestWebhooks.pod(namespace, "from-kubectl")));
 
         Kubectl.Result result = Kubectl.run(cluster.writeKubeconfig(dir.resolve("kubeconfig")),
                 "create", "--validate=false", "-f", manifest.toString());
@@ -207,7 +207,7 @@ class PodAdmissionTest {
         serve(TestWebhooks.denying("no pods today"));
         register(TestWebhooks.configuration("test-injector", certificates.caBundle(), "Fail"));
         Path manifest = Files.writeString(dir.resolve("pod.yaml"),
-                Json.YAML.writeValueAsString(TestWebhooks.pod(namespace, "from-kubectl")));
+                JsonMappers.YAML.writeValueAsString(TestWebhooks.pod(namespace, "from-kubectl")));
 
         Kubectl.Result result = Kubectl.run(cluster.writeKubeconfig(dir.resolve("kubeconfig")),
                 "create", "--validate=false", "-f", manifest.toString());
@@ -235,14 +235,14 @@ class PodAdmissionTest {
     void theWebhooksWarningsReachKubectl(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Kubectl.onPath(), "kubectl is not on PATH");
         serve(request -> {
-            ObjectNode review = (ObjectNode) Json.JSON.readTree(
+            ObjectNode review = (ObjectNode) JsonMappers.JSON.readTree(
                     TestWebhooks.answer(TestWebhooks.uid(request), true, null, null));
             ((ObjectNode) review.path("response")).putArray("warnings").add("annotation sidecar.example/x is ignored");
-            return TestHttpsServer.Answer.json(Json.JSON.writeValueAsString(review));
+            return TestHttpsServer.Answer.json(JsonMappers.JSON.writeValueAsString(review));
         });
         register(TestWebhooks.configuration("test-injector", certificates.caBundle(), "Fail"));
         Path manifest = Files.writeString(dir.resolve("pod.yaml"),
-                Json.YAML.writeValueAsString(TestWebhooks.pod(namespace, "warned")));
+                JsonMappers.YAML.writeValueAsString(TestWebhooks.pod(namespace, "warned")));
 
         Kubectl.Result result = Kubectl.run(cluster.writeKubeconfig(dir.resolve("kubeconfig")),
                 "create", "-f", manifest.toString());
@@ -332,13 +332,13 @@ class PodAdmissionTest {
         serve(TestWebhooks.patching(TestWebhooks.ADD_LABEL));
         register(TestWebhooks.configuration("test-injector", certificates.caBundle(), "Fail"));
 
-        Pod answer = client.resource(Json.JSON.writeValueAsString(TestWebhooks.pod(namespace, "web")))
+        Pod answer = client.resource(JsonMappers.JSON.writeValueAsString(TestWebhooks.pod(namespace, "web")))
                 .dryRun().create() instanceof Pod pod ? pod : null;
 
         assertThat(answer).isNotNull();
         assertThat(answer.getMetadata().getLabels()).containsEntry("mutated-by", "test-webhook");
         assertThat(client.pods().inNamespace(namespace).withName("web").get()).isNull();
-        assertThat(Json.JSON.readTree(webhook.received().get(0).body()).path("request").path("dryRun").asBoolean())
+        assertThat(JsonMappers.JSON.readTree(webhook.received().get(0).body()).path("request").path("dryRun").asBoolean())
                 .isTrue();
     }
 
@@ -349,7 +349,7 @@ class PodAdmissionTest {
         TestWebhooks.webhook(configuration).put("sideEffects", "Some");
         register(configuration);
 
-        assertThatThrownBy(() -> client.resource(Json.JSON.writeValueAsString(TestWebhooks.pod(namespace, "web")))
+        assertThatThrownBy(() -> client.resource(JsonMappers.JSON.writeValueAsString(TestWebhooks.pod(namespace, "web")))
                 .dryRun().create())
                 .hasMessageContaining("admission webhook \"label.test.dev\" does not support dry run");
         assertThat(webhook.received()).isEmpty();
@@ -361,7 +361,7 @@ class PodAdmissionTest {
     }
 
     private static void register(ObjectNode configuration) {
-        client.resource(Json.JSON.writeValueAsString(configuration)).create();
+        client.resource(JsonMappers.JSON.writeValueAsString(configuration)).create();
     }
 
     private static void createNamespace(String name, Map<String, String> labels) {
@@ -370,7 +370,7 @@ class PodAdmissionTest {
     }
 
     private static Pod create(ObjectNode pod) {
-        return (Pod) client.resource(Json.JSON.writeValueAsString(pod)).create();
+        return (Pod) client.resource(JsonMappers.JSON.writeValueAsString(pod)).create();
     }
 
     private Pod stored(String name) {

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.testkit;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +27,7 @@ final class TestWebhooks {
     }
 
     static String uid(TestHttpsServer.Received request) {
-        return Json.JSON.readTree(request.body()).path("request").path("uid").asString();
+        return JsonMappers.JSON.readTree(request.body()).path("request").path("uid").asString();
     }
 
     static String answer(String uid, boolean allowed, String patch, String message) {
@@ -39,7 +40,7 @@ final class TestWebhooks {
         if (message != null) {
             response.putObject("status").put("message", message);
         }
-        return Json.JSON.writeValueAsString(review);
+        return JsonMappers.JSON.writeValueAsString(review);
     }
 
     /** A configuration with one webhook, {@code label.test.dev}, calling the test Service at {@code /mutate}. */

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.agent.http;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -23,7 +24,7 @@ public record Reply(int status, String contentType, Buffer body, Map<String, Str
     }
 
     public static Reply json(int status, JsonNode body) {
-        return json(status, Json.JSON.writeValueAsBytes(body));
+        return json(status, JsonMappers.JSON.writeValueAsBytes(body));
     }
 
     public static Reply json(int status, byte[] body) {

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -58,7 +58,7 @@ final class PodTrees {
     Optional<ObjectNode> get(String namespace, String name) {
         try {
             return Optional.of(send(pods(namespace) + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8),
-                    in -> (ObjectNode) Json.JSON.readTree(in)));
+                    in -> (ObjectNode) JsonMappers.JSON.readTree(in)));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return Optional.empty();
@@ -109,7 +109,7 @@ final class PodTrees {
     private static ListMetadata readPage(InputStream in, Consumer<ObjectNode> each) {
         String continueToken = null;
         String resourceVersion = null;
-        try (JsonParser parser = Json.JSON.createParser(in)) {
+        try (JsonParser parser = JsonMappers.JSON.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new KubernetesClientException("the list of pods is not a JSON object");
             }
@@ -136,7 +136,7 @@ final class PodTrees {
     private KubernetesClientException failure(int code, byte[] body, String url) {
         Status status;
         try {
-            JsonNode answer = Json.JSON.readTree(body);
+            JsonNode answer = JsonMappers.JSON.readTree(body);
             status = "Status".equals(answer.path("kind").asString())
                     ? client.getKubernetesSerialization().convertValue(answer, Status.class)
                     : new StatusBuilder().withCode(code).withMessage(new String(body, StandardCharsets.UTF_8)).build();

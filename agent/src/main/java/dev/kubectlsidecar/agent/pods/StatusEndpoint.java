@@ -2,7 +2,7 @@ package dev.kubectlsidecar.agent.pods;
 
 import dev.kubectlsidecar.agent.Agent;
 import dev.kubectlsidecar.agent.http.Reply;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import io.vertx.core.MultiMap;
@@ -94,7 +94,7 @@ public final class StatusEndpoint {
                 answer.appendBytes(bytes, offset, length);
             }
         };
-        try (JsonGenerator generator = Json.JSON.createGenerator(out)) {
+        try (JsonGenerator generator = JsonMappers.JSON.createGenerator(out)) {
             generator.writeStartObject();
             generator.writeName("pods");
             generator.writeStartArray();

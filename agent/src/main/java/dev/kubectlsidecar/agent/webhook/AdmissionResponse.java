@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.agent.webhook;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
@@ -19,7 +19,7 @@ public record AdmissionResponse(String uid, boolean allowed, byte[] patch, List<
 
     /** Allows the object; with a JSON Patch when {@code patch} is not empty, never an empty patch. */
     static AdmissionResponse allowed(String uid, ArrayNode patch, List<String> warnings) {
-        return new AdmissionResponse(uid, true, patch.isEmpty() ? null : Json.JSON.writeValueAsBytes(patch),
+        return new AdmissionResponse(uid, true, patch.isEmpty() ? null : JsonMappers.JSON.writeValueAsBytes(patch),
                 List.copyOf(warnings), 0, null);
     }
 
@@ -29,7 +29,7 @@ public record AdmissionResponse(String uid, boolean allowed, byte[] patch, List<
 
     public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(patch == null ? 256 : patch.length / 3 * 4 + 512);
-        try (JsonGenerator json = Json.JSON.createGenerator(out)) {
+        try (JsonGenerator json = JsonMappers.JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringProperty("apiVersion", ReviewRequest.API_VERSION);
             json.writeStringProperty("kind", "AdmissionReview");

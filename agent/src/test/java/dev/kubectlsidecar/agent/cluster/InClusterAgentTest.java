@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kubectlsidecar.agent.AgentOptions;
 import dev.kubectlsidecar.agent.tls.TlsContexts;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -62,7 +63,7 @@ class InClusterAgentTest {
         ObjectNode request = review.putObject("request").put("uid", "u1").put("operation", "CREATE").put("namespace", "shop");
         request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
         request.putObject("object").putObject("spec").putArray("containers").addObject().put("name", "app").put("image", "app:1");
-        byte[] body = Json.JSON.writeValueAsBytes(review);
+        byte[] body = JsonMappers.JSON.writeValueAsBytes(review);
         try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
              SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, SERVICE_DNS, port, true)) {
             SSLParameters parameters = socket.getSSLParameters();
@@ -75,8 +76,8 @@ class InClusterAgentTest {
             out.write(body);
             out.flush();
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            JsonNode answer = Json.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4)).path("response");
-            JsonNode patch = Json.JSON.readTree(Base64.getDecoder().decode(answer.path("patch").asString()));
+            JsonNode answer = JsonMappers.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4)).path("response");
+            JsonNode patch = JsonMappers.JSON.readTree(Base64.getDecoder().decode(answer.path("patch").asString()));
             for (JsonNode op : patch) {
                 JsonNode value = op.path("value");
                 if (op.path("path").asString().startsWith("/spec/containers") && "istio-proxy".equals(value.path("name").asString(null))) {

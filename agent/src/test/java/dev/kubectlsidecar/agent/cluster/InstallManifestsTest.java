@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import org.junit.jupiter.api.Test;
 
 class InstallManifestsTest {
@@ -30,7 +30,7 @@ class InstallManifestsTest {
             HasMetadata resource = InstallManifests.parse(file);
             kinds.add(resource.getKind());
             assertThat(InstallManifests.unknownFields(resource)).as(file.getFileName().toString()).isEmpty();
-            assertThat(Json.YAML.readTree(Files.readString(file)).isObject()).as(file + " is one document").isTrue();
+            assertThat(JsonMappers.YAML.readTree(Files.readString(file)).isObject()).as(file + " is one document").isTrue();
         }
         assertThat(kinds).containsExactly("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
                 "RoleBinding", "Service", "Deployment", "PodDisruptionBudget", "MutatingWebhookConfiguration");
@@ -129,8 +129,8 @@ class InstallManifestsTest {
         String dockerfile = Files.readString(InstallManifests.DOCKERFILE).replaceAll("\\\\\n\\s*", "");
         Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT (\\[.*])$").matcher(dockerfile);
         assertThat(entrypoint.find()).as("exec-form ENTRYPOINT").isTrue();
-        List<String> command = Json.JSON.readValue(entrypoint.group(1),
-                Json.JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+        List<String> command = JsonMappers.JSON.readValue(entrypoint.group(1),
+                JsonMappers.JSON.getTypeFactory().constructCollectionType(List.class, String.class));
         Container agent = InstallManifests.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(agent.getCommand()).isEqualTo(command);
         assertThat(command).containsSequence("-jar", "/app/agent.jar");

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.agent.pods;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -30,9 +30,9 @@ final class PodFixtures {
     }
 
     static Pod injected(String namespace, String name) {
-        ObjectNode tree = (ObjectNode) Json.JSON.readTree(Serialization.asJson(plain(namespace, name)));
+        ObjectNode tree = (ObjectNode) JsonMappers.JSON.readTree(Serialization.asJson(plain(namespace, name)));
         ObjectNode injected = ENGINE.inject(tree, PodRequest.offline(namespace)).pod();
-        return Serialization.unmarshal(Json.JSON.writeValueAsString(injected), Pod.class);
+        return Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(injected), Pod.class);
     }
 
     static Namespace namespace(String name, Map<String, String> labels) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kubectlsidecar.agent.InProcessAgent;
 import dev.kubectlsidecar.agent.cluster.Poll;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -163,7 +164,7 @@ class StatusEndpointTest {
     }
 
     private static JsonNode json(HttpResponse<String> response) {
-        return Json.JSON.readTree(response.body());
+        return JsonMappers.JSON.readTree(response.body());
     }
 
     private static List<String> names(JsonNode answer) {

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.bench.scale;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,14 +34,14 @@ final class ApiClient {
     }
 
     JsonNode get(String path) {
-        return Json.JSON.readTree(send("GET", path, null, null, 200).body());
+        return JsonMappers.JSON.readTree(send("GET", path, null, null, 200).body());
     }
 
     void createNamespace(String name, Map<String, String> labels) {
         ObjectNode namespace = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
         ObjectNode metadata = namespace.putObject("metadata").put("name", name);
         labels.forEach(Json.objectAt(metadata, "labels")::put);
-        send("POST", "/api/v1/namespaces", Json.JSON.writeValueAsBytes(namespace), "application/json", 201);
+        send("POST", "/api/v1/namespaces", JsonMappers.JSON.writeValueAsBytes(namespace), "application/json", 201);
     }
 
     void deleteNamespace(String name) {
@@ -48,7 +49,7 @@ final class ApiClient {
     }
 
     void createPod(String namespace, JsonNode pod) {
-        send("POST", "/api/v1/namespaces/" + namespace + "/pods", Json.JSON.writeValueAsBytes(pod), "application/json", 201);
+        send("POST", "/api/v1/namespaces/" + namespace + "/pods", JsonMappers.JSON.writeValueAsBytes(pod), "application/json", 201);
     }
 
     void deletePod(String namespace, String name) {

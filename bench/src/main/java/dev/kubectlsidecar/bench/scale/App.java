@@ -2,6 +2,7 @@ package dev.kubectlsidecar.bench.scale;
 
 import dev.kubectlsidecar.bench.TypicalPod;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -93,7 +94,7 @@ enum App {
 
     /** A fresh copy of the pod template, labelled {@code app: NAME}. */
     ObjectNode template() {
-        ObjectNode template = templateYaml == null ? TypicalPod.tree() : (ObjectNode) Json.YAML.readTree(templateYaml);
+        ObjectNode template = templateYaml == null ? TypicalPod.tree() : (ObjectNode) JsonMappers.YAML.readTree(templateYaml);
         Json.objectAt(Json.objectAt(template, "metadata"), "labels").put("app", appName());
         return template;
     }

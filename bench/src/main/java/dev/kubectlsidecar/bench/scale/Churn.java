@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.bench.scale;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.testkit.net.CallFailure;
 import dev.kubectlsidecar.testkit.net.HttpCalls;
 import java.time.Duration;
@@ -113,7 +114,7 @@ final class Churn {
             throw new IllegalStateException("GET /api/v1/status answered " + reply.status());
         }
         List<JsonNode> states = new ArrayList<>();
-        Json.JSON.readTree(reply.body()).path("pods").forEach(states::add);
+        JsonMappers.JSON.readTree(reply.body()).path("pods").forEach(states::add);
         return states;
     }
 

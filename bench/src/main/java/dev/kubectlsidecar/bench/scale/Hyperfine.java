@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.bench.scale;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ final class Hyperfine {
             throw new IllegalStateException("hyperfine failed (exit " + process.exitValue() + "): a command failed, see above");
         }
         List<Result> results = new ArrayList<>();
-        for (JsonNode result : Json.JSON.readTree(export.toFile()).path("results")) {
+        for (JsonNode result : JsonMappers.JSON.readTree(export.toFile()).path("results")) {
             results.add(new Result(result.path("command").asString(), result.path("median").asDouble() * 1000,
                     result.path("mean").asDouble() * 1000, result.path("min").asDouble() * 1000,
                     result.path("max").asDouble() * 1000, result.path("times").size()));

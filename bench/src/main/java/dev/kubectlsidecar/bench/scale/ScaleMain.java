@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.bench.scale;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.testkit.LocalCluster;
 import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
@@ -152,7 +152,7 @@ public final class ScaleMain {
         if (reply.status() != 200) {
             throw new IllegalStateException("GET /api/v1/status answered " + reply.status());
         }
-        return Json.JSON.readTree(reply.body());
+        return JsonMappers.JSON.readTree(reply.body());
     }
 
     /** How many pods the API server holds. */

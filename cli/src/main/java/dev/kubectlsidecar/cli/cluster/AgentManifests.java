@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,7 +44,7 @@ final class AgentManifests {
 
     private static ObjectNode read(String file) {
         try (InputStream in = AgentManifests.class.getResourceAsStream("/dev/kubectlsidecar/cli/manifests/" + file)) {
-            return (ObjectNode) Json.YAML.readTree(in);
+            return (ObjectNode) JsonMappers.YAML.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.UserError;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -58,7 +58,7 @@ public final class InstallCommand extends ClusterCommand {
         Duration limit = KubeOptions.parseTimeout(timeout);
         for (ObjectNode resource : AgentManifests.render(image, failurePolicy)) {
             keepCaBundle(client, resource);
-            HasMetadata object = Serialization.unmarshal(Json.JSON.writeValueAsString(resource), HasMetadata.class);
+            HasMetadata object = Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(resource), HasMetadata.class);
             boolean existed = client.resource(object).get() != null;
             client.resource(object).createOr(existing -> existing.update());
             out().println(AgentManifests.describe(resource) + (existed ? " configured" : " created"));

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.UserError;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
@@ -57,10 +57,10 @@ public final class StatusCommand extends ClusterCommand {
 
     private String render(StatusSource.Snapshot snapshot, int width) {
         if ("json".equals(output)) {
-            return Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(PodStatesJson.write(snapshot.pods())) + "\n";
+            return JsonMappers.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(PodStatesJson.write(snapshot.pods())) + "\n";
         }
         if ("yaml".equals(output)) {
-            return Json.YAML.writeValueAsString(PodStatesJson.write(snapshot.pods()));
+            return JsonMappers.YAML.writeValueAsString(PodStatesJson.write(snapshot.pods()));
         }
         return StatusView.render(snapshot, "wide".equals(output), width, Instant.now());
     }

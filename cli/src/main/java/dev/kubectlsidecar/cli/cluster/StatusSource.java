@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStateCalculator;
@@ -78,7 +78,7 @@ final class StatusSource {
 
     private static JsonNode parse(String body) {
         try {
-            return Json.JSON.readTree(body);
+            return JsonMappers.JSON.readTree(body);
         } catch (JacksonException e) {
             return null;
         }

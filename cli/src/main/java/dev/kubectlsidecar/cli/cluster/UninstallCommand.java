@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +23,7 @@ public final class UninstallCommand extends ClusterCommand {
         List<ObjectNode> resources = new ArrayList<>(AgentManifests.render(null, "Fail"));
         Collections.reverse(resources);
         for (ObjectNode resource : resources) {
-            HasMetadata object = Serialization.unmarshal(Json.JSON.writeValueAsString(resource), HasMetadata.class);
+            HasMetadata object = Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(resource), HasMetadata.class);
             HasMetadata existing = client.resource(object).get();
             if (existing == null) {
                 out().println(AgentManifests.describe(resource) + " not found");

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.UserError;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +63,6 @@ public final class VerifyCommand extends ClusterCommand {
             result.details().forEach(check.putArray("details")::add);
         }
         root.put("success", results.stream().noneMatch(r -> r.level() == CheckResult.Level.FAIL));
-        return Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        return JsonMappers.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     }
 }

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.VersionProvider;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import picocli.CommandLine.Command;
@@ -24,7 +24,7 @@ public final class VersionCommand extends ClusterCommand {
         try {
             String body = client.raw("/api/v1/namespaces/" + AgentNames.NAMESPACE + "/services/https:" + AgentNames.SERVICE
                     + ":443/proxy/version");
-            String version = body == null ? null : Json.JSON.readTree(body).path("version").asString(null);
+            String version = body == null ? null : JsonMappers.JSON.readTree(body).path("version").asString(null);
             out().println("Agent: " + (version != null ? version : notAnswering(client)));
         } catch (KubernetesClientException | tools.jackson.core.JacksonException e) {
             out().println("Agent: " + notAnswering(client));

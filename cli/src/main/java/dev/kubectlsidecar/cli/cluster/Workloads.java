@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.state.Owners;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,7 +24,7 @@ final class Workloads {
     }
 
     static ObjectNode tree(Pod pod) {
-        return (ObjectNode) Json.JSON.readTree(io.fabric8.kubernetes.client.utils.Serialization.asJson(pod));
+        return (ObjectNode) JsonMappers.JSON.readTree(io.fabric8.kubernetes.client.utils.Serialization.asJson(pod));
     }
 
     static String kind(String owner) {

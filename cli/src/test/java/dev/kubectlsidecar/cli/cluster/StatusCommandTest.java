@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.cli.CliRunner;
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
@@ -33,7 +33,7 @@ class StatusCommandTest {
     Path kubeconfig;
 
     private static ObjectNode pod(String name, String labels) {
-        return (ObjectNode) Json.YAML.readTree("""
+        return (ObjectNode) JsonMappers.YAML.readTree("""
                 metadata:
                   name: %s
                   namespace: shop
@@ -45,7 +45,7 @@ class StatusCommandTest {
     }
 
     private void create(JsonNode pod) {
-        client.pods().inNamespace("shop").resource(Serialization.unmarshal(Json.JSON.writeValueAsString(pod), Pod.class)).create();
+        client.pods().inNamespace("shop").resource(Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(pod), Pod.class)).create();
     }
 
     @BeforeEach
@@ -89,7 +89,7 @@ class StatusCommandTest {
         client.namespaces().withName("shop").edit(ns -> new NamespaceBuilder(ns).editMetadata()
                 .addToAnnotations(NamespaceInfo.ENABLED_AT_ANNOTATION, "2001-01-01T00:00:00Z").endMetadata().build());
 
-        JsonNode old = Json.JSON.readTree(run("status", "old-1", "-o", "json").out()).path("pods").get(0);
+        JsonNode old = JsonMappers.JSON.readTree(run("status", "old-1", "-o", "json").out()).path("pods").get(0);
 
         assertThat(old.path("injected").asBoolean()).isFalse();
         assertThat(old.path("reasons").get(old.path("reasons").size() - 1).asString()).isEqualTo("created after injection "
@@ -106,14 +106,14 @@ class StatusCommandTest {
         assertThat(table.out().split("\n")[0]).endsWith("0 iptables problems, 1 bypassing the proxy");
         assertThat(table.out()).containsPattern("root-1\\s+-\\s+yes\\s+missing\\s+unknown\\s+\\d+[smhd]\\s+container app runs "
                 + "as the proxy's GID 1337 \\(spec.securityContext.runAsGroup\\)");
-        JsonNode json = Json.JSON.readTree(run("status", "root-1", "-o", "json").out()).path("pods").get(0);
+        JsonNode json = JsonMappers.JSON.readTree(run("status", "root-1", "-o", "json").out()).path("pods").get(0);
         assertThat(json.path("proxyBypass").asBoolean()).isTrue();
-        assertThat(Json.JSON.readTree(run("status", "web-1", "-o", "json").out()).at("/pods/0/proxyBypass").asBoolean()).isFalse();
+        assertThat(JsonMappers.JSON.readTree(run("status", "web-1", "-o", "json").out()).at("/pods/0/proxyBypass").asBoolean()).isFalse();
     }
 
     @Test
     void jsonHasTheDocumentedShape() {
-        JsonNode json = Json.JSON.readTree(run("status", "web-1", "-o", "json").out());
+        JsonNode json = JsonMappers.JSON.readTree(run("status", "web-1", "-o", "json").out());
         JsonNode pod = json.path("pods").get(0);
         assertThat(json.path("pods")).hasSize(1);
         for (String field : new String[] {"namespace", "name", "owner", "injected", "proxy", "iptables", "stale", "proxyBypass",

@@ -3,7 +3,7 @@ package dev.kubectlsidecar.cli.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.cli.CliRunner;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -36,7 +36,7 @@ class VerifyCommandTest {
                 .contains("✔ no namespace has injection enabled yet (kubectl sidecar enable NAMESPACE)")
                 .endsWith("Status check results are ✘\n");
 
-        JsonNode json = Json.JSON.readTree(CliRunner.run("verify", "--kubeconfig", kubeconfig.toString(), "-o", "json").out());
+        JsonNode json = JsonMappers.JSON.readTree(CliRunner.run("verify", "--kubeconfig", kubeconfig.toString(), "-o", "json").out());
         assertThat(json.path("success").asBoolean(true)).isFalse();
         assertThat(json.path("checks").get(1).path("result").asString()).isEqualTo("fail");
     }

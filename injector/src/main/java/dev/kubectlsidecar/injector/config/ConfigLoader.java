@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.config;
 
+import dev.kubectlsidecar.injector.JsonText;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.io.IOException;
@@ -67,7 +67,7 @@ public final class ConfigLoader {
     public static InjectionConfig parse(String source, String yaml) {
         JsonNode tree;
         try {
-            tree = Json.YAML.readTree(yaml);
+            tree = JsonText.readYaml(yaml);
         } catch (JacksonException e) {
             throw new InvalidConfigException(source + ": not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.injector.manifest;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonText;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -8,9 +8,6 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.ObjectReader;
 
 /**
  * Reads a manifest: multi-document YAML, or JSON (one or more concatenated values). Each document keeps its
@@ -33,12 +30,10 @@ public final class ManifestReader {
 
     /** @param source the name used in error messages (a path, or "stdin") */
     public static List<Document> read(String source, String text) {
-        ObjectMapper mapper = detect(text) == ManifestFormat.JSON ? Json.JSON : Json.YAML;
-        // Documents follow one another in one stream: what comes after a document is the next one.
-        ObjectReader reader = mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         List<Document> documents = new ArrayList<>();
         int number = 0;
-        try (JsonParser parser = mapper.createParser(text)) {
+        // Documents follow one another in one stream: what comes after a document is the next one.
+        try (JsonParser parser = JsonText.parser(text, detect(text) == ManifestFormat.YAML)) {
             while (true) {
                 JsonToken token;
                 try {
@@ -53,7 +48,7 @@ public final class ManifestReader {
                 int line = parser.currentTokenLocation().getLineNr();
                 JsonNode tree;
                 try {
-                    tree = reader.readValue(parser);
+                    tree = JsonText.read(parser);
                 } catch (JacksonException e) {
                     throw fail(source, number, e);
                 }

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.manifest;
 
+import dev.kubectlsidecar.injector.JsonText;
 import dev.kubectlsidecar.injector.Json;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -20,7 +21,7 @@ public final class ManifestWriter {
             if (i > 0) {
                 out.append("---\n");
             }
-            out.append(Json.YAML.writeValueAsString(documents.get(i)));
+            out.append(JsonText.writeYaml(documents.get(i)));
         }
         return out.toString();
     }
@@ -35,6 +36,6 @@ public final class ManifestWriter {
             list.putObject("metadata");
             value = list;
         }
-        return Json.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
+        return JsonText.writePrettyJson(value) + "\n";
     }
 }

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.render;
 
+import dev.kubectlsidecar.injector.JsonText;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
 import tools.jackson.databind.node.ArrayNode;
@@ -36,7 +37,7 @@ final class EnvoyBootstrap {
         clusters.add(originalDstCluster("PassthroughCluster", null));
         clusters.add(originalDstCluster("InboundPassthroughCluster", PASSTHROUGH_SOURCE));
         clusters.add(adminCluster());
-        return Json.YAML.writeValueAsString(bootstrap);
+        return JsonText.writeYaml(bootstrap);
     }
 
     private static ObjectNode passthroughListener(String name, int port, String cluster) {

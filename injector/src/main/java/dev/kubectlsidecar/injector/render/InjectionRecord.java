@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.render;
 
+import dev.kubectlsidecar.injector.JsonText;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.Json;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public record InjectionRecord(
         }
         JsonNode json;
         try {
-            json = Json.JSON.readTree(text);
+            json = JsonText.readJson(text);
         } catch (JacksonException e) {
             throw new InvalidAnnotationException(ANNOTATION, abbreviate(text),
                     "must be the JSON injection record written by an injector");
@@ -89,7 +90,7 @@ public record InjectionRecord(
             ObjectNode positions = ours.putObject("positions");
             overriddenPositions.keySet().stream().sorted().forEach(k -> positions.put(k, overriddenPositions.get(k)));
         }
-        return Json.JSON.writeValueAsString(json);
+        return JsonText.writeJson(json);
     }
 
     private static List<String> names(JsonNode array) {

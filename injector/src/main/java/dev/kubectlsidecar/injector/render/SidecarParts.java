@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.render;
 
+import dev.kubectlsidecar.injector.JsonText;
 import dev.kubectlsidecar.injector.Json;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,7 +31,7 @@ public record SidecarParts(ObjectNode initContainer, ObjectNode proxyContainer, 
         volumes.forEach(volumeArray::add);
         canonical.put("native", nativeSidecar);
         return new SidecarParts(initContainer, proxyContainer, volumes, nativeSidecar,
-                fnv1a64(Json.JSON.writeValueAsBytes(canonical)));
+                fnv1a64(JsonText.writeJsonBytes(canonical)));
     }
 
     /**

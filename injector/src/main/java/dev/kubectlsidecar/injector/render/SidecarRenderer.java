@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.render;
 
+import dev.kubectlsidecar.injector.JsonText;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.MalformedPodException;
@@ -78,7 +79,7 @@ public final class SidecarRenderer {
         }
         List<String> volumeNames = addVolumes(spec, parts, created);
         if (!overrides.isEmpty()) {
-            annotations.put(OVERRIDES, Json.JSON.writeValueAsString(overrides));
+            annotations.put(OVERRIDES, JsonText.writeJson(overrides));
         }
         annotations.put(TEMPLATE_HASH, parts.templateHash());
         InjectionRecord record = new InjectionRecord(initNames, containerNames, volumeNames, profile, added,
@@ -170,7 +171,7 @@ public final class SidecarRenderer {
         }
         JsonNode overrides;
         try {
-            overrides = Json.JSON.readTree(overridesText.asString(""));
+            overrides = JsonText.readJson(overridesText.asString(""));
         } catch (JacksonException e) {
             throw new InvalidAnnotationException(OVERRIDES, overridesText.asString(""), "must be the JSON written by the injector");
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
@@ -38,7 +39,7 @@ class AnnotationAbuseTest {
     private static final PodInjection PLAIN = ENGINE.inject(pod(), PodRequest.offline("shop"));
 
     private static ObjectNode pod() {
-        return (ObjectNode) Json.YAML.readTree(POD);
+        return (ObjectNode) JsonMappers.YAML.readTree(POD);
     }
 
     private static UnaryOperator<ObjectNode> annotation(String key, String value) {
@@ -51,7 +52,7 @@ class AnnotationAbuseTest {
     /** The pod's own sidecar container (Istio's way to customise the injected one), in {@code list}. */
     private static UnaryOperator<ObjectNode> own(String list, String containerYaml) {
         return pod -> {
-            Json.arrayAt((ObjectNode) pod.get("spec"), list).add(Json.YAML.readTree(containerYaml));
+            Json.arrayAt((ObjectNode) pod.get("spec"), list).add(JsonMappers.YAML.readTree(containerYaml));
             return pod;
         };
     }
@@ -63,7 +64,7 @@ class AnnotationAbuseTest {
     private static UnaryOperator<ObjectNode> securityContext(String scope, String yaml) {
         return pod -> {
             ObjectNode target = scope.equals("pod") ? (ObjectNode) pod.get("spec") : (ObjectNode) pod.at("/spec/containers/0");
-            target.set("securityContext", Json.YAML.readTree(yaml));
+            target.set("securityContext", JsonMappers.YAML.readTree(yaml));
             return pod;
         };
     }

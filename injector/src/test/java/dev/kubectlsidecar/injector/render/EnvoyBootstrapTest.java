@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -31,7 +31,7 @@ class EnvoyBootstrapTest {
             .build();
 
     private static Bootstrap parse(String yaml) throws InvalidProtocolBufferException {
-        String json = Json.JSON.writeValueAsString(Json.YAML.readTree(yaml));
+        String json = JsonMappers.JSON.writeValueAsString(JsonMappers.YAML.readTree(yaml));
         Bootstrap.Builder builder = Bootstrap.newBuilder();
         JsonFormat.parser().usingTypeRegistry(TYPES).merge(json, builder);
         return builder.build();

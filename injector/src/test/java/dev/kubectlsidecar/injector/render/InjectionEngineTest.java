@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
@@ -26,7 +27,7 @@ class InjectionEngineTest {
     private final InjectionEngine engine = new InjectionEngine(ConfigLoader.embeddedDefault());
 
     private static ObjectNode pod(String yaml) {
-        return (ObjectNode) Json.YAML.readTree(yaml);
+        return (ObjectNode) JsonMappers.YAML.readTree(yaml);
     }
 
     private static final String APP = """
@@ -58,7 +59,7 @@ class InjectionEngineTest {
         assertThat(names(spec.get("volumes"))).containsExactly("istio-envoy");
         assertThat(result.pod().at("/metadata/annotations/kubectl.kubernetes.io~1default-container").asString())
                 .isEqualTo("web");
-        JsonNode record = Json.JSON.readTree(result.pod().at("/metadata/annotations/sidecar.istio.io~1status").asString());
+        JsonNode record = JsonMappers.JSON.readTree(result.pod().at("/metadata/annotations/sidecar.istio.io~1status").asString());
         assertThat(record.get("initContainers").get(0).asString()).isEqualTo("istio-init");
         assertThat(record.get("containers").get(0).asString()).isEqualTo("istio-proxy");
         assertThat(record.get("revision").asString()).isEqualTo("default");

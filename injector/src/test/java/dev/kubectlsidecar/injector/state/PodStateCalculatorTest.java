@@ -3,7 +3,7 @@ package dev.kubectlsidecar.injector.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
@@ -24,7 +24,7 @@ class PodStateCalculatorTest {
     private final PodStateCalculator calculator = new PodStateCalculator(engine, false);
 
     private static ObjectNode pod() {
-        return (ObjectNode) Json.YAML.readTree("""
+        return (ObjectNode) JsonMappers.YAML.readTree("""
                 metadata:
                   name: web-7d4b9c-x2x
                   namespace: shop

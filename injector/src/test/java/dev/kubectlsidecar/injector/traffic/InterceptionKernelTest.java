@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.traffic.TcpProbe.Caller;
@@ -261,7 +262,7 @@ class InterceptionKernelTest {
 
     /** The command of the istio-init container the engine injects into a pod with these annotations. */
     private static List<String> injectedInitCommand(Map<String, String> annotations) {
-        ObjectNode pod = (ObjectNode) Json.YAML.readTree(POD);
+        ObjectNode pod = (ObjectNode) JsonMappers.YAML.readTree(POD);
         ObjectNode podAnnotations = Json.objectAt((ObjectNode) pod.get("metadata"), "annotations");
         annotations.forEach(podAnnotations::put);
         List<String> command = new ArrayList<>();

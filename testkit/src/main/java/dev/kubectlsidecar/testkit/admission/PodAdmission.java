@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.testkit.admission;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import dev.kubectlsidecar.testkit.api.ObjectDefaults;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
@@ -147,7 +148,7 @@ public final class PodAdmission implements RequestHandler {
 
     private static ObjectNode patched(ObjectNode pod, String patchText) throws PatchFailure {
         try {
-            JsonNode patch = Json.JSON.readTree(patchText);
+            JsonNode patch = JsonMappers.JSON.readTree(patchText);
             JsonNode result = JsonPatches.apply(patch, pod);
             if (!(result instanceof ObjectNode object)) {
                 throw new PatchFailure("the JSON Patch did not leave an object");

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.testkit.admission;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.testkit.net.CallFailure;
 import dev.kubectlsidecar.testkit.net.HttpCalls;
 import dev.kubectlsidecar.testkit.net.ServiceRoutes;
@@ -52,7 +53,7 @@ public final class WebhookClient {
             reply = calls.send(new HttpCalls.Call(HttpMethod.POST, endpoint.connectTo(), endpoint.serverName(),
                     endpoint.port(), endpoint.uri(), roots,
                     Map.of("Content-Type", "application/json", "Accept", "application/json"),
-                    Json.JSON.writeValueAsBytes(review), webhook.timeout()));
+                    JsonMappers.JSON.writeValueAsBytes(review), webhook.timeout()));
         } catch (CallFailure e) {
             throw new WebhookCallError(post + e.getMessage());
         }
@@ -62,7 +63,7 @@ public final class WebhookClient {
                     + "\") has prevented the request from succeeding (status " + reply.status() + ")");
         }
         try {
-            return Json.JSON.readTree(body);
+            return JsonMappers.JSON.readTree(body);
         } catch (JacksonException e) {
             throw new WebhookCallError("received invalid webhook response: " + e.getOriginalMessage());
         }

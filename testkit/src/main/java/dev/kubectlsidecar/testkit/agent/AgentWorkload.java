@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.testkit.agent;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.testkit.api.ObjectDefaults;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ final class AgentWorkload {
     static String templateHash(JsonNode deployment) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    Json.JSON.writeValueAsString(deployment.path("spec").path("template")).getBytes(StandardCharsets.UTF_8));
+                    JsonMappers.JSON.writeValueAsString(deployment.path("spec").path("template")).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, 10);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

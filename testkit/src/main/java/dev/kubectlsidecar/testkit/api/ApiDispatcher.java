@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.api;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.List;
@@ -71,7 +71,7 @@ public final class ApiDispatcher implements Function<RecordedRequest, MockRespon
 
     private static String nameIn(byte[] object) {
         try {
-            return Json.JSON.readTree(object).path("metadata").path("name").asString();
+            return JsonMappers.JSON.readTree(object).path("metadata").path("name").asString();
         } catch (JacksonException e) {
             return "";
         }
@@ -80,7 +80,7 @@ public final class ApiDispatcher implements Function<RecordedRequest, MockRespon
     private static boolean isStatus(MockResponse response) {
         try {
             return response.getBody() != null
-                    && "Status".equals(Json.JSON.readTree(response.getBody().getBytes()).path("kind").asString());
+                    && "Status".equals(JsonMappers.JSON.readTree(response.getBody().getBytes()).path("kind").asString());
         } catch (JacksonException e) {
             return false;
         }

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.testkit.api;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ final class ListPages {
         }
         forgetOld();
         List<byte[]> serialized = new ArrayList<>(items.size());
-        items.forEach(item -> serialized.add(Json.JSON.writeValueAsBytes(item)));
+        items.forEach(item -> serialized.add(JsonMappers.JSON.writeValueAsBytes(item)));
         ObjectNode head = list.deepCopy();
         head.remove("items");
         long id = ids.incrementAndGet();
@@ -92,7 +93,7 @@ final class ListPages {
             snapshots.remove(id);
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        String open = Json.JSON.writeValueAsString(head);
+        String open = JsonMappers.JSON.writeValueAsString(head);
         body.writeBytes(open.substring(0, open.length() - 1).getBytes(StandardCharsets.UTF_8));
         body.writeBytes(",\"items\":[".getBytes(StandardCharsets.UTF_8));
         for (int i = offset; i < end; i++) {

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.api;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -137,6 +137,6 @@ public final class ObjectStore {
     }
 
     private static ObjectNode object(MockResponse response) {
-        return (ObjectNode) Json.JSON.readTree(response.getBody().readUtf8());
+        return (ObjectNode) JsonMappers.JSON.readTree(response.getBody().readUtf8());
     }
 }

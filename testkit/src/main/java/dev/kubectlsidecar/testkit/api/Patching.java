@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.testkit.api;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ final class Patching {
         String type = String.valueOf(request.getHeader("Content-Type"));
         JsonNode patch;
         try {
-            patch = Json.JSON.readTree(new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
+            patch = JsonMappers.JSON.readTree(new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new Failure(400, "the patch is not JSON: " + e.getMessage());
         }

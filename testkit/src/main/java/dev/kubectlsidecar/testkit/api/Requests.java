@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.api;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
@@ -21,7 +21,7 @@ public final class Requests {
         Buffer buffer = new Buffer();
         if (body != null) {
             headers.add("Content-Type", contentType != null ? contentType : "application/json");
-            buffer.write(Json.JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+            buffer.write(JsonMappers.JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
         }
         return new RecordedRequest("HTTP/1.1", method, path, headers.build(), buffer);
     }
@@ -34,7 +34,7 @@ public final class Requests {
     /** The body as a JSON object; empty when it is not one (kubectl may send protobuf, a client anything). */
     public static Optional<ObjectNode> jsonObject(RecordedRequest request) {
         try {
-            JsonNode node = Json.JSON.readTree(new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
+            JsonNode node = JsonMappers.JSON.readTree(new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
             return node instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
         } catch (JacksonException e) {
             return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.testkit.api;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,7 +28,7 @@ public final class Responses {
     public static MockResponse json(int code, JsonNode body) {
         return new MockResponse().setResponseCode(code)
                 .setHeader("Content-Type", "application/json")
-                .setBody(Json.JSON.writeValueAsString(body));
+                .setBody(JsonMappers.JSON.writeValueAsString(body));
     }
 
     /**

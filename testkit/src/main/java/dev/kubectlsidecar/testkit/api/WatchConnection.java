@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.api;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocket;
@@ -141,7 +141,7 @@ final class WatchConnection implements WebSocket {
     }
 
     private static boolean addedAtOrBefore(String event, long version) {
-        JsonNode tree = Json.JSON.readTree(event);
+        JsonNode tree = JsonMappers.JSON.readTree(event);
         return tree.path("type").asString().equals("ADDED")
                 && version(tree.path("object").path("metadata").path("resourceVersion").asString(null)) <= version;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,11 +43,11 @@ class WebhookMatchingTest {
     }
 
     private static Webhook webhook(String rule) {
-        return new Webhook("test", Json.JSON.readTree("{\"name\":\"w\",\"rules\":[" + rule + "]}"));
+        return new Webhook("test", JsonMappers.JSON.readTree("{\"name\":\"w\",\"rules\":[" + rule + "]}"));
     }
 
     private static tools.jackson.databind.JsonNode selector(String json) {
-        return Json.JSON.readTree(json);
+        return JsonMappers.JSON.readTree(json);
     }
 
     private static tools.jackson.databind.JsonNode expression(String key, String operator, String... values) {

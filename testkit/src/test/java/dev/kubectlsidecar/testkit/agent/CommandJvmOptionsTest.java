@@ -2,14 +2,14 @@ package dev.kubectlsidecar.testkit.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** {@code {jvm-options}}: the agent process gets the heap and GC flags its Deployment's command sets. */
 class CommandJvmOptionsTest {
     private static JsonNode container(String yaml) {
-        return Json.YAML.readTree(yaml);
+        return JsonMappers.YAML.readTree(yaml);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.kubectlsidecar.testkit.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.testkit.LocalCluster;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -34,7 +35,7 @@ class ListPagesTest {
     }
 
     private static JsonNode body(MockResponse response) {
-        return Json.JSON.readTree(response.getBody().readUtf8());
+        return JsonMappers.JSON.readTree(response.getBody().readUtf8());
     }
 
     private static List<String> names(JsonNode page) {

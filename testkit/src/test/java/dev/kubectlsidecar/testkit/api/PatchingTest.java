@@ -2,18 +2,18 @@ package dev.kubectlsidecar.testkit.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import org.junit.jupiter.api.Test;
 
 class PatchingTest {
 
     @Test
     void aMergePatchRemovesWhatItSetsToNullAndMergesObjects() {
-        var target = Json.JSON.readTree("{\"metadata\":{\"labels\":{\"a\":\"1\",\"b\":\"2\"}},\"spec\":{\"x\":[1,2]}}");
-        var patch = Json.JSON.readTree("{\"metadata\":{\"labels\":{\"a\":null,\"c\":\"3\"}},\"spec\":{\"x\":[3]}}");
+        var target = JsonMappers.JSON.readTree("{\"metadata\":{\"labels\":{\"a\":\"1\",\"b\":\"2\"}},\"spec\":{\"x\":[1,2]}}");
+        var patch = JsonMappers.JSON.readTree("{\"metadata\":{\"labels\":{\"a\":null,\"c\":\"3\"}},\"spec\":{\"x\":[3]}}");
 
         assertThat(Patching.merge(target, patch)).isEqualTo(
-                Json.JSON.readTree("{\"metadata\":{\"labels\":{\"b\":\"2\",\"c\":\"3\"}},\"spec\":{\"x\":[3]}}"));
+                JsonMappers.JSON.readTree("{\"metadata\":{\"labels\":{\"b\":\"2\",\"c\":\"3\"}},\"spec\":{\"x\":[3]}}"));
         assertThat(target.path("metadata").path("labels").has("a")).as("target untouched").isTrue();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.testkit.LocalCluster;
@@ -129,7 +130,7 @@ class FakeKubeletTest {
             ObjectNode injected = new InjectionEngine(ConfigLoader.embeddedDefault())
                     .inject(pod("injected"), PodRequest.offline("default")).pod();
             injected.withObject("metadata").put("namespace", "default");
-            other.resource(Json.JSON.writeValueAsString(injected)).create();
+            other.resource(JsonMappers.JSON.writeValueAsString(injected)).create();
 
             Pod running = other.pods().inNamespace("default").withName("injected")
                     .waitUntilCondition(p -> p != null && p.getStatus() != null && p.getStatus().getPhase() != null,
@@ -151,7 +152,7 @@ class FakeKubeletTest {
     }
 
     private static void create(ObjectNode pod) {
-        client.resource(Json.JSON.writeValueAsString(pod)).create();
+        client.resource(JsonMappers.JSON.writeValueAsString(pod)).create();
     }
 
     private static Pod awaitPhase(String name) {

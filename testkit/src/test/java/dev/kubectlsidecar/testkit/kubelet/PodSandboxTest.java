@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.testkit.LocalCluster;
@@ -114,7 +115,7 @@ class PodSandboxTest {
         pod.putObject("metadata").put("name", name).put("namespace", "default");
         pod.putObject("spec").putArray("containers").addObject().put("name", "app").put("image", "app:1");
         ObjectNode injected = new InjectionEngine(ConfigLoader.embeddedDefault()).inject(pod, PodRequest.offline("default")).pod();
-        client.resource(Json.JSON.writeValueAsString(injected)).create();
+        client.resource(JsonMappers.JSON.writeValueAsString(injected)).create();
         return client.pods().inNamespace("default").withName(name)
                 .waitUntilCondition(p -> p != null && p.getStatus() != null && p.getStatus().getPhase() != null,
                         30, TimeUnit.SECONDS);
