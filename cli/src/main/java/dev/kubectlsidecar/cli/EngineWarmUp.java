@@ -6,11 +6,7 @@ import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
-import dev.kubectlsidecar.injector.traffic.InitScript;
-import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
-import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.util.List;
-import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -49,20 +45,6 @@ final class EngineWarmUp {
         thread.setDaemon(true);
         running = thread;
         thread.start();
-        warmTrafficRules();
-    }
-
-    /**
-     * The init container's rules and script, on the calling thread while the warm-up thread is busy with Jackson:
-     * that package uses no Jackson and its static initialisers refer only to the JDK, so the two threads cannot
-     * deadlock on each other's class initialisation.
-     */
-    private static void warmTrafficRules() {
-        try {
-            InitScript.command(TrafficSettings.resolve(TrafficDefaults.istio(), Map.of()));
-        } catch (RuntimeException | LinkageError ignored) {
-            // The command itself reports whatever is wrong.
-        }
     }
 
     /** Returns once the warm-up, if one was begun, has finished. */
