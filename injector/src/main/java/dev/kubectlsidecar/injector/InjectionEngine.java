@@ -29,10 +29,10 @@ public final class InjectionEngine {
     private static final int RENDER_CACHE_SIZE = 256;
 
     /**
-     * What a render depends on: a pod's annotations decide its proxy options and traffic settings under this
-     * engine's config, so pods that agree on them get the same (immutable) parts. Not a record of those options and
-     * settings: linking a record's equals and hashCode (method handles, on first use of each record class) costs a
-     * cold {@code inject} ~20 ms.
+     * What a render depends on: the annotations a render reads ({@link PodAnnotations#renderInputs}) decide the
+     * proxy options and traffic settings under this engine's config, so pods that agree on them get the same
+     * (immutable) parts. Not a record of those options and settings: linking a record's equals and hashCode (method
+     * handles, on first use of each record class) costs a cold {@code inject} ~13 ms.
      */
     private static final class RenderKey {
         private final Map<String, String> annotations;
@@ -126,7 +126,7 @@ public final class InjectionEngine {
         boolean nativeSidecar = options.nativeSidecar() != null
                 ? options.nativeSidecar()
                 : mode.resolve(request.serverSupportsNativeSidecars());
-        return renders.computeIfAbsent(new RenderKey(annotations, nativeSidecar),
+        return renders.computeIfAbsent(new RenderKey(PodAnnotations.renderInputs(annotations), nativeSidecar),
                 key -> SidecarTemplate.render(options,
                         InitScript.command(TrafficSettings.resolve(options.profile().traffic(), annotations)),
                         nativeSidecar));

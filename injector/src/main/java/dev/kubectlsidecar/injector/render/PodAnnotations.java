@@ -7,6 +7,7 @@ import dev.kubectlsidecar.injector.config.Quantity;
 import dev.kubectlsidecar.injector.config.Resources;
 import dev.kubectlsidecar.injector.traffic.TrafficAnnotations;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,20 @@ public final class PodAnnotations {
                 .sorted()
                 .forEach(key -> builder.warnings.add(GuardedAnnotations.ignored(key)));
         return builder.build();
+    }
+
+    /**
+     * The annotations a render reads: this class's (under Istio's injection prefixes) and the traffic settings'.
+     * Pods that agree on these get the same sidecar under one config, whatever else they are annotated with.
+     */
+    public static Map<String, String> renderInputs(Map<String, String> annotations) {
+        Map<String, String> inputs = new HashMap<>();
+        for (Map.Entry<String, String> annotation : annotations.entrySet()) {
+            if (isInjectionKey(annotation.getKey()) || TrafficAnnotations.ALL.contains(annotation.getKey())) {
+                inputs.put(annotation.getKey(), annotation.getValue());
+            }
+        }
+        return inputs;
     }
 
     private static boolean isInjectionKey(String key) {

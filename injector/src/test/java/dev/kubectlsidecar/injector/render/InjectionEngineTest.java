@@ -50,6 +50,33 @@ class InjectionEngineTest {
         return names;
     }
 
+    private static ObjectNode annotated(String... keysAndValues) {
+        ObjectNode pod = pod(APP);
+        ObjectNode annotations = ((ObjectNode) pod.get("metadata")).putObject("annotations");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            annotations.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return pod;
+    }
+
+    @Test
+    void podsThatAgreeOnTheAnnotationsARenderReadsShareOneRenderWhateverElseTheyCarry() {
+        String ports = "traffic.sidecar.istio.io/excludeOutboundPorts";
+        SidecarParts first = engine.inject(annotated(ports, "9090", "checksum/config", "a1"), PodRequest.offline("shop")).parts();
+        SidecarParts second = engine.inject(annotated(ports, "9090", "checksum/config", "b2", "team", "x"),
+                PodRequest.offline("shop")).parts();
+        SidecarParts otherPorts = engine.inject(annotated(ports, "9091", "checksum/config", "a1"), PodRequest.offline("shop")).parts();
+        SidecarParts otherCpu = engine.inject(annotated(ports, "9090", "sidecar.istio.io/proxyCPU", "200m"),
+                PodRequest.offline("shop")).parts();
+        SidecarParts rerouted = engine.inject(annotated(ports, "9090", "istio.io/reroute-virtual-interfaces", "veth0"),
+                PodRequest.offline("shop")).parts();
+
+        assertThat(second).isSameAs(first);
+        assertThat(otherPorts.initContainer()).isNotEqualTo(first.initContainer());
+        assertThat(otherCpu.proxyContainer()).isNotEqualTo(first.proxyContainer());
+        assertThat(rerouted.initContainer()).isNotEqualTo(first.initContainer());
+    }
+
     @Test
     void classicLayoutAppendsInitAndProxy() {
         PodInjection result = engine.inject(pod(APP), PodRequest.offline("shop"));
