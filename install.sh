@@ -19,6 +19,8 @@ while [ $# -gt 0 ]; do
 done
 
 repo=$(cd "$(dirname "$0")" && pwd)
+# The launcher and the completer name their files by absolute path: they run from anywhere.
+case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
 bin="$prefix/bin"
 lib="$prefix/lib/kubectl-sidecar"
 jar="$repo/cli/target/kubectl-sidecar.jar"
@@ -74,7 +76,7 @@ jit_flags=""
 jvm_flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 # make_cache NAME TRAINING-ARGS...: makes $lib/NAME.aot or $lib/NAME.jsa from a training run of the CLI with these
-# arguments; prints the JVM options that use it, or nothing when it could not be made.
+# arguments; prints its file name, or nothing when it could not be made.
 make_cache() {
   name="$1"; shift
   if [ "$java_major" -ge 25 ]; then
@@ -88,7 +90,7 @@ make_cache() {
       [ -s "$cache" ] && break
       rm -f "$cache"
     done
-    [ -s "$cache" ] && echo "-XX:AOTCache=\$lib/$name.aot -Xlog:aot=off -Xlog:cds=off"
+    [ -s "$cache" ] && echo "$name.aot"
   else
     cache="$lib/$name.jsa"
     classes="$lib/.$name.classes"
@@ -98,51 +100,65 @@ make_cache() {
       java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$classes" -XX:SharedArchiveFile="$cache" \
         -cp "$lib/kubectl-sidecar.jar"; } >/dev/null 2>&1 || rm -f "$cache"
     rm -f "$classes"
-    [ -s "$cache" ] && echo "-Xshare:auto -XX:SharedArchiveFile=\$lib/$name.jsa -Xlog:cds=off"
+    [ -s "$cache" ] && echo "$name.jsa"
   fi
   return 0
 }
 offline_cache=$(make_cache kubectl-sidecar-offline inject --offline -f "$repo/examples/shop.yaml")
 cluster_cache=$(make_cache kubectl-sidecar inject -f "$repo/examples/shop.yaml" --kubeconfig "$training_kubeconfig")
 rm -f "$training_kubeconfig"
+if [ "$java_major" -ge 25 ]; then
+  cache_option='${cache:+"-XX:AOTCache=$lib/$cache" -Xlog:aot=off -Xlog:cds=off}'
+else
+  cache_option='${cache:+-Xshare:auto "-XX:SharedArchiveFile=$lib/$cache" -Xlog:cds=off}'
+fi
+# $lib as a single-quoted shell word, whatever the prefix holds.
+quoted_lib="'$(printf '%s' "$lib" | sed "s/'/'\\\\''/g")'"
 
 launcher="$bin/kubectl-sidecar"
 cat > "$launcher.$$" <<LAUNCHER
 #!/usr/bin/env sh
 # kubectl-sidecar launcher, written by install.sh. C1 only and the serial GC: a CLI run is short.
-lib="$lib"
+lib=$quoted_lib
 case "\$*" in
   # The top-level help is a text the jar carries (TopLevelHelp): mapping the class cache costs it more than it saves.
   ""|-h|--help|help) exec java $jvm_flags -jar "\$lib/kubectl-sidecar.jar" "\$@" ;;
 esac
 # The small cache when the command will not read a kubeconfig (EngineOptions: inject and iptables consult the
 # cluster when one exists, unless told --offline or given --config); a wrong guess costs time, never a result.
-offline="$offline_cache"
-cache="$cluster_cache"
+kubeconfig_exists() {
+  [ -n "\${KUBECONFIG:-}" ] || { [ -f "\$HOME/.kube/config" ]; return; }
+  file=; set -f; old_ifs=\$IFS; IFS=:
+  for file in \$KUBECONFIG; do [ -f "\$file" ] && break; file=; done
+  IFS=\$old_ifs; set +f
+  [ -n "\$file" ]
+}
+offline=${offline_cache:-$cluster_cache}
+cache=$cluster_cache
 case "\$1" in
-  uninject) cache="\$offline" ;;
+  uninject) cache=\$offline ;;
   inject|iptables)
     case " \$* " in
-      *" --offline "*|*" --config "*|*" --config="*) cache="\$offline" ;;
+      *" --offline "*|*" --config "*|*" --config="*) cache=\$offline ;;
       *" --kubeconfig"*) ;;
-      *) [ -z "\${KUBECONFIG:-}" ] && [ ! -f "\$HOME/.kube/config" ] && cache="\$offline" ;;
+      *) kubeconfig_exists || cache=\$offline ;;
     esac ;;
 esac
-exec java $jvm_flags $jit_flags \$cache -jar "\$lib/kubectl-sidecar.jar" "\$@"
+exec java $jvm_flags $jit_flags $cache_option -jar "\$lib/kubectl-sidecar.jar" "\$@"
 LAUNCHER
 chmod 755 "$launcher.$$"
 mv -f "$launcher.$$" "$launcher"
 
 # kubectl >= 1.26 asks kubectl_complete-<plugin> for completions of `kubectl sidecar …`.
 completer="$bin/kubectl_complete-sidecar"
-printf '#!/usr/bin/env sh\nexec "%s" __complete "$@"\n' "$launcher" > "$completer.$$"
+printf '#!/usr/bin/env sh\nexec %s/kubectl-sidecar __complete "$@"\n' "$(printf '%s' "$bin" | sed "s/'/'\\\\''/g; s/^/'/; s/\$/'/")" > "$completer.$$"
 chmod 755 "$completer.$$"
 mv -f "$completer.$$" "$completer"
 
 echo "Installed kubectl-sidecar into $prefix:"
 echo "  $launcher"
 echo "  $completer (shell completion through kubectl)"
-echo "  $lib/kubectl-sidecar.jar$( [ -n "$offline_cache$cluster_cache" ] && echo " (+ start-up caches: $(cd "$lib" && ls kubectl-sidecar*.jsa kubectl-sidecar*.aot 2>/dev/null | tr '\n' ' '))")"
+echo "  $lib/kubectl-sidecar.jar$( [ -n "$offline_cache$cluster_cache" ] && echo " (+ start-up caches: $offline_cache $cluster_cache)")"
 case ":${PATH}:" in
   *":$bin:"*) ;;
   *) echo ""

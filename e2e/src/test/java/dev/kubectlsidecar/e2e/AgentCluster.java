@@ -16,7 +16,12 @@ record AgentCluster(LocalCluster cluster, Plugin plugin) implements AutoCloseabl
     static AgentCluster start(Path dir, UnaryOperator<LocalCluster.Builder> options) {
         LocalCluster cluster = options.apply(LocalCluster.builder())
                 .agentLauncher(new ProcessAgentLauncher(Paths.AGENT_JAR)).start();
-        return new AgentCluster(cluster, new Plugin(cluster.writeKubeconfig(dir.resolve("kubeconfig"))));
+        try {
+            return new AgentCluster(cluster, new Plugin(cluster.writeKubeconfig(dir.resolve("kubeconfig"))));
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
     }
 
     /** {@code kubectl sidecar install}, then {@code namespace} created with injection enabled. */

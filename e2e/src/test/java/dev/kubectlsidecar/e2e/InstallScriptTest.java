@@ -21,7 +21,8 @@ class InstallScriptTest {
     }
 
     @Test
-    void installsALauncherWithAStartUpCacheReRunsCleanlyAndUninstalls(@TempDir Path prefix) throws Exception {
+    void installsALauncherWithAStartUpCacheReRunsCleanlyAndUninstalls(@TempDir Path dir) throws Exception {
+        Path prefix = dir.resolve("a prefix with spaces");
         Run first = run(List.of("sh", SCRIPT.toString(), "--prefix", prefix.toString()));
         assertThat(first.exitCode()).as(first.out()).isZero();
         assertThat(first.out()).contains("Installed kubectl-sidecar into " + prefix, "start-up cache", "Try it:");
@@ -40,8 +41,9 @@ class InstallScriptTest {
                 Paths.REPO.resolve("examples/shop.yaml").toString()));
         assertThat(inject.exitCode()).isZero();
         assertThat(inject.out()).contains(Files.readString(Paths.REPO.resolve("examples/expected/shop.yaml")));
-        // The launcher picks the cluster commands' cache when a kubeconfig is named, the small one when none exists.
-        Path kubeconfig = prefix.resolve("unreachable-kubeconfig");
+        // The launcher picks the cluster commands' cache when a kubeconfig is named or exists, the small one when none
+        // does (the file the exec line names, traced by sh -x); either way the result is the same.
+        Path kubeconfig = dir.resolve("unreachable-kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
                 kind: Config
@@ -50,17 +52,20 @@ class InstallScriptTest {
                 contexts: [{name: c, context: {cluster: c, user: u}}]
                 current-context: c
                 """);
-        Run viaCluster = run(List.of(launcher.toString(), "inject", "--kubeconfig", kubeconfig.toString(), "-f",
-                Paths.REPO.resolve("examples/shop.yaml").toString()));
-        assertThat(viaCluster.exitCode()).as(viaCluster.out()).isZero();
-        assertThat(viaCluster.out()).contains("cannot read the cluster's injection config",
-                Files.readString(Paths.REPO.resolve("examples/expected/shop.yaml")));
-        Path emptyHome = Files.createDirectories(prefix.resolve("home"));
-        Run noKubeconfig = run(List.of("env", "-u", "KUBECONFIG", "HOME=" + emptyHome, launcher.toString(), "inject",
-                "-f", Paths.REPO.resolve("examples/shop.yaml").toString()));
-        assertThat(noKubeconfig.exitCode()).as(noKubeconfig.out()).isZero();
-        assertThat(noKubeconfig.out()).doesNotContain("cannot read the cluster")
-                .contains(Files.readString(Paths.REPO.resolve("examples/expected/shop.yaml")));
+        Path emptyHome = Files.createDirectories(dir.resolve("home"));
+        String manifest = Paths.REPO.resolve("examples/shop.yaml").toString();
+        String expected = Files.readString(Paths.REPO.resolve("examples/expected/shop.yaml"));
+        String home = "JAVA_TOOL_OPTIONS=-Duser.home=" + emptyHome;
+        Run named = traced(launcher, List.of("HOME=" + emptyHome, home), "inject", "--kubeconfig", kubeconfig.toString(), "-f", manifest);
+        assertThat(named.out()).contains("/kubectl-sidecar" + CACHE, "cannot read the cluster's injection config", expected);
+        Run inVariable = traced(launcher, List.of("HOME=" + emptyHome, home, "KUBECONFIG=/missing:" + kubeconfig), "inject", "-f", manifest);
+        assertThat(inVariable.out()).contains("/kubectl-sidecar" + CACHE, "cannot read the cluster's injection config", expected);
+        Run none = traced(launcher, List.of("HOME=" + emptyHome, home, "KUBECONFIG=/missing"), "inject", "-f", manifest);
+        assertThat(none.out()).contains("/kubectl-sidecar-offline" + CACHE, expected)
+                .doesNotContain("/kubectl-sidecar" + CACHE, "cannot read the cluster");
+        Run offline = traced(launcher, List.of("HOME=" + emptyHome, home, "KUBECONFIG=" + kubeconfig), "inject", "--offline", "-f", manifest);
+        assertThat(offline.out()).contains("/kubectl-sidecar-offline" + CACHE, expected)
+                .doesNotContain("/kubectl-sidecar" + CACHE, "cannot read the cluster");
 
         Run help = run(List.of(launcher.toString(), "--help"));
         assertThat(help.out()).startsWith("Usage: kubectl sidecar [-hV] [COMMAND]");
@@ -74,6 +79,17 @@ class InstallScriptTest {
         assertThat(launcher).doesNotExist();
         assertThat(prefix.resolve("bin/kubectl_complete-sidecar")).doesNotExist();
         assertThat(lib).doesNotExist();
+    }
+
+    /** The launcher run by {@code sh -x} with these environment settings: its output, then the trace of its exec. */
+    private static Run traced(Path launcher, List<String> environment, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("env", "-u", "KUBECONFIG"));
+        command.addAll(environment);
+        command.addAll(List.of("sh", "-x", launcher.toString()));
+        command.addAll(List.of(arguments));
+        Run run = run(command);
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        return run;
     }
 
     private static Run run(List<String> command) throws IOException, InterruptedException {

@@ -1,6 +1,5 @@
 package dev.kubectlsidecar.injector;
 
-import java.io.StringWriter;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -11,7 +10,9 @@ import tools.jackson.core.PrettyPrinter;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.io.SegmentedStringWriter;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.BufferRecycler;
 import tools.jackson.core.util.ByteArrayBuilder;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.databind.JsonNode;
@@ -84,6 +85,9 @@ public final class JsonText {
      */
     public static JsonNode read(JsonParser parser) {
         JsonToken token = parser.currentToken();
+        if (token == null) {
+            throw new StreamReadException(parser, "no value: the parser has not been advanced to one");
+        }
         switch (token) {
             case START_OBJECT -> {
                 ObjectNode object = NODES.objectNode();
@@ -126,6 +130,9 @@ public final class JsonText {
             }
             case VALUE_EMBEDDED_OBJECT -> { // YAML's !!binary
                 Object embedded = parser.getEmbeddedObject();
+                if (embedded == null) {
+                    return NODES.nullNode();
+                }
                 return embedded instanceof byte[] bytes ? NODES.binaryNode(bytes) : NODES.pojoNode(embedded);
             }
             default -> throw new StreamReadException(parser, "unexpected " + token);
@@ -160,11 +167,12 @@ public final class JsonText {
     }
 
     private static String write(TokenStreamFactory factory, ObjectWriteContext context, JsonNode node) {
-        StringWriter out = new StringWriter();
+        // Not a StringWriter: SnakeYAML's emitter writes a character at a time, and StringWriter's buffer locks.
+        SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler());
         try (JsonGenerator generator = factory.createGenerator(context, out)) {
             write(generator, node);
         }
-        return out.toString();
+        return out.getAndClear();
     }
 
     /** Writes {@code node} and its descendants. */
