@@ -15,6 +15,7 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.BufferRecycler;
 import tools.jackson.core.util.ByteArrayBuilder;
 import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -168,11 +169,17 @@ public final class JsonText {
 
     private static String write(TokenStreamFactory factory, ObjectWriteContext context, JsonNode node) {
         // Not a StringWriter: SnakeYAML's emitter writes a character at a time, and StringWriter's buffer locks.
-        SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler());
-        try (JsonGenerator generator = factory.createGenerator(context, out)) {
-            write(generator, node);
+        // Its buffers come from Jackson's pool, as a mapper's do.
+        BufferRecycler buffers = JsonRecyclerPools.defaultPool().acquireAndLinkPooled();
+        try {
+            SegmentedStringWriter out = new SegmentedStringWriter(buffers);
+            try (JsonGenerator generator = factory.createGenerator(context, out)) {
+                write(generator, node);
+            }
+            return out.getAndClear();
+        } finally {
+            buffers.releaseToPool();
         }
-        return out.getAndClear();
     }
 
     /** Writes {@code node} and its descendants. */
