@@ -3,7 +3,6 @@ package dev.kubectlsidecar.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.JsonMappers;
-import dev.kubectlsidecar.testkit.LocalCluster;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,14 +28,10 @@ class AgentKilledUnderLoadTest {
     @TempDir
     static Path dir;
     static AgentCluster agents;
-    static LocalCluster cluster;
-    static Plugin plugin;
 
     @BeforeAll
     static void start() {
         agents = AgentCluster.start(dir, builder -> builder.runInitContainers(false));
-        cluster = agents.cluster();
-        plugin = agents.plugin();
         agents.installAndEnable("shop", "90s");
     }
 
@@ -50,24 +45,24 @@ class AgentKilledUnderLoadTest {
     @Test
     @Order(1)
     void failRefusesPodsWhileTheAgentIsDownAndInjectsThemOnceItIsBack() throws Exception {
-        assertThat(plugin.run("verify").out()).contains("✔ failure policy Fail: pod creation in enabled namespaces fails while the agent is down");
-        try (PodLoad load = new PodLoad(cluster.client(), "shop", "fail-")) {
+        assertThat(agents.plugin().run("verify").out()).contains("✔ failure policy Fail: pod creation in enabled namespaces fails while the agent is down");
+        try (PodLoad load = new PodLoad(agents.cluster().client(), "shop", "fail-")) {
             load.awaitAfter(0, "an injected pod", PodLoad.Outcome::injected);
 
             int killed = load.mark();
-            cluster.agents().kill(AGENT_NAMESPACE);
+            agents.cluster().agents().kill(AGENT_NAMESPACE);
             // a call in flight when the process dies fails in TLS; the next ones find nothing listening
             PodLoad.Outcome refused = load.awaitAfter(killed, "a pod refused for want of the agent",
                     outcome -> !outcome.created() && outcome.refusal().contains("connection refused"));
             assertThat(refused.refusal()).startsWith("Internal error occurred: failed calling webhook \"namespace.sidecar.kubectl-sidecar.dev\": "
                     + "failed to call webhook: Post \"https://kubectl-sidecar-agent.kubectl-sidecar.svc:443/inject?timeout=10s\"");
-            Plugin.Result verify = plugin.run("verify");
+            Plugin.Result verify = agents.plugin().run("verify");
             assertThat(verify.exitCode()).isEqualTo(1);
             assertThat(verify.out()).contains("✘ agent Deployment has no ready replica (0/2)")
                     .contains("✘ failure policy Fail and no agent replica is ready: pod creation in enabled namespaces fails now")
                     .contains("✘ a dry-run pod in namespace shop was refused: Internal error occurred: failed calling webhook");
 
-            assertThat(cluster.agents().restart(AGENT_NAMESPACE)).isTrue();
+            assertThat(agents.cluster().agents().restart(AGENT_NAMESPACE)).isTrue();
             int restarted = load.mark();
             load.awaitAfter(restarted, "an injected pod after the restart", PodLoad.Outcome::injected);
             load.close();
@@ -83,22 +78,22 @@ class AgentKilledUnderLoadTest {
     @Test
     @Order(2)
     void ignoreAdmitsPodsWithoutTheSidecarWhileTheAgentIsDownAndStatusNamesThem() throws Exception {
-        Plugin.Result reinstall = plugin.run("install", "--failure-policy", "Ignore", "--timeout", "90s");
+        Plugin.Result reinstall = agents.plugin().run("install", "--failure-policy", "Ignore", "--timeout", "90s");
         assertThat(reinstall.exitCode()).as(reinstall.both()).isZero();
-        assertThat(plugin.run("verify").out()).contains("✔ failure policy Ignore: pods in enabled namespaces are created "
+        assertThat(agents.plugin().run("verify").out()).contains("✔ failure policy Ignore: pods in enabled namespaces are created "
                 + "without a sidecar while the agent is down");
         String uninjected;
-        try (PodLoad load = new PodLoad(cluster.client(), "shop", "ignore-")) {
+        try (PodLoad load = new PodLoad(agents.cluster().client(), "shop", "ignore-")) {
             load.awaitAfter(0, "an injected pod", PodLoad.Outcome::injected);
 
             int killed = load.mark();
-            cluster.agents().kill(AGENT_NAMESPACE);
+            agents.cluster().agents().kill(AGENT_NAMESPACE);
             uninjected = load.awaitAfter(killed, "a pod created without the sidecar",
                     outcome -> outcome.created() && !outcome.injected()).pod();
-            Plugin.Result status = plugin.run("status", uninjected, "-n", "shop", "-o", "json");
+            Plugin.Result status = agents.plugin().run("status", uninjected, "-n", "shop", "-o", "json");
             assertThat(status.err()).startsWith("note: the agent could not be reached");
             assertThat(lastReason(status)).isEqualTo(SKIPPED);
-            Plugin.Result verify = plugin.run("verify", "-n", "shop");
+            Plugin.Result verify = agents.plugin().run("verify", "-n", "shop");
             assertThat(verify.exitCode()).isEqualTo(1);
             assertThat(verify.out())
                     .contains("✘ failure policy Ignore and no agent replica is ready: pods in enabled namespaces are being "
@@ -106,17 +101,17 @@ class AgentKilledUnderLoadTest {
                     .contains("✘ a dry-run pod in namespace shop comes back without a sidecar")
                     .contains("see: failurePolicy is Ignore: the API server skips the webhook when the agent does not answer");
 
-            assertThat(cluster.agents().restart(AGENT_NAMESPACE)).isTrue();
+            assertThat(agents.cluster().agents().restart(AGENT_NAMESPACE)).isTrue();
             int restarted = load.mark();
             load.awaitAfter(restarted, "an injected pod after the restart", PodLoad.Outcome::injected);
             load.close();
             assertThat(load.outcomes()).as("no pod was refused").allSatisfy(outcome -> assertThat(outcome.created()).isTrue());
         }
 
-        Plugin.Result status = plugin.run("status", uninjected, "-n", "shop", "-o", "json");
+        Plugin.Result status = agents.plugin().run("status", uninjected, "-n", "shop", "-o", "json");
         assertThat(status.err()).as("the agent answers again").isEmpty();
         assertThat(lastReason(status)).isEqualTo(SKIPPED);
-        Plugin.Result verify = plugin.run("verify", "-n", "shop");
+        Plugin.Result verify = agents.plugin().run("verify", "-n", "shop");
         assertThat(verify.out()).contains("pods in enabled namespaces have no sidecar").contains("shop/" + uninjected + ": " + SKIPPED);
     }
 

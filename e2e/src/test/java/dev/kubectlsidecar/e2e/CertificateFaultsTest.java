@@ -6,7 +6,6 @@ import dev.kubectlsidecar.agent.cluster.CertificateStore;
 import dev.kubectlsidecar.agent.tls.CertificateAuthority;
 import dev.kubectlsidecar.agent.tls.CertificateIssuer;
 import dev.kubectlsidecar.agent.tls.TlsMaterial;
-import dev.kubectlsidecar.testkit.LocalCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -47,17 +46,13 @@ class CertificateFaultsTest {
     @TempDir
     static Path dir;
     static AgentCluster agents;
-    static LocalCluster cluster;
     static KubernetesClient client;
-    static Plugin plugin;
     private static final AtomicInteger pods = new AtomicInteger();
 
     @BeforeAll
     static void start() {
         agents = AgentCluster.start(dir, builder -> builder.runInitContainers(false));
-        cluster = agents.cluster();
-        client = cluster.client();
-        plugin = agents.plugin();
+        client = agents.cluster().client();
     }
 
     @AfterAll
@@ -104,7 +99,7 @@ class CertificateFaultsTest {
 
     /** The install manifests, as {@code install --dry-run} prints them (what GitOps applies). */
     private static List<HasMetadata> manifests() {
-        Plugin.Result manifests = plugin.run("install", "--dry-run", "-o", "yaml");
+        Plugin.Result manifests = agents.plugin().run("install", "--dry-run", "-o", "yaml");
         assertThat(manifests.exitCode()).as(manifests.err()).isZero();
         return client.load(new ByteArrayInputStream(manifests.out().getBytes(StandardCharsets.UTF_8))).items();
     }
@@ -123,21 +118,21 @@ class CertificateFaultsTest {
             return configuration;
         });
 
-        Plugin.Result before = plugin.run("verify");
+        Plugin.Result before = agents.plugin().run("verify");
         assertThat(before.exitCode()).isEqualTo(1);
         assertThat(before.out()).containsPattern("✘ serving certificate expired on \\S+: the API server refuses the agent's TLS\n"
                         + "    see: the running agent replaces it within a minute; if it stays expired, see why in kubectl -n "
                         + "kubectl-sidecar logs deploy/kubectl-sidecar-agent")
                 .containsPattern("✘ CA CN=kubectl-sidecar-agent-ca \\d+,O=kubectl-sidecar \\(in the caBundle\\) expired on ");
 
-        Plugin.Result install = plugin.run("install", "--timeout", "90s");
+        Plugin.Result install = agents.plugin().run("install", "--timeout", "90s");
         assertThat(install.exitCode()).as(install.both()).isZero();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-        assertThat(plugin.run("enable", "shop").exitCode()).isZero();
+        assertThat(agents.plugin().run("enable", "shop").exitCode()).isZero();
         injectedPod();
 
         assertThat(caBundle()).isNotEqualTo(old.bundlePem());
-        Plugin.Result after = plugin.run("verify");
+        Plugin.Result after = agents.plugin().run("verify");
         assertThat(after.exitCode()).as(after.out()).isZero();
         assertThat(after.out()).contains("✔ serving certificate expires in 89d")
                 .containsPattern("✔ CA CN=kubectl-sidecar-agent-ca \\d+,O=kubectl-sidecar \\(in the caBundle\\) expires in 364d");
@@ -154,7 +149,7 @@ class CertificateFaultsTest {
         Poll.until("a caBundle with a new CA", () -> !caBundle().equals(good) ? true : null);
         injectedPod();
         assertThat(secret().load().orElseThrow().material().serving().notAfter()).isAfter(Instant.now());
-        assertThat(plugin.run("verify").exitCode()).isZero();
+        assertThat(agents.plugin().run("verify").exitCode()).isZero();
     }
 
     @Test
@@ -172,6 +167,6 @@ class CertificateFaultsTest {
                 .withName(WEBHOOK).get().getWebhooks().stream().allMatch(webhook -> webhook.getClientConfig().getCaBundle() != null
                         && !webhook.getClientConfig().getCaBundle().isEmpty()) ? true : null);
         assertThat(caBundle()).isEqualTo(bundle);
-        assertThat(plugin.run("verify").out()).contains("✔ caBundle holds the CA that signed the serving certificate");
+        assertThat(agents.plugin().run("verify").out()).contains("✔ caBundle holds the CA that signed the serving certificate");
     }
 }

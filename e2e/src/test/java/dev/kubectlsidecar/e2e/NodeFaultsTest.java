@@ -28,24 +28,24 @@ class NodeFaultsTest {
     @TempDir
     Path dir;
 
-    private static void createPod(LocalCluster cluster, String name) {
-        Pod created = cluster.client().pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name)
+    private static void createPod(AgentCluster agents, String name) {
+        Pod created = agents.cluster().client().pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name)
                 .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("app:1").endContainer().endSpec().build())
                 .create();
         assertThat(PodLoad.hasSidecar(created)).isTrue();
     }
 
     /** The pod's state from the agent, once its iptables are verified and its istio-init ran {@code runs} times. */
-    private static JsonNode verifiedState(LocalCluster cluster, Plugin plugin, String name, int runs) throws InterruptedException {
+    private static JsonNode verifiedState(AgentCluster agents, String name, int runs) throws InterruptedException {
         return Poll.until(name + " verified after " + runs + " run(s) of istio-init", () -> {
-            Pod pod = cluster.client().pods().inNamespace("shop").withName(name).get();
+            Pod pod = agents.cluster().client().pods().inNamespace("shop").withName(name).get();
             ContainerStatus init = pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null ? null
                     : pod.getStatus().getInitContainerStatuses().stream().filter(s -> s.getName().equals("istio-init"))
                     .findFirst().orElse(null);
             if (init == null || init.getRestartCount() != runs - 1) {
                 return null;
             }
-            Plugin.Result status = plugin.run("status", name, "-n", "shop", "-o", "json");
+            Plugin.Result status = agents.plugin().run("status", name, "-n", "shop", "-o", "json");
             JsonNode state = JsonMappers.JSON.readTree(status.out()).path("pods").get(0);
             return status.err().isEmpty() && "verified".equals(state.path("iptables").asString()) ? state : null;
         });
@@ -56,20 +56,19 @@ class NodeFaultsTest {
         Assumptions.assumeTrue(Paths.rootWithIptables(), "istio-init runs only as root with ip and iptables: not tested here");
         try (AgentCluster agents = AgentCluster.start(dir, builder -> builder)) {
             LocalCluster cluster = agents.cluster();
-            Plugin plugin = agents.plugin();
             agents.installAndEnable("shop", "90s");
-            createPod(cluster, "web-1");
-            verifiedState(cluster, plugin, "web-1", 1);
+            createPod(agents, "web-1");
+            verifiedState(agents, "web-1", 1);
             String network = cluster.kubelet().podNetwork("shop", "web-1").orElseThrow();
             String rules = rules(network, "iptables-save");
 
             cluster.kubelet().recreateSandbox("shop", "web-1", true);
-            JsonNode kept = verifiedState(cluster, plugin, "web-1", 2);
+            JsonNode kept = verifiedState(agents, "web-1", 2);
             assertThat(rules(network, "iptables-save")).as("the same rules, once, in the kept network").isEqualTo(rules);
             assertThat(kept.path("iptablesDiff")).isEmpty();
 
             cluster.kubelet().recreateSandbox("shop", "web-1", false);
-            verifiedState(cluster, plugin, "web-1", 3);
+            verifiedState(agents, "web-1", 3);
             String renewed = cluster.kubelet().podNetwork("shop", "web-1").orElseThrow();
             assertThat(renewed).isNotEqualTo(network);
             assertThat(rules(renewed, "iptables-save")).as("the same rules in the new network").isEqualTo(rules);
@@ -84,11 +83,10 @@ class NodeFaultsTest {
         }
         try (AgentCluster agents = AgentCluster.start(dir, builder -> builder.iptablesBackend(IptablesBackend.LEGACY))) {
             LocalCluster cluster = agents.cluster();
-            Plugin plugin = agents.plugin();
             agents.installAndEnable("shop", "90s");
-            createPod(cluster, "web-1");
+            createPod(agents, "web-1");
 
-            verifiedState(cluster, plugin, "web-1", 1);
+            verifiedState(agents, "web-1", 1);
 
             String network = cluster.kubelet().podNetwork("shop", "web-1").orElseThrow();
             assertThat(rules(network, IptablesBackend.LEGACY.saveCommand())).contains(":ISTIO_OUTPUT", "-A OUTPUT -j ISTIO_OUTPUT");

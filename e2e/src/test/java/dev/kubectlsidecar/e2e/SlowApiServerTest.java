@@ -2,7 +2,6 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.testkit.LocalCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Path;
@@ -24,21 +23,17 @@ class SlowApiServerTest {
     @TempDir
     static Path dir;
     static AgentCluster agents;
-    static LocalCluster cluster;
-    static Plugin plugin;
 
     @BeforeAll
     static void start() {
         agents = AgentCluster.start(dir, builder -> builder.runInitContainers(false));
-        cluster = agents.cluster();
-        plugin = agents.plugin();
-        cluster.latency().delay("/", EVERY_REQUEST);
+        agents.cluster().latency().delay("/", EVERY_REQUEST);
     }
 
     @AfterEach
     void everyRequestSlowAgain() {
-        cluster.latency().clear();
-        cluster.latency().delay("/", EVERY_REQUEST);
+        agents.cluster().latency().clear();
+        agents.cluster().latency().delay("/", EVERY_REQUEST);
     }
 
     @AfterAll
@@ -52,26 +47,26 @@ class SlowApiServerTest {
     void theAgentBecomesReadyAndInjectsThroughASlowApiServer() throws Exception {
         agents.installAndEnable("shop", "150s");
 
-        Pod created = cluster.client().pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-1")
+        Pod created = agents.cluster().client().pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-1")
                 .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("app:1").endContainer().endSpec()
                 .build()).create();
 
         assertThat(PodLoad.hasSidecar(created)).isTrue();
         Plugin.Result status = Poll.until("the agent's state of web-1", () -> {
-            Plugin.Result run = plugin.run("status", "web-1", "-n", "shop");
+            Plugin.Result run = agents.plugin().run("status", "web-1", "-n", "shop");
             return run.exitCode() == 0 && run.err().isEmpty() ? run : null;
         });
         assertThat(status.out()).containsPattern("web-1\\s+-\\s+yes");
-        Plugin.Result verify = plugin.run("verify", "-n", "shop");
+        Plugin.Result verify = agents.plugin().run("verify", "-n", "shop");
         assertThat(verify.exitCode()).as(verify.out()).isZero();
     }
 
     @Test
     void aRequestSlowerThanTheRequestTimeoutEndsTheCommandWithOneLine() {
-        cluster.latency().delay("/api/v1/namespaces/shop", Duration.ofSeconds(20));
+        agents.cluster().latency().delay("/api/v1/namespaces/shop", Duration.ofSeconds(20));
 
-        Plugin.Result status = plugin.run("status", "-n", "shop", "--request-timeout", "2s");
-        Plugin.Result verify = plugin.run("verify", "-n", "shop", "--request-timeout", "2s");
+        Plugin.Result status = agents.plugin().run("status", "-n", "shop", "--request-timeout", "2s");
+        Plugin.Result verify = agents.plugin().run("verify", "-n", "shop", "--request-timeout", "2s");
 
         assertThat(status.exitCode()).isEqualTo(1);
         assertThat(status.err()).matches("error: the API server at http://127\\.0\\.0\\.1:\\d+/ did not answer within 2s "
