@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -27,7 +28,7 @@ class AbuseWebhookTest {
     @RegisterExtension
     static final RunningAgent running = RunningAgent.shared();
     private static final InjectionEngine ENGINE = new InjectionEngine(ConfigLoader.embeddedDefault().ignoring("kubectl-sidecar"));
-    private static final PodRequest WEBHOOK = new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled("shop"), null, null);
+    private static final PodRequest WEBHOOK = new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled("shop"), null, KubeVersion.UNKNOWN);
 
     @Test
     void aCapabilityForTheProxyIsDeniedNamingTheField() throws Exception {

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
@@ -94,7 +95,7 @@ class ConformanceTest {
     }
 
     private static void check(Case c) throws Exception {
-        PodRequest sameRequest = new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled(c.namespace()), null, null);
+        PodRequest sameRequest = new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled(c.namespace()), null, KubeVersion.UNKNOWN);
         PodInjection expected = null;
         String rejection = null;
         try {

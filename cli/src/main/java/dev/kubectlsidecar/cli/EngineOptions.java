@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,24 +32,24 @@ final class EngineOptions {
             description = "Namespace assumed for resources that name none (default: ${DEFAULT-VALUE}).")
     String namespace;
 
-    /** The engine, and whether the cluster (when consulted) supports native sidecars; null when unknown. */
-    record Choice(InjectionEngine engine, Boolean serverSupportsNativeSidecars) {
+    /** The engine, and the cluster's version when it was consulted ({@link KubeVersion#UNKNOWN} otherwise). */
+    record Choice(InjectionEngine engine, KubeVersion kubeVersion) {
     }
 
     Choice choose(PrintWriter err) {
         if (config != null) {
-            return new Choice(new InjectionEngine(ConfigLoader.load(config)), null);
+            return new Choice(new InjectionEngine(ConfigLoader.load(config)), KubeVersion.UNKNOWN);
         }
         if (!offline && kubeconfigExists()) {
             try {
                 var defaults = dev.kubectlsidecar.cli.cluster.ClusterDefaults.read(kubeconfig, context);
-                return new Choice(new InjectionEngine(defaults.config()), defaults.serverSupportsNativeSidecars());
+                return new Choice(new InjectionEngine(defaults.config()), defaults.kubeVersion());
             } catch (RuntimeException e) {
                 err.println("note: cannot read the cluster's injection config (" + oneLine(e)
                         + "): using the embedded default (--offline skips the cluster)");
             }
         }
-        return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), null);
+        return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), KubeVersion.UNKNOWN);
     }
 
     private boolean kubeconfigExists() {

@@ -195,6 +195,29 @@ class InjectCommandTest {
     }
 
     @Test
+    void kubeVersionLetsAutoChooseNativeSidecarsWithoutACluster() throws IOException {
+        Path file = write("app.yaml", DEPLOYMENT);
+        JsonNode native129 = JsonMappers.YAML.readTree(
+                CliRun.of("inject", "--offline", "--kube-version", "1.29", "-f", file.toString()).out());
+        assertThat(native129.at("/spec/template/spec/initContainers/1/name").asString()).isEqualTo("istio-proxy");
+        assertThat(native129.at("/spec/template/spec/initContainers/1/restartPolicy").asString()).isEqualTo("Always");
+        JsonNode classic128 = JsonMappers.YAML.readTree(
+                CliRun.of("inject", "--offline", "--kube-version", "v1.28.5", "-f", file.toString()).out());
+        assertThat(classic128.at("/spec/template/spec/initContainers").size()).isEqualTo(1);
+        assertThat(CliRun.of("inject", "--offline", "--kube-version", "1.31", "--native-sidecar", "false",
+                "-f", file.toString()).out()).doesNotContain("restartPolicy: Always");
+    }
+
+    @Test
+    void aBadKubeVersionIsAUsageError() throws IOException {
+        Path file = write("app.yaml", DEPLOYMENT);
+        CliRun run = CliRun.of("inject", "--offline", "--kube-version", "latest", "-f", file.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--kube-version", "must be a Kubernetes version MAJOR.MINOR such as 1.29, got \"latest\"");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void wrongArgumentsGetUsageAndExitCode2() {
         CliRun run = CliRun.of("inject", "--offline", "-f", "x.yaml", "-o", "xml");
         assertThat(run.exitCode()).isEqualTo(2);

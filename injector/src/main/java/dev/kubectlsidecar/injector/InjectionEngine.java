@@ -125,7 +125,7 @@ public final class InjectionEngine {
         NativeSidecarMode mode = request.nativeSidecarMode() != null ? request.nativeSidecarMode() : config.nativeSidecar();
         boolean nativeSidecar = options.nativeSidecar() != null
                 ? options.nativeSidecar()
-                : mode.resolve(request.serverSupportsNativeSidecars());
+                : mode.resolve(request.kubeVersion());
         return renders.computeIfAbsent(new RenderKey(PodAnnotations.renderInputs(annotations), nativeSidecar),
                 key -> SidecarTemplate.render(options,
                         InitScript.command(TrafficSettings.resolve(options.profile().traffic(), annotations)),

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static dev.kubectlsidecar.agent.pods.PodFixtures.WITHOUT_SIDECAR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -204,7 +205,7 @@ class PodStateTrackerTest {
             }
             return current;
         };
-        tracker = new PodStateTracker(client, engines, false, PodStateTracker.PAGE_SIZE, Duration.ofMillis(20)).start();
+        tracker = new PodStateTracker(client, engines, KubeVersion.of(1, 28), PodStateTracker.PAGE_SIZE, Duration.ofMillis(20)).start();
         Poll.until("the first list of pods", tracker::synced);
 
         armed.set(true);
@@ -231,7 +232,7 @@ class PodStateTrackerTest {
 
     @Test
     void notSyncedNorReadyBeforeStarting() {
-        tracker = new PodStateTracker(client, engine::get, false);
+        tracker = new PodStateTracker(client, engine::get, KubeVersion.of(1, 28));
         assertThat(tracker.synced()).isFalse();
         assertThat(tracker.readinessCheck().check().ready()).isFalse();
         assertThat(tracker.readinessCheck().check().detail()).isEqualTo("listing pods for the first time");
@@ -242,7 +243,7 @@ class PodStateTrackerTest {
     }
 
     private void start() {
-        tracker = new PodStateTracker(client, engine::get, false, PodStateTracker.PAGE_SIZE, Duration.ofMillis(20)).start();
+        tracker = new PodStateTracker(client, engine::get, KubeVersion.of(1, 28), PodStateTracker.PAGE_SIZE, Duration.ofMillis(20)).start();
         Poll.until("the first list of pods", tracker::synced);
     }
 

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.bench.scale;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.Origin;
@@ -49,7 +50,7 @@ final class PodFactory {
         metadata.put("creationTimestamp", planned.created().toString());
         pod.set("spec", template.path("spec"));
         PodInjection injection = engine.inject(pod, new PodRequest(Origin.WEBHOOK,
-                new NamespaceInfo(planned.namespace().name(), planned.namespace().labelsAtCreation()), null, true));
+                new NamespaceInfo(planned.namespace().name(), planned.namespace().labelsAtCreation()), null, KubeVersion.of(1, 31)));
         return injection;
     }
 

@@ -121,7 +121,7 @@ public final class ManifestInjector {
         String namespace = namespaceOf(resource);
         PodRequest podRequest = namespace.equals(request.namespace().name()) ? request
                 : new PodRequest(request.origin(), NamespaceInfo.unlabelled(namespace), request.nativeSidecarMode(),
-                        request.serverSupportsNativeSidecars());
+                        request.kubeVersion());
         PodInjection result = engine.inject(pod, podRequest);
         Workload.replacePod(resource, kind, result.pod());
         reports.add(result.injected()

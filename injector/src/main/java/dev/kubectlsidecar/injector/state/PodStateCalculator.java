@@ -6,6 +6,7 @@ import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.policy.Reason;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
@@ -44,7 +45,7 @@ public final class PodStateCalculator {
     static final int REMEMBERED = 64;
 
     private final InjectionEngine engine;
-    private final Boolean serverSupportsNativeSidecars;
+    private final KubeVersion kubeVersion;
     private final Map<VerificationInput, Verification> verified = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -57,9 +58,9 @@ public final class PodStateCalculator {
     private record VerificationInput(TrafficSettings settings, String terminationMessage) {
     }
 
-    public PodStateCalculator(InjectionEngine engine, Boolean serverSupportsNativeSidecars) {
+    public PodStateCalculator(InjectionEngine engine, KubeVersion kubeVersion) {
         this.engine = engine;
-        this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
+        this.kubeVersion = kubeVersion;
     }
 
     /** The engine whose config the states are computed with. */
@@ -74,7 +75,7 @@ public final class PodStateCalculator {
         boolean injected = record.isPresent();
         boolean stale = false;
         try {
-            PodInjection fresh = engine.inject(pod, new PodRequest(Origin.STATUS, namespace, null, serverSupportsNativeSidecars));
+            PodInjection fresh = engine.inject(pod, new PodRequest(Origin.STATUS, namespace, null, kubeVersion));
             fresh.decision().reasons().stream().map(Reason::message).forEach(reasons::add);
             if (!injected && fresh.injected()) {
                 reasons.add(whyWithoutSidecar(metadata, namespace));

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.render;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -95,7 +96,7 @@ class InjectionEngineTest {
 
     @Test
     void nativeSidecarPutsTheProxyRightAfterIstioInitAsAnAlwaysRestartingInitContainer() {
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, null);
+        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, KubeVersion.UNKNOWN);
         JsonNode spec = engine.inject(pod(APP), request).pod().get("spec");
         assertThat(names(spec.get("initContainers"))).containsExactly("istio-init", "istio-proxy", "migrate");
         assertThat(spec.get("initContainers").get(1).path("restartPolicy").asString()).isEqualTo("Always");
@@ -103,9 +104,11 @@ class InjectionEngineTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"AUTO, , false", "AUTO, true, true", "AUTO, false, false", "TRUE, false, true", "FALSE, true, false"})
-    void nativeModeFollowsTheFlagAndTheServerVersion(NativeSidecarMode mode, Boolean serverSupports, boolean expected) {
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), mode, serverSupports);
+    @CsvSource({"AUTO, unknown, false", "AUTO, 1.29, true", "AUTO, 2.0, true", "AUTO, 1.28, false",
+            "TRUE, 1.28, true", "TRUE, unknown, true", "FALSE, 1.31, false"})
+    void nativeModeFollowsTheFlagAndTheKubernetesVersion(NativeSidecarMode mode, String version, boolean expected) {
+        KubeVersion kube = version.equals("unknown") ? KubeVersion.UNKNOWN : KubeVersion.parse(version);
+        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), mode, kube);
         assertThat(engine.inject(pod(APP), request).parts().nativeSidecar()).isEqualTo(expected);
     }
 
@@ -113,7 +116,7 @@ class InjectionEngineTest {
     void thePodsAnnotationWinsOverTheFlag() {
         ObjectNode pod = pod(APP);
         Json.objectAt((ObjectNode) pod.get("metadata"), "annotations").put("sidecar.istio.io/nativeSidecar", "false");
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, true);
+        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, KubeVersion.of(1, 30));
         assertThat(engine.inject(pod, request).parts().nativeSidecar()).isFalse();
     }
 

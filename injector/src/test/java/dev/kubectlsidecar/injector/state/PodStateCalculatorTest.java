@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.state;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
@@ -21,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 class PodStateCalculatorTest {
     private static final NamespaceInfo SHOP = new NamespaceInfo("shop", Map.of("istio-injection", "enabled"));
     private final InjectionEngine engine = new InjectionEngine(ConfigLoader.embeddedDefault());
-    private final PodStateCalculator calculator = new PodStateCalculator(engine, false);
+    private final PodStateCalculator calculator = new PodStateCalculator(engine, KubeVersion.of(1, 28));
 
     private static ObjectNode pod() {
         return (ObjectNode) JsonMappers.YAML.readTree("""
@@ -151,7 +152,7 @@ class PodStateCalculatorTest {
                 profiles:
                   envoy: {proxyImage: docker.io/envoyproxy/envoy:v1.37.0, initImage: i}
                 """);
-        PodSidecarState state = new PodStateCalculator(new InjectionEngine(newer), false).of(injected(), SHOP);
+        PodSidecarState state = new PodStateCalculator(new InjectionEngine(newer), KubeVersion.of(1, 28)).of(injected(), SHOP);
         assertThat(state.stale()).isTrue();
         assertThat(state.reasons()).contains("sidecar differs from what the current config injects: restart it");
     }
