@@ -4,6 +4,7 @@ import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import dev.kubectlsidecar.injector.policy.Decision;
 import dev.kubectlsidecar.injector.policy.InjectionPolicy;
+import dev.kubectlsidecar.injector.render.LifecycleWarnings;
 import dev.kubectlsidecar.injector.render.PodAnnotations;
 import dev.kubectlsidecar.injector.render.ProxyBypass;
 import dev.kubectlsidecar.injector.render.ProxyOptions;
@@ -91,6 +92,7 @@ public final class InjectionEngine {
         ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name(),
                 config.allowImageOverride(), warnings);
         warnings.addAll(ProxyBypass.of(injected, options.profile().traffic()));
+        warnings.addAll(LifecycleWarnings.of(injected, parts.nativeSidecar(), options.lifecycle()));
         return new PodInjection(injected, decision, parts, warnings);
     }
 

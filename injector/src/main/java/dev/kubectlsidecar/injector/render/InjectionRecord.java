@@ -18,7 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code initContainers}, {@code containers}, {@code volumes}, {@code imagePullSecrets}, {@code revision}), so
  * Istio's tools read it, plus a {@code kubectl-sidecar} member (ignored by Istio's decoder) with what uninject needs
  * to give back the exact original: the profile, the annotations and fields injection created, and where a user's
- * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours.
+ * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours, and the original
+ * value of an annotation injection extended ({@link SidecarRenderer#SAFE_TO_EVICT_LOCAL_VOLUMES}; no other key
+ * is ever restored from a record).
  */
 public record InjectionRecord(
         List<String> initContainers,
@@ -27,7 +29,8 @@ public record InjectionRecord(
         String profile,
         List<String> addedAnnotations,
         List<String> createdFields,
-        Map<String, String> overriddenPositions) {
+        Map<String, String> overriddenPositions,
+        Map<String, String> replacedAnnotations) {
 
     public static final String ANNOTATION = "sidecar.istio.io/status";
     private static final String OURS = "kubectl-sidecar";
@@ -39,6 +42,7 @@ public record InjectionRecord(
         addedAnnotations = List.copyOf(addedAnnotations);
         createdFields = List.copyOf(createdFields);
         overriddenPositions = Map.copyOf(overriddenPositions);
+        replacedAnnotations = Map.copyOf(replacedAnnotations);
     }
 
     /** The record on the pod, if it was injected (by us or by Istio). */
@@ -70,9 +74,14 @@ public record InjectionRecord(
                 positions.put(e.getKey(), position);
             }
         });
+        Map<String, String> replaced = new LinkedHashMap<>();
+        JsonNode original = ours.path("replaced").get(SidecarRenderer.SAFE_TO_EVICT_LOCAL_VOLUMES);
+        if (original != null && original.isString()) {
+            replaced.put(SidecarRenderer.SAFE_TO_EVICT_LOCAL_VOLUMES, original.asString());
+        }
         return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
                 names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
-                names(ours.get("created")), positions));
+                names(ours.get("created")), positions, replaced));
     }
 
     public String toJson() {
@@ -89,6 +98,10 @@ public record InjectionRecord(
         if (!overriddenPositions.isEmpty()) {
             ObjectNode positions = ours.putObject("positions");
             overriddenPositions.keySet().stream().sorted().forEach(k -> positions.put(k, overriddenPositions.get(k)));
+        }
+        if (!replacedAnnotations.isEmpty()) {
+            ObjectNode replaced = ours.putObject("replaced");
+            replacedAnnotations.keySet().stream().sorted().forEach(k -> replaced.put(k, replacedAnnotations.get(k)));
         }
         return JsonText.writeJson(json);
     }

@@ -11,6 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
  * and CA volumes) so pods join an existing mesh.
  */
 final class IstioProxyLayout {
+    private static final int ISTIO_DRAIN_SECONDS = 5;
+
     private IstioProxyLayout() {
     }
 
@@ -23,7 +25,8 @@ final class IstioProxyLayout {
                 .add("--domain").add("$(POD_NAMESPACE).svc.cluster.local")
                 .add("--proxyLogLevel=warning")
                 .add("--proxyComponentLogLevel=misc:error")
-                .add("--log_output_level=default:info");
+                .add("--log_output_level=default:info")
+                .add("--concurrency").add(Integer.toString(options.concurrency()));
         ArrayNode env = proxy.putArray("env");
         value(env, "PILOT_CERT_PROVIDER", "istiod");
         value(env, "CA_ADDR", "istiod.istio-system.svc:15012");
@@ -36,6 +39,7 @@ final class IstioProxyLayout {
         value(env, "ISTIO_META_CLUSTER_ID", "Kubernetes");
         value(env, "ISTIO_META_MESH_ID", "cluster.local");
         value(env, "TRUST_DOMAIN", "cluster.local");
+        proxyConfig(options).ifPresent(json -> value(env, "PROXY_CONFIG", json));
         SidecarTemplate.commonProxyFields(proxy, options, options.profile().traffic());
         ArrayNode mounts = proxy.putArray("volumeMounts");
         mount(mounts, "workload-socket", "/var/run/secrets/workload-spiffe-uds");
@@ -61,6 +65,26 @@ final class IstioProxyLayout {
         volumes.add(Json.object().put("name", "istiod-ca-cert")
                 .set("configMap", Json.object().put("name", "istio-ca-root-cert")));
         return proxy;
+    }
+
+    /**
+     * What pilot-agent must know of the start/stop settings, as Istio passes a pod's {@code proxy.istio.io/config}:
+     * the fields the pod set, and the drain duration when it is not pilot-agent's default (5 s).
+     */
+    private static java.util.Optional<String> proxyConfig(ProxyOptions options) {
+        ObjectNode config = Json.object();
+        if (options.lifecycleFromPod().contains(ProxyConfigAnnotation.HOLD)) {
+            config.put(ProxyConfigAnnotation.HOLD, options.lifecycle().holdApplicationUntilProxyStarts());
+        }
+        if (options.lifecycleFromPod().contains(ProxyConfigAnnotation.CONCURRENCY)) {
+            config.put(ProxyConfigAnnotation.CONCURRENCY, options.concurrency());
+        }
+        if (options.lifecycleFromPod().contains(ProxyConfigAnnotation.DRAIN)
+                || options.lifecycle().terminationDrainSeconds() != ISTIO_DRAIN_SECONDS) {
+            config.put(ProxyConfigAnnotation.DRAIN, options.lifecycle().terminationDrainSeconds() + "s");
+        }
+        return config.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(dev.kubectlsidecar.injector.JsonText.writeJson(config));
     }
 
     private static void value(ArrayNode env, String name, String value) {

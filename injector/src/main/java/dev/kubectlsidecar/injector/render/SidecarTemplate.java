@@ -27,10 +27,12 @@ public final class SidecarTemplate {
         ObjectNode proxy = options.profile().flavor() == ProxyFlavor.ISTIO
                 ? IstioProxyLayout.container(options, volumes)
                 : envoyContainer(options);
+        ProxyHooks.apply(proxy, options.profile().flavor(), options.lifecycle(), nativeSidecar);
         if (nativeSidecar) {
             proxy.put("restartPolicy", "Always");
         }
-        return SidecarParts.of(initContainer(options, initCommand), proxy, volumes, nativeSidecar);
+        boolean proxyFirst = !nativeSidecar && options.lifecycle().holdApplicationUntilProxyStarts();
+        return SidecarParts.of(initContainer(options, initCommand), proxy, volumes, nativeSidecar, proxyFirst);
     }
 
     private static ObjectNode initContainer(ProxyOptions options, List<String> command) {
@@ -62,10 +64,12 @@ public final class SidecarTemplate {
                 .put("image", options.proxyImage())
                 .put("imagePullPolicy", options.profile().imagePullPolicy());
         proxy.putArray("command").add("envoy");
-        proxy.putArray("args")
+        ArrayNode args = proxy.putArray("args")
                 .add("--config-yaml").add(EnvoyBootstrap.json(traffic))
                 .add("--log-level").add("warn")
-                .add("--base-id").add("1");
+                .add("--base-id").add("1")
+                .add("--concurrency").add(Integer.toString(options.concurrency()));
+        ProxyHooks.envoyDrainArgs(args, options.lifecycle());
         commonProxyFields(proxy, options, traffic);
         proxy.putArray("volumeMounts").addObject().put("name", ENVOY_VOLUME).put("mountPath", "/etc/istio/proxy");
         return proxy;

@@ -79,11 +79,14 @@ class InjectionEngineTest {
     }
 
     @Test
-    void classicLayoutAppendsInitAndProxy() {
+    void classicLayoutAppendsInitAndPutsTheHoldingProxyFirst() {
         PodInjection result = engine.inject(pod(APP), PodRequest.offline("shop"));
         JsonNode spec = result.pod().get("spec");
         assertThat(names(spec.get("initContainers"))).containsExactly("migrate", "istio-init");
-        assertThat(names(spec.get("containers"))).containsExactly("web", "exporter", "istio-proxy");
+        assertThat(names(spec.get("containers"))).containsExactly("istio-proxy", "web", "exporter");
+        assertThat(names(engine.inject(annotated("proxy.istio.io/config", "holdApplicationUntilProxyStarts: false"),
+                PodRequest.offline("shop")).pod().at("/spec/containers")))
+                .as("without the hold the proxy is appended").containsExactly("web", "exporter", "istio-proxy");
         assertThat(names(spec.get("volumes"))).containsExactly("istio-envoy");
         assertThat(result.pod().at("/metadata/annotations/kubectl.kubernetes.io~1default-container").asString())
                 .isEqualTo("web");
@@ -217,8 +220,8 @@ class InjectionEngineTest {
                 """);
         JsonNode injected = engine.inject(pod, PodRequest.offline("shop")).pod();
         JsonNode containers = injected.at("/spec/containers");
-        assertThat(names(containers)).containsExactly("app", "istio-proxy");
-        JsonNode proxy = containers.get(1);
+        assertThat(names(containers)).containsExactly("istio-proxy", "app");
+        JsonNode proxy = containers.get(0);
         assertThat(proxy.get("image").asString()).isEqualTo("docker.io/envoyproxy/envoy:v1.36.2");
         assertThat(proxy.at("/resources/requests/cpu").asString()).isEqualTo("123m");
         assertThat(proxy.at("/resources/requests/memory").asString()).isEqualTo("128Mi");
@@ -239,7 +242,7 @@ class InjectionEngineTest {
                 """);
         JsonNode result = engine.inject(istioInjected, PodRequest.offline("shop")).pod();
         assertThat(result.toString()).doesNotContain("proxyv2").doesNotContain("istio-data");
-        assertThat(names(result.at("/spec/containers"))).containsExactly("app", "istio-proxy");
+        assertThat(names(result.at("/spec/containers"))).containsExactly("istio-proxy", "app");
     }
 
     @Test
