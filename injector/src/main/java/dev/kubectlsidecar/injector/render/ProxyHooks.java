@@ -73,12 +73,12 @@ final class ProxyHooks {
 
     /** The {@code bash -c} script of the classic sidecar's {@code postStart} hook in the {@code envoy} profile. */
     static String envoyWaitScript(int timeoutSeconds) {
-        return WAIT.formatted(REQUEST, timeoutSeconds, timeoutSeconds);
+        return WAIT.formatted(REQUEST.stripTrailing(), timeoutSeconds, timeoutSeconds);
     }
 
     /** The {@code bash -c} script of the {@code preStop} hook in the {@code envoy} profile. */
     static String envoyDrainScript(int drainSeconds) {
-        return DRAIN.formatted(REQUEST, drainSeconds);
+        return DRAIN.formatted(REQUEST.stripTrailing(), drainSeconds);
     }
 
     /** Envoy's own flags for the drain: the period, and every connection told at once (as pilot-agent runs it). */
