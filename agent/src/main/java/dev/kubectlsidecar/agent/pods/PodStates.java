@@ -116,7 +116,7 @@ final class PodStates {
         ProxyStatus proxy = s.proxy().equals(ProxyStatus.ABSENT) ? ProxyStatus.ABSENT
                 : new ProxyStatus(s.proxy().present(), s.proxy().ready(), s.proxy().restarts(), shared(s.proxy().image()));
         return new PodSidecarState(shared(s.namespace()), s.name(), shared(s.owner()), s.injected(), shared(s.profile()),
-                s.nativeSidecar(), shared(s.templateHash()), proxy, s.stale(), s.proxyBypass(), s.iptables(), shared(s.iptablesDiff()),
+                s.nativeSidecar(), shared(s.templateHash()), proxy, s.stale(), s.proxyBypass(), s.heldByProxy(), s.iptables(), shared(s.iptablesDiff()),
                 shared(s.reasons()), s.createdAt());
     }
 

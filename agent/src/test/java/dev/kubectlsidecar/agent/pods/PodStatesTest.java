@@ -58,10 +58,10 @@ class PodStatesTest {
     void countsEachStateAPodIsIn() {
         states.put(state("shop", "ready", true));
         states.put(new PodSidecarState("shop", "stale-mismatch", null, true, "envoy", false, "h1",
-                new ProxyStatus(true, false, 3, "envoy:1"), true, true, Verification.Status.MISMATCH, List.of("missing: -A X"),
+                new ProxyStatus(true, false, 3, "envoy:1"), true, true, false, Verification.Status.MISMATCH, List.of("missing: -A X"),
                 List.of(), null));
         states.put(new PodSidecarState("shop", "pending", null, true, "envoy", false, "h1", ProxyStatus.ABSENT,
-                false, false, Verification.Status.UNKNOWN, List.of(), List.of(), null));
+                false, false, false, Verification.Status.UNKNOWN, List.of(), List.of(), null));
         states.put(state("other", "plain", false));
 
         assertThat(states.counts()).containsExactly(Map.entry("injected", 3L), Map.entry("not_injected", 1L),
@@ -74,7 +74,7 @@ class PodStatesTest {
         return new PodSidecarState(fresh(namespace), fresh(name), fresh("Deployment/web"), injected,
                 injected ? fresh("envoy") : null, false, injected ? fresh("c47a10a865bdeaa5") : null,
                 injected ? new ProxyStatus(true, true, 0, fresh("docker.io/envoyproxy/envoy:v1.36.2")) : ProxyStatus.ABSENT,
-                false, false, injected ? Verification.Status.VERIFIED : Verification.Status.NOT_APPLICABLE, List.of(),
+                false, false, false, injected ? Verification.Status.VERIFIED : Verification.Status.NOT_APPLICABLE, List.of(),
                 List.of(fresh("namespace label istio-injection=enabled matches")), fresh("2026-11-26T06:00:00Z"));
     }
 

@@ -42,6 +42,10 @@ final class InjectionChecks {
                 "pods have app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
                 "no app container runs as the proxy's UID or GID",
                 "run those containers as another user and group (securityContext.runAsUser/runAsGroup)"));
+        results.add(podsLacking(snapshot.pods(), PodSidecarState::heldByProxy,
+                "pods have finished their job but their classic sidecar keeps them running",
+                "no finished job pod is kept running by its proxy",
+                "POST 127.0.0.1:15000/quitquitquit from the app when done, or use native sidecars (Kubernetes ≥ 1.29)"));
         return results;
     }
 

@@ -66,10 +66,12 @@ final class StatusView {
         long stale = pods.stream().filter(PodSidecarState::stale).count();
         long iptables = pods.stream().filter(p -> p.iptables() == Verification.Status.MISMATCH).count();
         long bypass = pods.stream().filter(PodSidecarState::proxyBypass).count();
+        long held = pods.stream().filter(PodSidecarState::heldByProxy).count();
         return "namespace " + namespace + ": injection " + ("enabled".equals(label) ? "enabled" : "disabled")
                 + " · " + pods.size() + " pods: " + injected + " injected, " + (pods.size() - injected) + " not injected, "
                 + stale + " stale, " + iptables + " iptables problem" + (iptables == 1 ? "" : "s")
-                + (bypass > 0 ? ", " + bypass + " bypassing the proxy" : "");
+                + (bypass > 0 ? ", " + bypass + " bypassing the proxy" : "")
+                + (held > 0 ? ", " + held + " held running by the proxy after their job" : "");
     }
 
     private static String sidecar(PodSidecarState pod) {

@@ -12,6 +12,8 @@ import java.util.List;
  *              the policy now says no: a restart fixes it
  * @param proxyBypass injected, but an app container runs as the proxy's UID or GID, so its traffic bypasses the
  *                    proxy; the reasons say which
+ * @param heldByProxy a run-to-completion pod (restartPolicy Never or OnFailure, such as a Job's) whose app
+ *                    containers have all finished while its classic sidecar still runs, so it never completes
  * @param iptables VERIFIED / MISMATCH / UNKNOWN / NOT_APPLICABLE, from the init container's termination message
  * @param iptablesDiff the missing and extra rules when MISMATCH
  * @param reasons the policy's sentences, plus what to do when the pod does not match the policy
@@ -27,6 +29,7 @@ public record PodSidecarState(
         ProxyStatus proxy,
         boolean stale,
         boolean proxyBypass,
+        boolean heldByProxy,
         Verification.Status iptables,
         List<String> iptablesDiff,
         List<String> reasons,

@@ -43,6 +43,8 @@ public final class PodStateCalculator {
     static final String CREATED_BEFORE_OR_WEBHOOK_SKIPPED = "created before injection was enabled, or while the agent "
             + "did not answer under failurePolicy Ignore: restart it";
     static final int REMEMBERED = 64;
+    static final String HELD_BY_PROXY = "its app containers have finished, but its classic sidecar keeps the pod "
+            + "running: POST 127.0.0.1:15000/quitquitquit from the app when done, or use native sidecars (Kubernetes ≥ 1.29)";
 
     private final InjectionEngine engine;
     private final KubeVersion kubeVersion;
@@ -91,6 +93,10 @@ public final class PodStateCalculator {
         }
         List<String> bypass = injected ? proxyBypass(pod) : List.of();
         reasons.addAll(bypass);
+        boolean held = injected && ContainerStatuses.heldByProxy(pod);
+        if (held) {
+            reasons.add(HELD_BY_PROXY);
+        }
         Verification iptables = injected ? verify(pod, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
                 metadata.path("namespace").asString(namespace.name()),
@@ -103,6 +109,7 @@ public final class PodStateCalculator {
                 injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
                 stale,
                 !bypass.isEmpty(),
+                held,
                 iptables.status(),
                 concat(iptables.missing(), iptables.extra()),
                 reasons,

@@ -55,7 +55,8 @@ public final class PodStatesJson {
                 .put("proxy", proxyWord(state))
                 .put("iptables", state.iptables().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                 .put("stale", state.stale())
-                .put("proxyBypass", state.proxyBypass());
+                .put("proxyBypass", state.proxyBypass())
+                .put("heldByProxy", state.heldByProxy());
         strings(pod.putArray("reasons"), state.reasons());
         pod.put("profile", state.profile())
                 .put("native", state.nativeSidecar())
@@ -74,7 +75,7 @@ public final class PodStatesJson {
         return new PodSidecarState(namespace, pod.path("name").asString(null), pod.path("owner").asString(null),
                 pod.path("injected").asBoolean(false), pod.path("profile").asString(null), pod.path("native").asBoolean(false),
                 pod.path("templateHash").asString(null), status, pod.path("stale").asBoolean(false),
-                pod.path("proxyBypass").asBoolean(false),
+                pod.path("proxyBypass").asBoolean(false), pod.path("heldByProxy").asBoolean(false),
                 Verification.Status.valueOf(pod.path("iptables").asString("unknown").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
                 texts(pod.path("iptablesDiff")), texts(pod.path("reasons")), pod.path("createdAt").asString(null));
     }

@@ -90,6 +90,32 @@ class PodStateCalculatorTest {
     }
 
     @Test
+    void aJobPodWhoseAppFinishedWhileItsClassicProxyRunsIsFlagged() {
+        ObjectNode job = pod();
+        ((ObjectNode) job.get("spec")).put("restartPolicy", "Never");
+        ObjectNode pod = engine.inject(job, PodRequest.offline("shop")).pod();
+        ObjectNode status = pod.putObject("status");
+        var statuses = status.putArray("containerStatuses");
+        statuses.addObject().put("name", "istio-proxy").put("ready", true).putObject("state").putObject("running");
+        ObjectNode app = statuses.addObject().put("name", "web");
+        app.putObject("state").putObject("running");
+        assertThat(calculator.of(pod, SHOP).heldByProxy()).as("the app still runs").isFalse();
+
+        app.putObject("state").putObject("terminated").put("exitCode", 0).put("reason", "Completed");
+        PodSidecarState held = calculator.of(pod, SHOP);
+        assertThat(held.heldByProxy()).isTrue();
+        assertThat(held.reasons()).last().asString().startsWith("its app containers have finished, but its classic "
+                + "sidecar keeps the pod running: POST 127.0.0.1:15000/quitquitquit");
+        assertThat(PodStatesJson.read(PodStatesJson.write(java.util.List.of(held)))).containsExactly(held);
+
+        ((ObjectNode) statuses.get(0)).putObject("state").putObject("terminated").put("exitCode", 0);
+        assertThat(calculator.of(pod, SHOP).heldByProxy()).as("the proxy quit too").isFalse();
+        ((ObjectNode) statuses.get(0)).putObject("state").putObject("running");
+        ((ObjectNode) pod.get("spec")).put("restartPolicy", "Always");
+        assertThat(calculator.of(pod, SHOP).heldByProxy()).as("not a run-to-completion pod").isFalse();
+    }
+
+    @Test
     void aDeletedRuleIsAMismatchNamingTheRule() throws IOException {
         ObjectNode pod = injected();
         String message = capturedTerminationMessage().replace("-A ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN\n", "");
