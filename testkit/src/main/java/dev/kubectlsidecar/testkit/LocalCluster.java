@@ -9,6 +9,7 @@ import dev.kubectlsidecar.testkit.api.ApiDispatcher;
 import dev.kubectlsidecar.testkit.api.ApiServer;
 import dev.kubectlsidecar.testkit.api.Await;
 import dev.kubectlsidecar.testkit.api.DryRunRequests;
+import dev.kubectlsidecar.testkit.api.Kubeconfig;
 import dev.kubectlsidecar.testkit.api.Latency;
 import dev.kubectlsidecar.testkit.api.NamespaceLifecycle;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
@@ -90,8 +91,15 @@ public final class LocalCluster implements AutoCloseable {
                         .withRequestRetryBackoffLimit(0).build())
                 .build();
         this.agents = builder.agentLauncher == null ? null
-                : new AgentRunner(this, store, routes, calls, builder.agentLauncher, builder.agentName,
+                : new AgentRunner(url, store, routes, calls, builder.agentLauncher, builder.agentName,
                         builder.agentReadyLimit);
+    }
+
+    private LocalCluster started() {
+        if (agents != null) {
+            agents.start();
+        }
+        return this;
     }
 
     public static LocalCluster start() {
@@ -224,7 +232,7 @@ public final class LocalCluster implements AutoCloseable {
         }
 
         public LocalCluster start() {
-            return new LocalCluster(this);
+            return new LocalCluster(this).started();
         }
     }
 }
