@@ -94,7 +94,9 @@ class LeaderChangeMidRotationTest {
             TlsMaterial now = stored();
             return !now.active().certificate().equals(original) && now.next().isEmpty() && now.retired().isEmpty();
         });
-        Poll.sleep(1_000); // clients and the replica catch up with the last bundle
+        X509Certificate replacement = stored().active().certificate();
+        Poll.until("a client served by the replacement CA", Duration.ofSeconds(30), () -> load.served.stream().anyMatch(
+                certificate -> certificate.getIssuerX500Principal().equals(replacement.getSubjectX500Principal())));
         load.stopClients();
 
         System.out.printf("leader change mid-rotation: %d handshakes, %d serving certificates from %d CAs, %d failures%n",
@@ -102,7 +104,6 @@ class LeaderChangeMidRotationTest {
         assertThat(load.failures).isEmpty();
         assertThat(load.authorities()).as("CAs seen").isEqualTo(2);
         assertThat(load.bundleSizes).as("bundle sizes seen").contains(1, 2);
-        X509Certificate replacement = stored().active().certificate();
         assertThat(load.served).as("served from the replacement CA")
                 .anySatisfy(certificate -> assertThat(certificate.getIssuerX500Principal()).isEqualTo(replacement.getSubjectX500Principal()));
     }

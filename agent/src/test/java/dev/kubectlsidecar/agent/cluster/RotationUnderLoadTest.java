@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two agent replicas rotate certificates with lifetimes of seconds while clients that behave like the API server
- * connect to them without pause ({@link HandshakeLoad}). Half-way the leader goes away and the other replica carries
- * on. No handshake may fail.
+ * connect to them without pause ({@link HandshakeLoad}). Once a serving renewal was seen the leader goes away and the
+ * other replica carries on until the CA was replaced. No handshake may fail. The test waits for those events, never
+ * for a time.
  */
 @EnableKubernetesMockClient(crud = true)
 class RotationUnderLoadTest {
@@ -44,13 +45,16 @@ class RotationUnderLoadTest {
         load.start("agent-b", Clock.systemUTC());
         load.startClients();
 
-        Poll.sleep(5_000); // a serving renewal happens in here
+        Poll.until("a serving renewal under load", Duration.ofSeconds(30), () -> load.served.size() >= 2);
         HandshakeLoad.Replica leader = Poll.value("a leader", () -> load.replicas.stream().filter(r -> r.tls.isLeader()).findFirst().orElse(null));
         HandshakeLoad.Replica survivor = load.replicas.get(0) == leader ? load.replicas.get(1) : load.replicas.get(0);
         leader.leave();
         Poll.until("the other replica to lead", survivor.tls::isLeader);
 
-        Poll.sleep(10_000); // the CA is replaced in here (at 2/3 of 15 s), plus more serving renewals
+        // the CA is replaced (at 2/3 of 15 s), with more serving renewals, all while the clients keep calling
+        Poll.until("the CA replaced and the survivor reloading", Duration.ofSeconds(60), () -> load.authorities() >= 2
+                && load.served.size() >= 4 && load.bundleSizes.contains(1) && load.bundleSizes.contains(2)
+                && survivor.reloads.get() >= 4);
         load.stopClients();
 
         System.out.printf("rotation under load: %d handshakes, %d serving certificates from %d CAs, %d failures%n",
