@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Kubernetes API server on 127.0.0.1 for tests and for trying the plugin by hand (design.md §7): fabric8's mock
+ * A Kubernetes API server on 127.0.0.1 for tests and for trying the plugin by hand (docs/architecture.md §6): fabric8's mock
  * API server in CRUD mode (its {@code KubernetesCrudDispatcher} keeps the objects) behind a front end that adds
  * what a real cluster does and the mock does not:
  * <ul>
