@@ -131,7 +131,7 @@ class InjectCommandTest {
         assertThat(run.err()).isEqualTo("""
                 deployment/web injected
                   warning: annotation sidecar.istio.io/proxyImage was ignored: the injection config does not allow image overrides (allowImageOverride: false)
-                  warning: container web runs as the proxy's UID 1337 (spec.containers[0].securityContext.runAsUser): the iptables rules never capture the proxy's own IDs, so its traffic bypasses the proxy
+                  warning: container web runs as the proxy's UID 1337 (spec.containers[1].securityContext.runAsUser): the iptables rules never capture the proxy's own IDs, so its traffic bypasses the proxy
                 """);
     }
 
