@@ -59,8 +59,8 @@ class AbuseWebhookTest {
         assertThat(warnings.get(1)).startsWith("container app runs as the proxy's UID 1337").contains("bypasses the proxy");
         JsonNode patched = Reviews.patched(pod, response);
         Trees.assertSameTree("patched pod", patched, expected.pod());
-        assertThat(patched.at("/spec/containers/1/name").asString()).isEqualTo("istio-proxy");
-        assertThat(patched.at("/spec/containers/1/image").asString()).isEqualTo(ENGINE.config().profile("envoy").proxyImage());
+        assertThat(patched.at("/spec/containers/0/name").asString()).as("the holding proxy is first").isEqualTo("istio-proxy");
+        assertThat(patched.at("/spec/containers/0/image").asString()).isEqualTo(ENGINE.config().profile("envoy").proxyImage());
     }
 
     private static void assertDeniedLikeTheEngine(ObjectNode pod, String named) throws Exception {
