@@ -38,7 +38,7 @@ public final class IptablesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         InjectionEngine engine = engineOptions.choose(spec.commandLine().getErr()).engine();
-        ManifestInjector injector = new ManifestInjector(engine, PodRequest.offline(engineOptions.namespace));
+        ManifestInjector injector = new ManifestInjector(engine, PodRequest.offline(engineOptions.namespace()));
         StringBuilder out = new StringBuilder();
         for (ManifestSources.Source source : files.read(System.in)) {
             for (WorkloadPod workload : injector.workloads(source.name(), ManifestReader.read(source.name(), source.text()))) {

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.cli.ChoiceConverter;
 import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
@@ -25,24 +25,35 @@ public final class InstallCommand extends ClusterCommand {
     @Option(names = "--image", paramLabel = "REF", description = "The agent's image (default: " + AgentManifests.DEFAULT_IMAGE + ").")
     String image;
 
-    @Option(names = "--failure-policy", paramLabel = "Fail|Ignore", defaultValue = "Fail",
+    @Option(names = "--failure-policy", paramLabel = "Fail|Ignore", defaultValue = "Fail", converter = FailurePolicies.class,
             description = "What the API server does when the agent cannot answer: Fail refuses pods (default), Ignore creates them without a sidecar.")
     String failurePolicy;
 
     @Option(names = "--dry-run", description = "Print the manifests instead of applying them (with -o yaml|json).")
     boolean dryRun;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "yaml|json", description = "Format of --dry-run output (default: yaml).")
+    @Option(names = {"-o", "--output"}, paramLabel = "yaml|json", converter = Outputs.class,
+            description = "Format of --dry-run output (default: yaml).")
     String output;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3m", description = "How long to wait for the agent (default: ${DEFAULT-VALUE}).")
-    String timeout;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3m", converter = KubeOptions.DurationConverter.class,
+            description = "How long to wait for the agent (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    static final class FailurePolicies extends ChoiceConverter {
+        FailurePolicies() {
+            super("Fail", "Ignore");
+        }
+    }
+
+    static final class Outputs extends ChoiceConverter {
+        Outputs() {
+            super("yaml", "json");
+        }
+    }
 
     @Override
     protected Integer withoutCluster() {
-        if (!failurePolicy.equals("Fail") && !failurePolicy.equals("Ignore")) {
-            throw new UserError("invalid --failure-policy \"" + failurePolicy + "\": use Fail or Ignore");
-        }
         if (dryRun) {
             // GitOps: no cluster needed to print the manifests.
             List<JsonNode> resources = List.copyOf(AgentManifests.render(image, failurePolicy));
@@ -55,17 +66,23 @@ public final class InstallCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) throws InterruptedException {
-        Duration limit = KubeOptions.parseTimeout(timeout);
         for (ObjectNode resource : AgentManifests.render(image, failurePolicy)) {
             keepCaBundle(client, resource);
             HasMetadata object = Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(resource), HasMetadata.class);
-            boolean existed = client.resource(object).get() != null;
-            client.resource(object).createOr(existing -> existing.update());
-            out().println(AgentManifests.describe(resource) + (existed ? " configured" : " created"));
+            HasMetadata existing = client.resource(object).get();
+            if (existing == null) {
+                client.resource(object).create();
+                out().println(AgentManifests.describe(resource) + " created");
+            } else if (Desired.heldBy(resource, JsonMappers.JSON.readTree(Serialization.asJson(existing)))) {
+                out().println(AgentManifests.describe(resource) + " unchanged");
+            } else {
+                client.resource(object).update();
+                out().println(AgentManifests.describe(resource) + " configured");
+            }
         }
         out().flush();
-        if (!waitUntilReady(client, limit)) {
-            err().println("error: the agent is not ready after " + timeout + ": kubectl -n " + AgentNames.NAMESPACE
+        if (!waitUntilReady(client, timeout)) {
+            err().println("error: the agent is not ready after " + KubeOptions.DurationConverter.text(timeout) + ": kubectl -n " + AgentNames.NAMESPACE
                     + " get pods; kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT
                     + " (then `kubectl sidecar verify`)");
             return 1;

@@ -1,18 +1,14 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.UserError;
-import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,11 +29,12 @@ public final class KubeOptions {
     @Option(names = "--user", paramLabel = "NAME", description = "The kubeconfig user to use.")
     String user;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The namespace (default: the context's, else default).")
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The namespace (default: the kubeconfig context's, else default).")
     String namespace;
 
-    @Option(names = "--request-timeout", paramLabel = "DURATION", description = "Timeout of a single request, e.g. 10s, 1m (0: none).")
-    String requestTimeout;
+    @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Timeout of a single request, e.g. 10s, 1m (0: none).")
+    Duration requestTimeout;
 
     @Option(names = "--insecure-skip-tls-verify", description = "Do not verify the API server's certificate (insecure).")
     boolean insecureSkipTlsVerify;
@@ -47,9 +44,10 @@ public final class KubeOptions {
     Integer verbosity;
 
     private Config config;
+    private Kubeconfig.Selection selection;
 
     /** Options as if given on the command line, for commands that only sometimes talk to the cluster. */
-    public static KubeOptions of(Path kubeconfig, String context, String requestTimeout) {
+    public static KubeOptions of(Path kubeconfig, String context, Duration requestTimeout) {
         KubeOptions options = new KubeOptions();
         options.kubeconfig = kubeconfig;
         options.context = context;
@@ -66,8 +64,7 @@ public final class KubeOptions {
         if (namespace != null) {
             return namespace;
         }
-        String fromContext = config().getNamespace();
-        return fromContext == null || fromContext.isEmpty() ? "default" : fromContext;
+        return selection().namespaceOrDefault();
     }
 
     public boolean namespaceGiven() {
@@ -87,7 +84,7 @@ public final class KubeOptions {
         if (config == null) {
             config = load();
             if (requestTimeout != null) {
-                config.setRequestTimeout((int) parseTimeout(requestTimeout).toMillis());
+                config.setRequestTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
             }
             if (insecureSkipTlsVerify) {
                 config.setTrustCerts(true);
@@ -98,65 +95,56 @@ public final class KubeOptions {
         return config;
     }
 
-    private Config load() {
-        File file = kubeconfigFile();
-        if (file == null) {
-            throw new UserError("no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config): "
-                    + "pass --kubeconfig FILE, or set up access with your cluster provider's CLI");
+    /**
+     * The kubeconfig's context, cluster and user these flags select, checked as kubectl checks them (a name that
+     * does not exist is an error, never the current context) before any request is made.
+     */
+    public Kubeconfig.Selection selection() {
+        if (selection == null) {
+            selection = Kubeconfig.locate(kubeconfig).orElseThrow(Kubeconfig::missing).select(context, cluster, user);
         }
-        try {
-            String text = Files.readString(file.toPath());
-            if (cluster == null && user == null) {
-                return Config.fromKubeconfig(context, text, file.getPath());
-            }
-            io.fabric8.kubernetes.api.model.Config model = KubeConfigUtils.parseConfigFromString(text);
-            String contextName = context != null ? context : model.getCurrentContext();
-            NamedContext named = model.getContexts().stream().filter(c -> c.getName().equals(contextName)).findFirst()
-                    .orElseThrow(() -> new UserError("context \"" + contextName + "\" not found in " + file));
-            if (cluster != null) {
-                named.getContext().setCluster(cluster);
-            }
-            if (user != null) {
-                named.getContext().setUser(user);
-            }
-            return Config.fromKubeconfig(contextName, Serialization.asYaml(model), file.getPath());
-        } catch (UserError e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UserError(file + ": cannot use this kubeconfig: " + e.getMessage());
-        }
+        return selection;
     }
 
-    private File kubeconfigFile() {
-        if (kubeconfig != null) {
-            if (!Files.isRegularFile(kubeconfig)) {
-                throw new UserError(kubeconfig + ": no such kubeconfig file");
-            }
-            return kubeconfig.toFile();
+    private Config load() {
+        Kubeconfig.Selection selected = selection();
+        try {
+            return Config.fromKubeconfig(selected.context(), selected.yaml(), selected.file().toString());
+        } catch (RuntimeException e) {
+            throw new UserError(selected.file() + ": cannot use this kubeconfig: " + e.getMessage());
         }
-        for (String name : Config.getKubeconfigFilenames()) {
-            File candidate = new File(name);
-            if (candidate.isFile()) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
-    static Duration parseTimeout(String text) {
-        Matcher matcher = DURATION.matcher(text.trim());
-        if (!matcher.matches()) {
-            throw new UserError("invalid --request-timeout \"" + text + "\": use a duration such as 10s, 500ms or 1m");
+    /** kubectl's durations: a whole number with ms, s, m or h (seconds when none); 0 means no limit. */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            Matcher matcher = DURATION.matcher(text.trim());
+            if (!matcher.matches()) {
+                throw new CommandLine.TypeConversionException("use a whole number with a unit, e.g. 10s, 500ms, 3m or 1h");
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofSeconds(amount);
+            };
         }
-        long amount = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
+
+        /** The duration as it would be typed: {@code 3m}, {@code 90s}, {@code 500ms}. */
+        public static String text(Duration duration) {
+            long millis = duration.toMillis();
+            if (millis % 3_600_000 == 0 && millis > 0) {
+                return millis / 3_600_000 + "h";
+            }
+            if (millis % 60_000 == 0 && millis > 0) {
+                return millis / 60_000 + "m";
+            }
+            return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+        }
     }
 }

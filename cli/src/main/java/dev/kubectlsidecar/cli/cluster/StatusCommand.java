@@ -1,12 +1,13 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.cli.ChoiceConverter;
 import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code kubectl sidecar status}: per namespace and per pod, whether the sidecar is there, healthy and current, and why. */
@@ -24,7 +25,7 @@ public final class StatusCommand extends ClusterCommand {
     @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Only pods matching this label selector.")
     String selector;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "wide|json|yaml", description = "Output format.")
+    @Option(names = {"-o", "--output"}, paramLabel = "wide|json|yaml", converter = Outputs.class, description = "Output format.")
     String output;
 
     @Option(names = {"-w", "--watch"}, description = "Redraw a live view until Ctrl-C.")
@@ -32,11 +33,8 @@ public final class StatusCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) throws Exception {
-        if (output != null && !output.matches("wide|json|yaml")) {
-            throw new UserError("unsupported output format \"" + output + "\": use wide, json or yaml");
-        }
         if (allNamespaces && pod != null) {
-            throw new UserError("a pod name cannot be combined with -A: name the namespace with -n");
+            throw new ParameterException(spec.commandLine(), "a pod name cannot be combined with -A: name the namespace with -n");
         }
         String namespace = allNamespaces ? null : kube.namespace();
         StatusSource source = new StatusSource(client);
@@ -53,6 +51,12 @@ public final class StatusCommand extends ClusterCommand {
         }
         out().print(render(snapshot, Terminal.columns()));
         return 0;
+    }
+
+    static final class Outputs extends ChoiceConverter {
+        Outputs() {
+            super("wide", "json", "yaml");
+        }
     }
 
     private String render(StatusSource.Snapshot snapshot, int width) {

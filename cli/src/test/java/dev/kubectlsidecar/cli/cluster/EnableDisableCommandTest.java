@@ -184,6 +184,6 @@ class EnableDisableCommandTest {
     void noKubeconfigIsOneLineSayingWhatToDo() {
         CliRunner.Result run = CliRunner.run("enable", "shop", "--kubeconfig", dir.resolve("missing").toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("error: " + dir.resolve("missing") + ": no such kubeconfig file\n");
+        assertThat(run.err()).isEqualTo("error: stat " + dir.resolve("missing") + ": no such file or directory\n");
     }
 }

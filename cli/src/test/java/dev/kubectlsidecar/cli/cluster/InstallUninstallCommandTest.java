@@ -41,7 +41,8 @@ class InstallUninstallCommandTest {
         String text = run.out();
         assertThat(text).contains("image: registry.example/agent:9").contains("failurePolicy: Ignore").doesNotContain("failurePolicy: Fail");
         assertThat(CliRunner.run("install", "--failure-policy", "Sometimes").err())
-                .isEqualTo("error: invalid --failure-policy \"Sometimes\": use Fail or Ignore\n");
+                .isEqualTo("error: invalid argument \"Sometimes\" for \"--failure-policy\" flag: must be one of Fail, Ignore\n"
+                        + "See 'kubectl sidecar install --help' for usage.\n");
     }
 
     @Test
@@ -55,7 +56,11 @@ class InstallUninstallCommandTest {
         assertThat(client.apps().deployments().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-agent").get()).isNotNull();
 
         CliRunner.Result again = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s");
-        assertThat(again.out()).contains("deployment/kubectl-sidecar-agent configured");
+        assertThat(again.out()).as("nothing changed, as kubectl apply says it").contains("deployment/kubectl-sidecar-agent unchanged")
+                .doesNotContain("configured").doesNotContain("created");
+        CliRunner.Result otherImage = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s",
+                "--image", "registry.example/agent:2");
+        assertThat(otherImage.out()).contains("deployment/kubectl-sidecar-agent configured", "namespace/kubectl-sidecar unchanged");
 
         CliRunner.Result uninstall = CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString());
         assertThat(uninstall.exitCode()).isZero();
