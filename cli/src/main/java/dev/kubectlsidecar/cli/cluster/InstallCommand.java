@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "install", sortOptions = false,
         description = "Install the agent (webhook, certificates, RBAC) and wait until it is ready.",
         footer = {"", "Examples:", "  kubectl sidecar install",
-                "  kubectl sidecar install --failure-policy Ignore", "  kubectl sidecar install --dry-run -o yaml > agent.yaml"})
+                "  kubectl sidecar install --failure-policy Ignore", "  kubectl sidecar install --dry-run -o yaml > agent.yaml",
+                "", "The agent always lives in namespace " + AgentNames.NAMESPACE + ": -n may only name it."})
 public final class InstallCommand extends ClusterCommand {
     @Option(names = "--image", paramLabel = "REF", description = "The agent's image (default: " + AgentManifests.DEFAULT_IMAGE + ").")
     String image;
@@ -54,6 +55,7 @@ public final class InstallCommand extends ClusterCommand {
 
     @Override
     protected Integer withoutCluster() {
+        refuseOtherNamespace();
         if (dryRun) {
             // GitOps: no cluster needed to print the manifests.
             List<JsonNode> resources = List.copyOf(AgentManifests.render(image, failurePolicy));
@@ -82,6 +84,9 @@ public final class InstallCommand extends ClusterCommand {
         }
         out().flush();
         if (!waitUntilReady(client, timeout)) {
+            if (out().checkError()) {
+                return 1; // stdout went away (e.g. | head): nobody is reading the progress
+            }
             err().println("error: the agent is not ready after " + KubeOptions.DurationConverter.text(timeout) + ": kubectl -n " + AgentNames.NAMESPACE
                     + " get pods; kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT
                     + " (then `kubectl sidecar verify`)");
@@ -129,6 +134,9 @@ public final class InstallCommand extends ClusterCommand {
                 out().println(state);
                 out().flush();
                 last = state;
+            }
+            if (out().checkError()) {
+                return false;
             }
             if (ready > 0 && bundle) {
                 return true;

@@ -71,6 +71,11 @@ public final class KubeOptions {
         return namespace != null;
     }
 
+    /** Whether there is a kubeconfig to read ({@code --kubeconfig} must name one that exists). */
+    public boolean kubeconfigFound() {
+        return selection != null || Kubeconfig.locate(kubeconfig).isPresent();
+    }
+
     public String server() {
         return config().getMasterUrl();
     }

@@ -28,7 +28,8 @@ public final class StatusCommand extends ClusterCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "wide|json|yaml", converter = Outputs.class, description = "Output format.")
     String output;
 
-    @Option(names = {"-w", "--watch"}, description = "Redraw a live view until Ctrl-C.")
+    @Option(names = {"-w", "--watch"},
+            description = "On a terminal, redraw a live view until Ctrl-C; otherwise print the output again each time it changes.")
     boolean watch;
 
     @Override
@@ -39,7 +40,8 @@ public final class StatusCommand extends ClusterCommand {
         String namespace = allNamespaces ? null : kube.namespace();
         StatusSource source = new StatusSource(client);
         if (watch) {
-            return LiveView.run(width -> render(source.fetch(namespace, pod, selector), width), out());
+            return LiveView.run(width -> render(source.fetch(namespace, pod, selector), width), out(),
+                    "json".equals(output) || "yaml".equals(output));
         }
         StatusSource.Snapshot snapshot = source.fetch(namespace, pod, selector);
         if (snapshot.fallbackReason() != null) {
@@ -64,7 +66,8 @@ public final class StatusCommand extends ClusterCommand {
             return JsonMappers.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(PodStatesJson.write(snapshot.pods())) + "\n";
         }
         if ("yaml".equals(output)) {
-            return JsonMappers.YAML.writeValueAsString(PodStatesJson.write(snapshot.pods()));
+            String yaml = JsonMappers.YAML.writeValueAsString(PodStatesJson.write(snapshot.pods()));
+            return watch && !yaml.startsWith("---") ? "---\n" + yaml : yaml; // a stream of documents
         }
         return StatusView.render(snapshot, "wide".equals(output), width, Instant.now());
     }
