@@ -33,10 +33,15 @@ public final class StatusCommand extends ClusterCommand {
     boolean watch;
 
     @Override
-    protected int run(KubernetesClient client) throws Exception {
+    protected Integer withoutCluster() {
         if (allNamespaces && pod != null) {
             throw new ParameterException(spec.commandLine(), "a pod name cannot be combined with -A: name the namespace with -n");
         }
+        return null;
+    }
+
+    @Override
+    protected int run(KubernetesClient client) throws Exception {
         String namespace = allNamespaces ? null : kube.namespace();
         StatusSource source = new StatusSource(client);
         if (watch) {
