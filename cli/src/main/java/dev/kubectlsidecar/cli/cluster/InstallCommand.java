@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -117,6 +119,26 @@ public final class InstallCommand extends ClusterCommand {
         }
     }
 
+    /**
+     * Why the Deployment makes no progress, from its conditions: ReplicaFailure (e.g. a quota or Pod Security
+     * refused the pods), or Available/Progressing false for a reason other than still starting.
+     */
+    static Optional<String> notProgressing(Deployment deployment) {
+        if (deployment == null || deployment.getStatus() == null || deployment.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return deployment.getStatus().getConditions().stream()
+                .filter(c -> "ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus())
+                        || !"ReplicaFailure".equals(c.getType()) && "False".equals(c.getStatus())
+                        && !STARTING.contains(String.valueOf(c.getReason())))
+                .map(c -> c.getReason() + ": " + c.getMessage())
+                .findFirst();
+    }
+
+    /** Reasons a Deployment gives while its pods are merely starting. */
+    private static final Set<String> STARTING = Set.of("MinimumReplicasUnavailable", "ReplicaSetUpdated", "NewReplicaSetCreated",
+            "FoundNewReplicaSet");
+
     private boolean waitUntilReady(KubernetesClient client, Duration limit) throws InterruptedException {
         long start = System.nanoTime();
         String last = "";
@@ -129,7 +151,8 @@ public final class InstallCommand extends ClusterCommand {
                     .withName(AgentNames.WEBHOOK_CONFIGURATION).get();
             boolean bundle = webhook != null && webhook.getWebhooks() != null && !webhook.getWebhooks().isEmpty()
                     && webhook.getWebhooks().stream().allMatch(w -> w.getClientConfig().getCaBundle() != null && !w.getClientConfig().getCaBundle().isEmpty());
-            String state = "waiting for the agent: " + ready + "/" + wanted + " ready, caBundle " + (bundle ? "set" : "not set yet");
+            String state = "waiting for the agent: " + ready + "/" + wanted + " ready, caBundle " + (bundle ? "set" : "not set yet")
+                    + notProgressing(deployment).map(why -> " (" + why + ")").orElse("");
             if (!state.equals(last)) {
                 out().println(state);
                 out().flush();

@@ -72,4 +72,26 @@ class InstallUninstallCommandTest {
         assertThat(CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString()).out().lines().limit(AgentManifests.FILES.size()))
                 .allMatch(line -> line.endsWith(" not found"));
     }
+
+    @Test
+    void whileWaitingInstallSaysWhyTheDeploymentMakesNoProgress() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+        for (var resource : AgentManifests.render(null, "Fail")) {
+            var object = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                    dev.kubectlsidecar.injector.JsonMappers.JSON.writeValueAsString(resource), io.fabric8.kubernetes.api.model.HasMetadata.class);
+            if (object instanceof io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
+                deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().addNewCondition()
+                        .withType("Available").withStatus("False").withReason("AgentNotStarted")
+                        .withMessage("no agent jar").endCondition().build());
+            }
+            client.resource(object).createOr(r -> r.update());
+        }
+        try {
+            CliRunner.Result install = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s");
+            assertThat(install.out()).contains("waiting for the agent: 0/2 ready, caBundle not set yet (AgentNotStarted: no agent jar)");
+            assertThat(install.exitCode()).isEqualTo(1);
+        } finally {
+            assertThat(CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString()).exitCode()).isZero();
+        }
+    }
 }
