@@ -1,11 +1,11 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.cli.cluster.Kubeconfig;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
-import dev.kubectlsidecar.cli.cluster.Kubeconfig;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,7 +42,22 @@ final class EngineOptions {
         if (namespaceFlag != null) {
             return namespaceFlag;
         }
-        return kubeconfig().map(found -> found.select(context, null, null).namespaceOrDefault()).orElse("default");
+        try {
+            return kubeconfig().map(found -> found.select(context, null, null).namespaceOrDefault()).orElse("default");
+        } catch (UserError e) {
+            return implicitOnly(e, "default");
+        }
+    }
+
+    /**
+     * A kubeconfig that selects nothing usable: an error when {@code --context} named the context (as in kubectl:
+     * a typo never falls back), else {@code fallback}: an offline command still works with an odd default kubeconfig.
+     */
+    private <T> T implicitOnly(UserError e, T fallback) {
+        if (context != null) {
+            throw e;
+        }
+        return fallback;
     }
 
     /** The engine, and whether the cluster (when consulted) supports native sidecars; null when unknown. */
@@ -54,7 +69,12 @@ final class EngineOptions {
             return new Choice(new InjectionEngine(ConfigLoader.load(config)), null);
         }
         if (!offline && kubeconfig().isPresent()) {
-            kubeconfig().get().select(context, null, null); // a --context that does not exist is an error, as in kubectl
+            try {
+                kubeconfig().get().select(context, null, null);
+            } catch (UserError e) {
+                err.println("note: " + implicitOnly(e, oneLine(e)) + ": using the embedded injection config (--offline skips the cluster)");
+                return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), null);
+            }
             try {
                 var defaults = dev.kubectlsidecar.cli.cluster.ClusterDefaults.read(kubeconfig, context);
                 return new Choice(new InjectionEngine(defaults.config()), defaults.serverSupportsNativeSidecars());

@@ -203,6 +203,21 @@ class KubeconfigSelectionTest {
         assertThat(flag.err()).isEqualTo("pod/p injected\n");
     }
 
+    @Test
+    void anOfflineCommandWithAKubeconfigThatSelectsNothingStillWorksUnlessAContextWasNamed() throws IOException {
+        Path noContext = Files.writeString(dir.resolve("no-context"), "clusters: [{name: c1, cluster: {server: \"https://127.0.0.1:1\"}}]\n");
+        Path manifest = Files.writeString(dir.resolve("pod.yaml"),
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: app, image: app:1}]}\n");
+        CliRunner.Result implicit = CliRunner.run("inject", "-f", manifest.toString(), "--kubeconfig", noContext.toString());
+        assertThat(implicit.exitCode()).as(implicit.err()).isZero();
+        assertThat(implicit.err()).startsWith("note: no context is set in " + noContext).endsWith("pod/p injected\n");
+        CliRunner.Result named = CliRunner.run("inject", "-f", manifest.toString(), "--kubeconfig", noContext.toString(),
+                "--context", "nope");
+        assertThat(named.exitCode()).isEqualTo(1);
+        assertThat(named.out()).isEmpty();
+        assertThat(named.err()).isEqualTo("Error in configuration: context was not found for specified context: nope\n");
+    }
+
     private static boolean onPath(String command) {
         String path = System.getenv("PATH");
         return path != null && Stream.of(path.split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, command)));
