@@ -38,7 +38,7 @@ final class AgentJar {
 
     /** A launcher for a cluster without an agent jar: the Deployment stays unavailable, its condition saying why. */
     static AgentLauncher missing() {
-        return (cluster, deployment) -> {
+        return (apiServerUrl, deployment) -> {
             throw new NoAgentJar();
         };
     }
