@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli.cluster;
 
 import java.net.URI;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateParsingException;
@@ -79,22 +80,26 @@ final class TlsFailure {
                 + ": check " + kubeconfigCluster + "'s server and certificate-authority-data");
     }
 
-    /** The server's certificate, read without trusting it, only to describe it; empty when it cannot be read. */
+    /**
+     * The server's certificate, only to describe it: a handshake whose trust manager records the chain and then
+     * refuses it, so no connection to the untrusted server is ever completed. Empty when it cannot be read.
+     */
     private static Optional<X509Certificate> peer(String server) {
+        Recorder recorder = new Recorder();
         try {
             URI uri = URI.create(server);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new DescribeOnly()}, null);
+            context.init(null, new TrustManager[] {recorder}, null);
             int port = uri.getPort() > 0 ? uri.getPort() : 443;
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
                 socket.connect(new java.net.InetSocketAddress(uri.getHost(), port), READ_TIMEOUT_MILLIS);
                 socket.setSoTimeout(READ_TIMEOUT_MILLIS);
                 socket.startHandshake();
-                return Optional.of((X509Certificate) socket.getSession().getPeerCertificates()[0]);
             }
         } catch (Exception e) {
-            return Optional.empty();
+            // refused by the recorder, as intended, or unreachable by now
         }
+        return Optional.ofNullable(recorder.presented);
     }
 
     private static List<String> names(X509Certificate certificate) {
@@ -143,14 +148,21 @@ final class TlsFailure {
         return newline < 0 ? text : text.substring(0, newline);
     }
 
-    /** Accepts any certificate: used only by {@link #peer} to read what the server presents, never to send data. */
-    private static final class DescribeOnly implements X509TrustManager {
+    /** Records the certificate the server presents and refuses it. */
+    private static final class Recorder implements X509TrustManager {
+        private volatile X509Certificate presented;
+
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("not a server");
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            if (chain != null && chain.length > 0) {
+                presented = chain[0];
+            }
+            throw new CertificateException("recorded to describe it, never trusted");
         }
 
         @Override
