@@ -26,8 +26,8 @@ class UsageErrorsTest {
                 Arguments.of(List.of("verify", "-o", "yaml", NO_CLUSTER), "invalid argument \"yaml\" for \"-o\" flag: must be one of json"),
                 Arguments.of(List.of("install", "--dry-run", "-o", "xml"), "invalid argument \"xml\" for \"-o\" flag: must be one of yaml, json"),
                 Arguments.of(List.of("install", "--failure-policy", "Sometimes", NO_CLUSTER), "invalid argument \"Sometimes\" for \"--failure-policy\" flag: must be one of Fail, Ignore"),
-                Arguments.of(List.of("install", "--timeout", "forever", NO_CLUSTER), "invalid argument \"forever\" for \"--timeout\" flag: use a whole number with a unit, e.g. 10s, 500ms, 3m or 1h"),
-                Arguments.of(List.of("enable", "shop", "--request-timeout", "soon", NO_CLUSTER), "invalid argument \"soon\" for \"--request-timeout\" flag: use a whole number with a unit, e.g. 10s, 500ms, 3m or 1h"),
+                Arguments.of(List.of("install", "--timeout", "forever", NO_CLUSTER), "invalid argument \"forever\" for \"--timeout\" flag: use a duration such as 10s, 500ms, 1m30s or 1h"),
+                Arguments.of(List.of("enable", "shop", "--request-timeout", "soon", NO_CLUSTER), "invalid argument \"soon\" for \"--request-timeout\" flag: use a duration such as 10s, 500ms, 1m30s or 1h"),
                 Arguments.of(List.of("status", "-v", "loud", NO_CLUSTER), "invalid argument \"loud\" for \"-v\" flag: 'loud' is not an int"),
                 Arguments.of(List.of("inject", "-f", "x.yaml", "--bogus"), "unknown flag: --bogus"),
                 Arguments.of(List.of("inject"), "required flag \"-f, --filename\" not set"),
@@ -74,6 +74,21 @@ class UsageErrorsTest {
         assertThat(CliRun.of("Status").err()).as("case is ignored").contains("\tstatus\n");
         assertThat(CliRun.of("__complet").err()).as("hidden commands are never suggested").doesNotContain("Did you mean");
         assertThat(CliRun.of("--bogus").err()).isEqualTo("error: unknown flag: --bogus\nSee 'kubectl sidecar --help' for usage.\n");
+    }
+
+    @Test
+    void durationsAreGosAsKubectlReadsThem() {
+        var converter = new dev.kubectlsidecar.cli.cluster.KubeOptions.DurationConverter();
+        assertThat(converter.convert("90")).hasSeconds(90);
+        assertThat(converter.convert("1m30s")).hasSeconds(90);
+        assertThat(converter.convert("1.5s")).hasMillis(1500);
+        assertThat(converter.convert("500ms")).hasMillis(500);
+        assertThat(converter.convert("2h")).hasHours(2);
+        assertThat(converter.convert("0")).isZero();
+        for (String bad : new String[] {"forever", "1d", "-1s", "s", "1.s", "", "999999999h"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> converter.convert(bad)).as(bad)
+                    .isInstanceOf(picocli.CommandLine.TypeConversionException.class);
+        }
     }
 
     @Test

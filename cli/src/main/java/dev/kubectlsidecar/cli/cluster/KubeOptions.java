@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -120,24 +121,41 @@ public final class KubeOptions {
         }
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    private static final Pattern SECONDS = Pattern.compile("\\d{1,9}");
+    private static final Pattern DURATION = Pattern.compile("(?:\\d{1,9}(?:\\.\\d{1,9})?(?:h|m|s|ms|us|µs|ns))+");
+    private static final Pattern PART = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)(h|ms|m|s|us|µs|ns)");
 
-    /** kubectl's durations: a whole number with ms, s, m or h (seconds when none); 0 means no limit. */
+    /**
+     * kubectl's durations: Go's (a sequence of numbers with units h, m, s, ms, us, ns: {@code 1m30s}, {@code 1.5s}),
+     * or a whole number of seconds; 0 means no limit.
+     */
     public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String text) {
-            Matcher matcher = DURATION.matcher(text.trim());
-            if (!matcher.matches()) {
-                throw new CommandLine.TypeConversionException("use a whole number with a unit, e.g. 10s, 500ms, 3m or 1h");
+            String trimmed = text.trim();
+            if (SECONDS.matcher(trimmed).matches()) {
+                return Duration.ofSeconds(Long.parseLong(trimmed));
             }
-            long amount = Long.parseLong(matcher.group(1));
-            String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofSeconds(amount);
-            };
+            if (!DURATION.matcher(trimmed).matches()) {
+                throw new CommandLine.TypeConversionException("use a duration such as 10s, 500ms, 1m30s or 1h");
+            }
+            BigDecimal nanos = BigDecimal.ZERO;
+            Matcher part = PART.matcher(trimmed);
+            while (part.find()) {
+                long unit = switch (part.group(2)) {
+                    case "h" -> 3_600_000_000_000L;
+                    case "m" -> 60_000_000_000L;
+                    case "s" -> 1_000_000_000L;
+                    case "ms" -> 1_000_000L;
+                    case "us", "µs" -> 1_000L;
+                    default -> 1L;
+                };
+                nanos = nanos.add(new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(unit)));
+            }
+            if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                throw new CommandLine.TypeConversionException("longer than 2562047h (what kubectl accepts)");
+            }
+            return Duration.ofNanos(nanos.longValue());
         }
 
         /** The duration as it would be typed: {@code 3m}, {@code 90s}, {@code 500ms}. */
