@@ -219,9 +219,11 @@ final class HandshakeLoad implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running.set(false);
-        clients.shutdownNow();
-        clients.awaitTermination(10, TimeUnit.SECONDS);
+        running.set(false); // each client finishes the call it is in, then stops
+        clients.shutdown();
+        if (!clients.awaitTermination(20, TimeUnit.SECONDS)) {
+            clients.shutdownNow();
+        }
         for (Replica replica : replicas) {
             replica.close();
         }
