@@ -218,11 +218,16 @@ final class HandshakeLoad implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running.set(false); // each client finishes the call it is in, then stops
         clients.shutdown();
-        if (!clients.awaitTermination(20, TimeUnit.SECONDS)) {
+        try {
+            if (!clients.awaitTermination(20, TimeUnit.SECONDS)) {
+                clients.shutdownNow();
+            }
+        } catch (InterruptedException e) {
             clients.shutdownNow();
+            Thread.currentThread().interrupt();
         }
         for (Replica replica : replicas) {
             replica.close();
