@@ -43,7 +43,7 @@ public final class InjectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EngineOptions.Choice choice = engineOptions.choose(spec.commandLine().getErr());
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(engineOptions.namespace), nativeSidecar,
+        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(engineOptions.namespace()), nativeSidecar,
                 kubeVersion != null ? kubeVersion : choice.kubeVersion());
         ManifestInjector injector = new ManifestInjector(choice.engine(), request);
         return ManifestPipeline.run(input, System.in, spec.commandLine().getOut(), spec.commandLine().getErr(),
@@ -67,8 +67,7 @@ public final class InjectCommand implements Callable<Integer> {
             try {
                 return NativeSidecarMode.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(
-                        "invalid value \"" + value + "\": use auto, true or false");
+                throw new picocli.CommandLine.TypeConversionException("must be one of auto, true, false");
             }
         }
     }

@@ -68,8 +68,8 @@ final class StatusView {
         long bypass = pods.stream().filter(PodSidecarState::proxyBypass).count();
         long held = pods.stream().filter(PodSidecarState::heldByProxy).count();
         return "namespace " + namespace + ": injection " + ("enabled".equals(label) ? "enabled" : "disabled")
-                + " · " + pods.size() + " pods: " + injected + " injected, " + (pods.size() - injected) + " not injected, "
-                + stale + " stale, " + iptables + " iptables problem" + (iptables == 1 ? "" : "s")
+                + " · " + Plural.of(pods.size(), "pod") + ": " + injected + " injected, " + (pods.size() - injected) + " not injected, "
+                + stale + " stale, " + Plural.of(iptables, "iptables problem")
                 + (bypass > 0 ? ", " + bypass + " bypassing the proxy" : "")
                 + (held > 0 ? ", " + held + " held running by the proxy after their job" : "");
     }
@@ -86,7 +86,7 @@ final class StatusView {
         if (word.equals("none")) {
             return "-";
         }
-        return pod.proxy().restarts() > 0 ? word + " (" + pod.proxy().restarts() + " restarts)" : word;
+        return pod.proxy().restarts() > 0 ? word + " (" + Plural.of(pod.proxy().restarts(), "restart") + ")" : word;
     }
 
     private static String iptables(Verification.Status status) {
