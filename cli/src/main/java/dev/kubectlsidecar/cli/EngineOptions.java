@@ -74,7 +74,7 @@ final class EngineOptions {
                 kubeconfig().get().select(context, null, null);
             } catch (UserError e) {
                 err.println("note: " + implicitOnly(e, oneLine(e)) + ": using the embedded injection config (--offline skips the cluster)");
-                return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), null);
+                return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), KubeVersion.UNKNOWN);
             }
             try {
                 var defaults = dev.kubectlsidecar.cli.cluster.ClusterDefaults.read(kubeconfig, context);

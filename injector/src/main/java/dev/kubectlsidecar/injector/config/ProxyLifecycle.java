@@ -1,5 +1,7 @@
 package dev.kubectlsidecar.injector.config;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,24 +23,32 @@ public record ProxyLifecycle(boolean holdApplicationUntilProxyStarts, int holdTi
     public static final int MAX_HOLD_SECONDS = 3600;
     public static final int MAX_DRAIN_SECONDS = 3600;
     public static final int MAX_CONCURRENCY = 64;
-    public static final String DURATION_ALLOWED = "a duration such as 5s, 1m or 1m30s, at most 1h";
-    private static final Pattern DURATION = Pattern.compile("(?:(\\d{1,4})h)?(?:(\\d{1,4})m)?(?:(\\d{1,5})s)?");
+    public static final String DURATION_ALLOWED = "a duration such as 5s, 1.5s, 1m30s or 500ms, at most 1h";
+    private static final Pattern DURATION = Pattern.compile("(?:\\d{1,7}(?:\\.\\d{1,9})?(?:h|ms|m|s)){1,4}");
+    private static final Pattern PART = Pattern.compile("(\\d{1,7}(?:\\.\\d{1,9})?)(h|ms|m|s)");
 
     /**
-     * Seconds of a Go-style duration as Istio writes {@code terminationDrainDuration} ({@code 5s}, {@code 1m30s});
-     * -1 when it is not one or exceeds {@value #MAX_DRAIN_SECONDS} s.
+     * Whole seconds (rounded up) of a duration as Istio writes {@code terminationDrainDuration}: protobuf's
+     * {@code 5s} or {@code 1.5s}, or Go's {@code 1m30s} and {@code 500ms}; -1 when it is not one or exceeds
+     * {@value #MAX_DRAIN_SECONDS} s.
      */
     public static int durationSeconds(String text) {
-        Matcher m = DURATION.matcher(text == null ? "" : text);
-        if (text == null || text.isEmpty() || !m.matches()) {
+        if (text == null || !DURATION.matcher(text).matches()) {
             return -1;
         }
-        long seconds = part(m.group(1)) * 3600 + part(m.group(2)) * 60 + part(m.group(3));
-        return seconds <= MAX_DRAIN_SECONDS ? (int) seconds : -1;
-    }
-
-    private static long part(String digits) {
-        return digits == null ? 0 : Long.parseLong(digits);
+        BigDecimal total = BigDecimal.ZERO;
+        Matcher part = PART.matcher(text);
+        while (part.find()) {
+            BigDecimal amount = new BigDecimal(part.group(1));
+            total = total.add(switch (part.group(2)) {
+                case "h" -> amount.multiply(BigDecimal.valueOf(3600));
+                case "m" -> amount.multiply(BigDecimal.valueOf(60));
+                case "ms" -> amount.movePointLeft(3);
+                default -> amount;
+            });
+        }
+        BigDecimal seconds = total.setScale(0, RoundingMode.CEILING);
+        return seconds.compareTo(BigDecimal.valueOf(MAX_DRAIN_SECONDS)) <= 0 ? seconds.intValue() : -1;
     }
 
     public ProxyLifecycle withHold(boolean hold) {

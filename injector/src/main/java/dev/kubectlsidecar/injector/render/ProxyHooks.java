@@ -41,10 +41,14 @@ final class ProxyHooks {
             }
             """.formatted(EnvoyBootstrap.ADMIN_PORT);
 
-    /** Waits until Envoy's {@code /ready} answers 200, polling twice a second; fails after the timeout. */
+    /**
+     * Waits until Envoy's {@code /ready} answers 200, polling twice a second; fails after the timeout. bash's
+     * {@code SECONDS} counts whole seconds from a start that may lie up to a second back, hence the extra second:
+     * the hook never gives up early.
+     */
     private static final String WAIT = """
             %s
-            end=$((SECONDS + %d))
+            end=$((SECONDS + %d + 1))
             until req GET /ready 2>/dev/null; do
               if [ "$SECONDS" -ge "$end" ]; then echo "istio-proxy: Envoy not ready after %d s" >&2; exit 1; fi
               sleep 0.5
@@ -53,7 +57,8 @@ final class ProxyHooks {
 
     /**
      * Drains the inbound listeners (new inbound connections are refused; the outbound listener keeps serving the
-     * app), waits until no downstream connection is left or the drain period ends, then asks Envoy to quit.
+     * app), waits until no downstream connection is left or the drain period ends, then asks Envoy to quit. The
+     * period may end up to a second early ({@code SECONDS}), never late: the grace period must cover it.
      */
     private static final String DRAIN = """
             %s

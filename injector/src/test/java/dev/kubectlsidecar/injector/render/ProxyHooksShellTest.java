@@ -104,7 +104,7 @@ class ProxyHooksShellTest {
 
     @Test
     void preStopDrainsInboundWaitsForTheConnectionsThenQuits() throws Exception {
-        startEnvoy(0, 2, 1200);
+        startEnvoy(0, 2, 300);
         NetworkNamespace.Result hook = run(classicProxy().at("/lifecycle/preStop/exec/command"));
         assertThat(hook.exitCode()).as(hook.stderr()).isZero();
         List<String> requests = requests();
@@ -114,7 +114,7 @@ class ProxyHooksShellTest {
                 .as("polls the connections until none is left").isNotEmpty()
                 .allMatch(r -> r.endsWith("GET /stats?filter=server.total_connections 200"));
         assertThat(millis(requests.get(requests.size() - 1)) - millis(requests.get(0)))
-                .as("quits once the connections are gone, before the 3 s drain period ends").isBetween(1200L, 2999L);
+                .as("quits once the connections are gone, before the 3 s drain period could end").isBetween(300L, 1999L);
         assertThat(standIn.waitFor(10, TimeUnit.SECONDS)).as("Envoy quit").isTrue();
     }
 
@@ -127,7 +127,8 @@ class ProxyHooksShellTest {
         assertThat(requests.get(0)).endsWith("POST /drain_listeners?inboundonly&graceful 200");
         assertThat(requests.get(requests.size() - 1)).endsWith("POST /quitquitquit 200");
         assertThat(millis(requests.get(requests.size() - 1)) - millis(requests.get(0)))
-                .as("the 3 s drain period, then quit").isBetween(2500L, 6000L);
+                .as("the 3 s drain period (bash counts whole seconds: at most one early), then quit")
+                .isBetween(2000L, 6000L);
     }
 
     @Test

@@ -106,6 +106,13 @@ class ProxyLifecycleTest {
         assertThat(result.warnings()).isEmpty();
     }
 
+    @ParameterizedTest
+    @CsvSource({"5s, 5", "1.5s, 2", "1m30s, 90", "500ms, 1", "1h, 3600", "0s, 0", "2m0.5s, 121"})
+    void drainDurationsAreReadAsIstioAndGoWriteThemRoundedUpToSeconds(String duration, String seconds) {
+        assertThat(args(proxy(inject(pod("proxy.istio.io/config", "terminationDrainDuration: " + duration)))))
+                .containsSequence("--drain-time-s", seconds);
+    }
+
     @Test
     void otherProxyConfigFieldsAreIgnoredWithAWarningNamingThem() {
         PodInjection result = inject(pod("proxy.istio.io/config",
@@ -124,7 +131,8 @@ class ProxyLifecycleTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"concurrency: 65", "concurrency: -1", "concurrency: two", "terminationDrainDuration: 5",
-            "terminationDrainDuration: 2h", "terminationDrainDuration: 5 s", "holdApplicationUntilProxyStarts: maybe",
+            "terminationDrainDuration: 2h", "terminationDrainDuration: 5 s", "terminationDrainDuration: 3601s",
+            "terminationDrainDuration: s", "terminationDrainDuration: 1.s", "terminationDrainDuration: -5s", "holdApplicationUntilProxyStarts: maybe",
             "[1, 2]", "{unclosed", "just a string"})
     void aBadProxyConfigIsRefusedNamingTheAnnotation(String value) {
         assertThatThrownBy(() -> inject(pod("proxy.istio.io/config", value)))
