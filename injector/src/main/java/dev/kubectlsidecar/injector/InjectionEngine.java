@@ -4,6 +4,8 @@ import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import dev.kubectlsidecar.injector.policy.Decision;
 import dev.kubectlsidecar.injector.policy.InjectionPolicy;
+import dev.kubectlsidecar.injector.render.InjectedInit;
+import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.PodAnnotations;
 import dev.kubectlsidecar.injector.render.ProxyBypass;
 import dev.kubectlsidecar.injector.render.ProxyOptions;
@@ -82,11 +84,13 @@ public final class InjectionEngine {
         ObjectNode clean = SidecarRenderer.uninject(pod);
         Decision decision = InjectionPolicy.decide(clean, request.namespace(), config);
         if (!decision.inject()) {
-            return new PodInjection(clean, decision, null, List.of());
+            // Skipped: the pod stays exactly as it came, so nothing of an own container an injection record
+            // points at is restored unchecked.
+            return new PodInjection(pod.deepCopy(), decision, null, List.of());
         }
         Map<String, String> annotations = annotations(clean);
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
-        SidecarParts parts = render(annotations, options, request);
+        SidecarParts parts = render(annotations, options, nativeSidecar(options, request));
         List<String> warnings = new ArrayList<>(options.warnings());
         ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name(),
                 config.allowImageOverride(), warnings);
@@ -116,16 +120,55 @@ public final class InjectionEngine {
         return TrafficSettings.resolve(PodAnnotations.resolve(annotations, config).profile().traffic(), annotations);
     }
 
-    /** A copy of the pod without the sidecar its injection record describes. */
-    public ObjectNode uninject(ObjectNode pod) {
-        return SidecarRenderer.uninject(pod);
+    /**
+     * Whether the pod's {@code istio-init} is the init container this engine renders for it ({@link InjectedInit}),
+     * in the list injection puts it in: only then is its termination message evidence of the rules applied.
+     *
+     * @throws InvalidAnnotationException when an annotation the pod sets cannot be honoured
+     */
+    public boolean runsOurInit(ObjectNode pod) {
+        Map<String, String> annotations = annotations(SidecarRenderer.uninject(pod));
+        ProxyOptions options = PodAnnotations.resolve(annotations, config);
+        boolean nativeSidecar = InjectionRecord.read(pod)
+                .map(record -> record.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false);
+        ObjectNode ours = render(annotations, options, nativeSidecar).initContainer();
+        for (JsonNode container : pod.path("spec").path("initContainers")) {
+            if (SidecarParts.INIT_NAME.equals(container.path("name").asString(null))) {
+                return InjectedInit.matches(container, ours, config.allowImageOverride());
+            }
+        }
+        return false;
     }
 
-    private SidecarParts render(Map<String, String> annotations, ProxyOptions options, PodRequest request) {
+    /**
+     * A copy of the pod without the sidecar its injection record describes. The pod's own sidecar containers that
+     * come back (merged into ours at injection) pass the checks they would meet if the pod were injected now.
+     *
+     * @throws InvalidAnnotationException when the record lists what injection does not add, or an annotation the
+     *     pod sets cannot be honoured
+     * @throws MalformedPodException when an own sidecar container that comes back loosens the sidecar
+     */
+    public ObjectNode uninject(ObjectNode pod) {
+        ObjectNode clean = SidecarRenderer.uninject(pod);
+        if (SidecarRenderer.hasOwnSidecar(clean)) {
+            Map<String, String> annotations = annotations(clean);
+            ProxyOptions options = PodAnnotations.resolve(annotations, config);
+            boolean nativeSidecar = InjectionRecord.read(pod)
+                    .map(record -> record.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false);
+            SidecarRenderer.injectInto(clean.deepCopy(), render(annotations, options, nativeSidecar),
+                    options.profile().name(), config.allowImageOverride(), new ArrayList<>());
+        }
+        return clean;
+    }
+
+    private boolean nativeSidecar(ProxyOptions options, PodRequest request) {
         NativeSidecarMode mode = request.nativeSidecarMode() != null ? request.nativeSidecarMode() : config.nativeSidecar();
-        boolean nativeSidecar = options.nativeSidecar() != null
+        return options.nativeSidecar() != null
                 ? options.nativeSidecar()
                 : mode.resolve(request.serverSupportsNativeSidecars());
+    }
+
+    private SidecarParts render(Map<String, String> annotations, ProxyOptions options, boolean nativeSidecar) {
         return renders.computeIfAbsent(new RenderKey(PodAnnotations.renderInputs(annotations), nativeSidecar),
                 key -> SidecarTemplate.render(options,
                         InitScript.command(TrafficSettings.resolve(options.profile().traffic(), annotations)),

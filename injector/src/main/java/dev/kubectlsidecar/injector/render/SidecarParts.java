@@ -38,7 +38,7 @@ public record SidecarParts(ObjectNode initContainer, ObjectNode proxyContainer, 
      * FNV-1a, 64 bits, as 16 hex digits. The hash only tells a stale sidecar from a current one (no adversary), and
      * unlike SHA-256 it does not start the JCA providers, which costs a CLI run ~25 ms.
      */
-    private static String fnv1a64(byte[] bytes) {
+    static String fnv1a64(byte[] bytes) {
         long hash = 0xcbf29ce484222325L;
         for (byte b : bytes) {
             hash ^= b & 0xff;

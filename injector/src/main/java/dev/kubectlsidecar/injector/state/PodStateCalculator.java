@@ -42,6 +42,9 @@ public final class PodStateCalculator {
     static final String CREATED_BEFORE_OR_WEBHOOK_SKIPPED = "created before injection was enabled, or while the agent "
             + "did not answer under failurePolicy Ignore: restart it";
     static final int REMEMBERED = 64;
+    static final String UNTRUSTED_INIT = "istio-init is not the init container the injector renders for this pod "
+            + "(its image, command or another field that decides what runs differs): its report of the iptables rules "
+            + "is not trusted";
 
     private final InjectionEngine engine;
     private final Boolean serverSupportsNativeSidecars;
@@ -144,6 +147,10 @@ public final class PodStateCalculator {
             return Verification.UNKNOWN;
         }
         try {
+            if (!engine.runsOurInit(pod)) {
+                reasons.add(UNTRUSTED_INIT);
+                return Verification.UNKNOWN;
+            }
             return verified.computeIfAbsent(new VerificationInput(engine.trafficSettings(pod), message),
                     input -> RuleSetVerifier.verify(input.settings(), input.terminationMessage()));
         } catch (InvalidAnnotationException e) {
