@@ -12,6 +12,7 @@ import dev.kubectlsidecar.injector.render.ProxyOptions;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.render.SidecarTemplate;
+import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.util.ArrayList;
@@ -92,6 +93,8 @@ public final class InjectionEngine {
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
         SidecarParts parts = render(annotations, options, nativeSidecar(options, request));
         List<String> warnings = new ArrayList<>(options.warnings());
+        CaptureScope.nothingCaptured(TrafficSettings.resolve(options.profile().traffic(), annotations))
+                .ifPresent(warnings::add);
         ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name(),
                 config.allowImageOverride(), warnings);
         warnings.addAll(ProxyBypass.of(injected, options.profile().traffic()));

@@ -11,6 +11,7 @@ import dev.kubectlsidecar.injector.policy.Reason;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
+import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.RuleSetVerifier;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import dev.kubectlsidecar.injector.traffic.Verification;
@@ -91,6 +92,9 @@ public final class PodStateCalculator {
         } catch (InvalidAnnotationException | MalformedPodException e) {
             reasons.add(e.getMessage());
         }
+        if (injected) {
+            capture(pod, reasons);
+        }
         List<String> bypass = injected ? proxyBypass(pod) : List.of();
         reasons.addAll(bypass);
         Verification iptables = injected ? verify(pod, reasons) : Verification.NOT_APPLICABLE;
@@ -130,6 +134,15 @@ public final class PodStateCalculator {
             return text == null ? null : Instant.parse(text);
         } catch (DateTimeParseException e) {
             return null;
+        }
+    }
+
+    /** The warning when the pod's traffic annotations leave nothing captured ({@link CaptureScope}). */
+    private void capture(ObjectNode pod, List<String> reasons) {
+        try {
+            CaptureScope.nothingCaptured(engine.trafficSettings(pod)).ifPresent(reasons::add);
+        } catch (InvalidAnnotationException e) {
+            // already among the reasons, from the fresh injection
         }
     }
 

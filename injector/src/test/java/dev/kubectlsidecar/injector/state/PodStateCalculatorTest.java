@@ -126,6 +126,16 @@ class PodStateCalculatorTest {
     }
 
     @Test
+    void aPodWhoseAnnotationsCaptureNothingSaysSo() {
+        ObjectNode pod = pod();
+        ((ObjectNode) pod.get("metadata")).putObject("annotations").put("traffic.sidecar.istio.io/excludeInterfaces", "+");
+        PodSidecarState state = calculator.of(engine.inject(pod, PodRequest.offline("shop")).pod(), SHOP);
+        assertThat(state.injected()).isTrue();
+        assertThat(state.reasons()).anyMatch(reason -> reason.startsWith(
+                dev.kubectlsidecar.injector.traffic.CaptureScope.NOTHING_CAPTURED));
+    }
+
+    @Test
     void aDeletedRuleIsAMismatchNamingTheRule() throws IOException {
         ObjectNode pod = injected();
         String message = capturedTerminationMessage().replace("-A ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN\n", "");
