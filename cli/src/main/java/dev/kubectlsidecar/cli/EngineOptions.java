@@ -44,7 +44,7 @@ final class EngineOptions {
                 var defaults = dev.kubectlsidecar.cli.cluster.ClusterDefaults.read(kubeconfig, context);
                 return new Choice(new InjectionEngine(defaults.config()), defaults.serverSupportsNativeSidecars());
             } catch (RuntimeException e) {
-                err.println("note: cannot read the cluster's injection config (" + oneLine(e)
+                err.println("note: cannot read the cluster's injection config (" + PrintedText.escape(oneLine(e))
                         + "): using the embedded default (--offline skips the cluster)");
             }
         }

@@ -57,8 +57,8 @@ final class ManifestPipeline {
             }
         }
         for (ResourceReport report : reports) {
-            err.println(report.line());
-            report.warnings().forEach(warning -> err.println("  warning: " + warning));
+            err.println(PrintedText.escape(report.line()));
+            report.warnings().forEach(warning -> err.println("  warning: " + PrintedText.escape(warning)));
         }
         err.flush();
         return 0;

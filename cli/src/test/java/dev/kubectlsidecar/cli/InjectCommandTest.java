@@ -139,7 +139,7 @@ class InjectCommandTest {
     void missingFilesInvalidUtf8AndBadConfigAreClearErrors() throws IOException {
         CliRun missing = CliRun.of("inject", "--offline", "-f", dir.resolve("nope.yaml").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err()).isEqualTo("error: " + dir.resolve("nope.yaml") + ": no such file or directory\n");
+        assertThat(missing.err()).isEqualTo("error: " + dir.resolve("nope.yaml") + ": cannot read: No such file or directory\n");
 
         Path binary = dir.resolve("bad.yaml");
         Files.write(binary, new byte[] {'k', 'i', 'n', 'd', ':', ' ', (byte) 0xC3, (byte) 0x28});

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.cli.PrintedText;
 import dev.kubectlsidecar.cli.UserError;
 import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
@@ -45,10 +46,10 @@ public final class StatusCommand extends ClusterCommand {
         }
         StatusSource.Snapshot snapshot = source.fetch(namespace, pod, selector);
         if (snapshot.fallbackReason() != null) {
-            err().println("note: " + snapshot.fallbackReason());
+            err().println("note: " + PrintedText.escape(snapshot.fallbackReason()));
         }
         if (pod != null && snapshot.pods().isEmpty()) {
-            err().println("error: pod " + pod + " not found in namespace " + namespace);
+            err().println("error: pod " + PrintedText.escape(pod) + " not found in namespace " + PrintedText.escape(namespace));
             return 1;
         }
         out().print(render(snapshot, Terminal.columns()));
