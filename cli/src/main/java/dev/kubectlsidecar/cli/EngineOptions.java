@@ -37,7 +37,7 @@ final class EngineOptions {
 
     Choice choose(PrintWriter err) {
         if (config != null) {
-            return new Choice(new InjectionEngine(ConfigLoader.load(config)), null);
+            return new Choice(new InjectionEngine(ConfigLoader.parse(config.toString(), ManifestSources.readText(config))), null);
         }
         if (!offline && kubeconfigExists()) {
             try {

@@ -43,6 +43,11 @@ final class ManifestSources {
         return sources;
     }
 
+    /** One file's text, read like a manifest (limits, strict UTF-8, OS reasons): for {@code --config}. */
+    static String readText(Path file) {
+        return decode(file.toString(), new BoundedInput().read(file));
+    }
+
     private static List<Path> manifestsIn(Path directory, boolean recursive) {
         try (Stream<Path> files = recursive ? Files.walk(directory) : Files.list(directory)) {
             List<Path> found = files.filter(Files::isRegularFile)

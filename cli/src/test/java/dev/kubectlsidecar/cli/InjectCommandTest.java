@@ -210,4 +210,16 @@ class InjectCommandTest {
         assertThat(JsonMappers.YAML.readTree(back.out())).isEqualTo(JsonMappers.YAML.readTree(DEPLOYMENT));
         assertThat(back.err()).isEqualTo("deployment/web uninjected\n");
     }
+
+    @Test
+    void uninjectRefusesAForgedRecordInOneLineAndPrintsNothing() {
+        String forged = DEPLOYMENT.replace("metadata: {labels: {app: web}}", "metadata:\n"
+                + "      labels: {app: web}\n"
+                + "      annotations: {sidecar.istio.io/status: '{\"containers\":[\"web\"]}'}");
+        CliRun run = CliRun.withStdin(forged, "uninject", "-f", "-");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("error: stdin: document 1 (line 1): deployment/web: invalid annotation "
+                + "sidecar.istio.io/status=").contains("lists containers web").endsWith(")\n").hasLineCount(1);
+    }
 }
