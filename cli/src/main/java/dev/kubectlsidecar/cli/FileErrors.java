@@ -8,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Map;
 
 /**
  * The operating system's reason for a failed file operation, worded as {@code strerror} words it ("Permission
@@ -18,27 +19,22 @@ final class FileErrors {
     private FileErrors() {
     }
 
+    /** What {@code strerror} says for the conditions Java reports as typed exceptions without a reason. */
+    private static final Map<Class<? extends IOException>, String> REASONS = Map.of(
+            AccessDeniedException.class, "Permission denied",
+            NoSuchFileException.class, "No such file or directory",
+            NotDirectoryException.class, "Not a directory",
+            DirectoryNotEmptyException.class, "Directory not empty",
+            FileAlreadyExistsException.class, "File exists",
+            FileSystemLoopException.class, "Too many levels of symbolic links");
+
     static String reason(IOException e) {
         if (e instanceof FileSystemException failure && failure.getReason() != null) {
             return failure.getReason();
         }
-        if (e instanceof AccessDeniedException) {
-            return "Permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "No such file or directory";
-        }
-        if (e instanceof NotDirectoryException) {
-            return "Not a directory";
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return "Directory not empty";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "File exists";
-        }
-        if (e instanceof FileSystemLoopException) {
-            return "Too many levels of symbolic links";
+        String reason = REASONS.get(e.getClass());
+        if (reason != null) {
+            return reason;
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }

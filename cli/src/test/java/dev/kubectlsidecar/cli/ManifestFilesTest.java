@@ -15,15 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code inject}/{@code uninject} do with hostile or unusual files: limits, links, modes, OS reasons. */
 class ManifestFilesTest {
-    private static final String DEPLOYMENT = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: web}
-            spec:
-              template:
-                spec:
-                  containers: [{name: web, image: web:1}]
-            """;
+    /** A Deployment whose pod template's metadata can be replaced by a test. */
+    private static final String DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+            + "  template:\n    spec:\n      containers: [{name: web, image: web:1}]\n";
 
     @TempDir
     Path dir;
