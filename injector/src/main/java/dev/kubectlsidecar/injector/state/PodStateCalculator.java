@@ -92,12 +92,13 @@ public final class PodStateCalculator {
         } catch (InvalidAnnotationException | MalformedPodException e) {
             reasons.add(e.getMessage());
         }
-        if (injected) {
-            capture(pod, reasons);
+        TrafficSettings settings = injected ? trafficSettings(pod) : null;
+        if (settings != null) {
+            CaptureScope.nothingCaptured(settings).ifPresent(reasons::add);
         }
         List<String> bypass = injected ? proxyBypass(pod) : List.of();
         reasons.addAll(bypass);
-        Verification iptables = injected ? verify(pod, reasons) : Verification.NOT_APPLICABLE;
+        Verification iptables = injected ? verify(pod, settings, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
                 metadata.path("namespace").asString(namespace.name()),
                 metadata.path("name").asString(null),
@@ -137,12 +138,12 @@ public final class PodStateCalculator {
         }
     }
 
-    /** The warning when the pod's traffic annotations leave nothing captured ({@link CaptureScope}). */
-    private void capture(ObjectNode pod, List<String> reasons) {
+    /** The pod's traffic settings; null when its annotations are invalid (the fresh injection said so). */
+    private TrafficSettings trafficSettings(ObjectNode pod) {
         try {
-            CaptureScope.nothingCaptured(engine.trafficSettings(pod)).ifPresent(reasons::add);
+            return engine.trafficSettings(pod);
         } catch (InvalidAnnotationException e) {
-            // already among the reasons, from the fresh injection
+            return null;
         }
     }
 
@@ -154,9 +155,9 @@ public final class PodStateCalculator {
         }
     }
 
-    private Verification verify(ObjectNode pod, List<String> reasons) {
+    private Verification verify(ObjectNode pod, TrafficSettings settings, List<String> reasons) {
         String message = ContainerStatuses.terminationMessage(pod, SidecarParts.INIT_NAME);
-        if (message == null) {
+        if (message == null || settings == null) {
             return Verification.UNKNOWN;
         }
         try {
@@ -164,7 +165,7 @@ public final class PodStateCalculator {
                 reasons.add(UNTRUSTED_INIT);
                 return Verification.UNKNOWN;
             }
-            return verified.computeIfAbsent(new VerificationInput(engine.trafficSettings(pod), message),
+            return verified.computeIfAbsent(new VerificationInput(settings, message),
                     input -> RuleSetVerifier.verify(input.settings(), input.terminationMessage()));
         } catch (InvalidAnnotationException e) {
             return Verification.UNKNOWN;
