@@ -83,8 +83,10 @@ public final class SidecarRenderer {
         }
         annotations.put(TEMPLATE_HASH, parts.templateHash());
         Map<String, String> digests = new LinkedHashMap<>();
-        digests.put(SidecarParts.INIT_NAME, RecordCheck.digest(init));
-        digests.put(SidecarParts.PROXY_NAME, RecordCheck.digest(proxy));
+        digests.put(SidecarParts.INIT_NAME, userInit == null ? parts.containerDigests().get(SidecarParts.INIT_NAME)
+                : RecordCheck.digest(init));
+        digests.put(SidecarParts.PROXY_NAME, userProxy == null ? parts.containerDigests().get(SidecarParts.PROXY_NAME)
+                : RecordCheck.digest(proxy));
         InjectionRecord record = new InjectionRecord(initNames, containerNames, volumeNames, profile, added,
                 created.paths(), positions, digests);
         annotations.put(InjectionRecord.ANNOTATION, record.toJson());
