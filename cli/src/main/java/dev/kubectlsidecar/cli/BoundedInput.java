@@ -69,8 +69,8 @@ final class BoundedInput {
                 if (yaml == null && !leading(b)) {
                     yaml = b != '{' && b != '[';
                 }
-                if (b == '\n') {
-                    line++;
+                if (b == '\n' || b == '\r') {
+                    line += b == '\n' ? 1 : 0;
                     lineBytes = 0;
                 } else if (++lineBytes > MAX_YAML_LINE_BYTES && !Boolean.FALSE.equals(yaml)) {
                     throw new UserError(name + ": line " + line + " is longer than " + mib(MAX_YAML_LINE_BYTES)
