@@ -25,8 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one injection path: offline {@code inject}, the webhook and {@code status} all come through here. A pod
- * that already carries an injection record is first uninjected, then decided and rendered afresh, so injecting
- * twice gives the same pod.
+ * that already carries an injection record is first uninjected (only of what the record lists and injection adds,
+ * see {@code RecordCheck}), then decided and rendered afresh, so injecting twice gives the same pod.
  */
 public final class InjectionEngine {
     private static final int RENDER_CACHE_SIZE = 256;
@@ -132,9 +132,7 @@ public final class InjectionEngine {
     public boolean runsOurInit(ObjectNode pod) {
         Map<String, String> annotations = annotations(SidecarRenderer.uninject(pod));
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
-        boolean nativeSidecar = InjectionRecord.read(pod)
-                .map(record -> record.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false);
-        ObjectNode ours = render(annotations, options, nativeSidecar).initContainer();
+        ObjectNode ours = renderAsRecorded(pod, annotations, options).initContainer();
         for (JsonNode container : pod.path("spec").path("initContainers")) {
             if (SidecarParts.INIT_NAME.equals(container.path("name").asString(null))) {
                 return InjectedInit.matches(container, ours, config.allowImageOverride());
@@ -156,9 +154,7 @@ public final class InjectionEngine {
         if (SidecarRenderer.hasOwnSidecar(clean)) {
             Map<String, String> annotations = annotations(clean);
             ProxyOptions options = PodAnnotations.resolve(annotations, config);
-            boolean nativeSidecar = InjectionRecord.read(pod)
-                    .map(record -> record.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false);
-            SidecarRenderer.injectInto(clean.deepCopy(), render(annotations, options, nativeSidecar),
+            SidecarRenderer.injectInto(clean.deepCopy(), renderAsRecorded(pod, annotations, options),
                     options.profile().name(), config.allowImageOverride(), new ArrayList<>());
         }
         return clean;
@@ -169,6 +165,11 @@ public final class InjectionEngine {
         return options.nativeSidecar() != null
                 ? options.nativeSidecar()
                 : mode.resolve(request.serverSupportsNativeSidecars());
+    }
+
+    /** The parts for an injected pod, as native or not as its record says it was injected. */
+    private SidecarParts renderAsRecorded(ObjectNode pod, Map<String, String> annotations, ProxyOptions options) {
+        return render(annotations, options, InjectionRecord.read(pod).map(InjectionRecord::nativeSidecar).orElse(false));
     }
 
     private SidecarParts render(Map<String, String> annotations, ProxyOptions options, boolean nativeSidecar) {

@@ -85,6 +85,11 @@ public record InjectionRecord(
                 names(ours.get("created")), positions, digests));
     }
 
+    /** Whether the proxy was injected as a native sidecar (an init container). */
+    public boolean nativeSidecar() {
+        return initContainers.contains(SidecarParts.PROXY_NAME);
+    }
+
     public String toJson() {
         ObjectNode json = Json.object();
         json.set("initContainers", namesOrNull(initContainers));

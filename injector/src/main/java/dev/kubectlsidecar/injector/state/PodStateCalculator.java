@@ -105,7 +105,7 @@ public final class PodStateCalculator {
                 Owners.of(pod),
                 injected,
                 record.map(InjectionRecord::profile).orElse(null),
-                record.map(r -> r.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false),
+                record.map(InjectionRecord::nativeSidecar).orElse(false),
                 hashOf(metadata),
                 injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
                 stale,
