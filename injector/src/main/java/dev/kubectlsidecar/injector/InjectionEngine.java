@@ -82,13 +82,13 @@ public final class InjectionEngine {
      * @throws MalformedPodException when the pod has no usable containers
      */
     public PodInjection inject(ObjectNode pod, PodRequest request) {
-        ObjectNode clean = SidecarRenderer.uninject(pod);
-        Decision decision = InjectionPolicy.decide(clean, request.namespace(), config);
+        // The policy reads nothing injection adds, so it decides on the pod as it came. Skipped, the pod stays
+        // exactly so: an injection record (trusted or not) neither removes nor restores anything.
+        Decision decision = InjectionPolicy.decide(pod, request.namespace(), config);
         if (!decision.inject()) {
-            // Skipped: the pod stays exactly as it came, so nothing of an own container an injection record
-            // points at is restored unchecked.
             return new PodInjection(pod.deepCopy(), decision, null, List.of());
         }
+        ObjectNode clean = SidecarRenderer.uninject(pod);
         Map<String, String> annotations = annotations(clean);
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
         SidecarParts parts = render(annotations, options, nativeSidecar(options, request));

@@ -69,11 +69,12 @@ class ForgedRecordTest {
     }
 
     @Test
-    void theSkipPathWithAForgedRecordIsAnErrorToo() {
-        ObjectNode pod = pod("{\"containers\":[\"app\"]}");
+    void theSkipPathNeitherRemovesNorRestoresWhateverTheRecordSays() {
+        ObjectNode pod = pod("{\"containers\":[\"app\"],\"volumes\":[\"data\"]}");
         Json.objectAt((ObjectNode) pod.get("metadata"), "annotations").put("sidecar.istio.io/inject", "false");
-        assertThat(catchThrowable(() -> ENGINE.inject(pod, PodRequest.offline("shop"))))
-                .isInstanceOf(InvalidAnnotationException.class).hasMessageContaining("lists containers app");
+        PodInjection result = ENGINE.inject(pod, PodRequest.offline("shop"));
+        assertThat(result.injected()).isFalse();
+        assertThat(result.pod()).isEqualTo(pod);
     }
 
     @Test
