@@ -220,6 +220,6 @@ class InjectCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).startsWith("error: stdin: document 1 (line 1): deployment/web: invalid annotation "
-                + "sidecar.istio.io/status=").contains("lists containers web").endsWith(")\n").hasLineCount(1);
+                + "sidecar.istio.io/status=").contains("lists web in containers").endsWith(")\n").hasLineCount(1);
     }
 }

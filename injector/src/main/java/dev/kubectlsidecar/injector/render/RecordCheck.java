@@ -91,15 +91,14 @@ final class RecordCheck {
         JsonNode items = spec.path(list);
         for (String name : names) {
             if (!allowed.contains(name)) {
-                throw refused(shown, "lists " + list + " " + name + ", which is not a container injection adds to "
-                        + list);
+                throw refused(shown, "lists " + name + " in " + list + ", but injection adds only "
+                        + String.join(" and ", allowed.stream().sorted().toList()) + " there");
             }
             for (int i = 0; i < items.size(); i++) {
                 JsonNode container = items.get(i);
                 if (name.equals(container.path("name").asString(null)) && !injected(container, record)) {
                     throw refused(shown, "lists " + name + ", but spec." + list + "[" + i + "] is not the sidecar "
-                            + "injection added (its command and args differ): remove the annotation to keep the "
-                            + "container as the pod's own");
+                            + "injection added (its command and args differ from the injected one's)");
                 }
             }
         }
@@ -173,6 +172,7 @@ final class RecordCheck {
 
     private static InvalidAnnotationException refused(String shown, String problem) {
         return new InvalidAnnotationException(InjectionRecord.ANNOTATION, shown, problem
-                + " (the record is not trusted beyond what injection adds)");
+                + " (a record is trusted only as far as it matches what injection adds; if the pod was never "
+                + "injected, remove the annotation)");
     }
 }

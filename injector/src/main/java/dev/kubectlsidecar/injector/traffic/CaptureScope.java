@@ -41,7 +41,7 @@ public final class CaptureScope {
         if (inbound.isEmpty() || outbound.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(NOTHING_CAPTURED + ": inbound " + inbound.get() + ", and outbound " + outbound.get()
+        return Optional.of(NOTHING_CAPTURED + ": " + inbound.get() + " and " + outbound.get()
                 + ", so the sidecar is injected but all of the pod's traffic bypasses it");
     }
 
@@ -49,10 +49,10 @@ public final class CaptureScope {
         if (settings.includeAllInboundPorts()) {
             Set<Integer> excluded = new HashSet<>(settings.excludeInboundPorts());
             excluded.remove(0);
-            return excluded.size() >= PORTS ? Optional.of("every port is excluded (excludeInboundPorts)") : Optional.empty();
+            return excluded.size() >= PORTS ? Optional.of("every inbound port is excluded (excludeInboundPorts)") : Optional.empty();
         }
         return settings.includeInboundPorts().isEmpty()
-                ? Optional.of("no port is included (includeInboundPorts is empty)") : Optional.empty();
+                ? Optional.of("no inbound port is included (includeInboundPorts is empty)") : Optional.empty();
     }
 
     private static Optional<String> outboundMissing(TrafficSettings settings) {
@@ -71,8 +71,8 @@ public final class CaptureScope {
             }
         }
         return Optional.of(everyAddressExcluded
-                ? "every address is excluded (excludeOutboundIPRanges covers 0.0.0.0/0 and ::/0)"
-                : "no destination is included (includeOutboundIPRanges and includeOutboundPorts leave none)");
+                ? "every outbound address is excluded (excludeOutboundIPRanges covers 0.0.0.0/0 and ::/0)"
+                : "no outbound destination is included (includeOutboundIPRanges and includeOutboundPorts leave none)");
     }
 
     private static Cidr whole(Family family) {

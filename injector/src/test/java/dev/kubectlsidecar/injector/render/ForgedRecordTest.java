@@ -45,8 +45,8 @@ class ForgedRecordTest {
 
     static Stream<Arguments> forgedRecords() {
         return Stream.of(
-                Arguments.of("the app container", "{\"containers\":[\"app\"]}", "lists containers app"),
-                Arguments.of("an app init container", "{\"initContainers\":[\"migrate\"]}", "lists initContainers migrate"),
+                Arguments.of("the app container", "{\"containers\":[\"app\"]}", "lists app in containers, but injection adds only istio-proxy there"),
+                Arguments.of("an app init container", "{\"initContainers\":[\"migrate\"]}", "lists migrate in initContainers, but injection adds only istio-init and istio-proxy there"),
                 Arguments.of("the app's data volume", "{\"volumes\":[\"data\"]}", "lists volume data"),
                 Arguments.of("an app annotation", "{\"kubectl-sidecar\":{\"annotations\":[\"owner\"]}}",
                         "lists annotation owner"),
