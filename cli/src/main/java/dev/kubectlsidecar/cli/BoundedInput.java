@@ -16,7 +16,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * <li>{@value #MAX_TOTAL_BYTES} bytes (64 MiB) for all inputs of one run;</li>
  * <li>{@value #MAX_YAML_LINE_BYTES} bytes (1.5 MiB, the API server's limit for a whole object) per line of YAML:
  * no object the API server stores holds a longer line, and the YAML parser's time grows with a scalar's length.
- * JSON (an input starting with {@code {} or {@code [}) is parsed in linear time, so its lines are not limited.</li>
+ * JSON (an input starting with {@code {} or {@code [}) is parsed in linear time and often one line, so there the
+ * limit is on each string instead.</li>
  * </ul>
  * One instance per run: it counts the bytes of all inputs.
  */
@@ -51,9 +52,7 @@ final class BoundedInput {
     byte[] read(String name, InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK);
         byte[] chunk = new byte[CHUNK];
-        Boolean yaml = null;
-        long line = 1;
-        long lineBytes = 0;
+        Scan scan = new Scan(name);
         long read = 0;
         for (int n; (n = in.read(chunk)) > 0; ) {
             read += n;
@@ -65,22 +64,63 @@ final class BoundedInput {
                         + ", the limit for one run: split it");
             }
             for (int i = 0; i < n; i++) {
-                byte b = chunk[i];
-                if (yaml == null && !leading(b)) {
-                    yaml = b != '{' && b != '[';
-                }
-                if (b == '\n' || b == '\r') {
-                    line += b == '\n' ? 1 : 0;
-                    lineBytes = 0;
-                } else if (++lineBytes > MAX_YAML_LINE_BYTES && !Boolean.FALSE.equals(yaml)) {
-                    throw new UserError(name + ": line " + line + " is longer than " + mib(MAX_YAML_LINE_BYTES)
-                            + ", the limit for a line of YAML (the API server's limit for a whole object)");
-                }
+                scan.accept(chunk[i]);
             }
             out.write(chunk, 0, n);
         }
         total += read;
         return out.toByteArray();
+    }
+
+    /**
+     * Follows the bytes of one input: its format (from the first character), the length of the current line (YAML)
+     * or of the current string (JSON, whose lines may be long: compact JSON is one line).
+     */
+    private static final class Scan {
+        private final String name;
+        private Boolean yaml;
+        private long line = 1;
+        private long lineBytes;
+        private boolean inString;
+        private boolean escaped;
+        private long stringBytes;
+
+        Scan(String name) {
+            this.name = name;
+        }
+
+        void accept(byte b) {
+            if (yaml == null && !leading(b)) {
+                yaml = b != '{' && b != '[';
+            }
+            if (b == '\n' || b == '\r') {
+                line += b == '\n' ? 1 : 0;
+                lineBytes = 0;
+            } else if (++lineBytes > MAX_YAML_LINE_BYTES && !Boolean.FALSE.equals(yaml)) {
+                throw new UserError(name + ": line " + line + " is longer than " + mib(MAX_YAML_LINE_BYTES)
+                        + ", the limit for a line of YAML (the API server's limit for a whole object)");
+            }
+            if (Boolean.FALSE.equals(yaml)) {
+                json(b);
+            }
+        }
+
+        private void json(byte b) {
+            if (!inString) {
+                inString = b == '"';
+                stringBytes = 0;
+            } else if (escaped) {
+                escaped = false;
+            } else if (b == '\\') {
+                escaped = true;
+            } else if (b == '"') {
+                inString = false;
+            }
+            if (inString && ++stringBytes > MAX_YAML_LINE_BYTES) {
+                throw new UserError(name + ": line " + line + " holds a string longer than " + mib(MAX_YAML_LINE_BYTES)
+                        + ", the API server's limit for a whole object");
+            }
+        }
     }
 
     /** Whitespace and a UTF-8 byte order mark, which may precede the first character that tells the format. */

@@ -78,6 +78,20 @@ class ManifestFilesTest {
     }
 
     @Test
+    void aJsonStringAtTheLimitIsReadAndOneByteMoreIsNot() throws IOException {
+        int limit = BoundedInput.MAX_YAML_LINE_BYTES;
+        // ["aaa…"] with an escaped quote inside: the string is its bytes from the opening quote on.
+        String head = "[\"\\\"";
+        String within = head + "a".repeat(limit - head.length() + 1) + "\"]";
+        assertThat(new BoundedInput().read("json", new java.io.ByteArrayInputStream(within.getBytes(StandardCharsets.UTF_8))))
+                .hasSize(within.length());
+        String over = head + "a".repeat(limit - head.length() + 2) + "\"]";
+        assertThatThrownBy(() -> new BoundedInput().read("json", new java.io.ByteArrayInputStream(over.getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(UserError.class)
+                .hasMessage("json: line 1 holds a string longer than 1.5 MiB, the API server's limit for a whole object");
+    }
+
+    @Test
     void anInputAtTheSizeLimitIsReadAndOneByteMoreIsNot() throws IOException {
         long limit = BoundedInput.MAX_INPUT_BYTES;
         assertThat(new BoundedInput().read("edge", generated(limit, (byte) '\n', (byte) '\n'))).hasSize((int) limit);
