@@ -58,4 +58,16 @@ class ForgedRecordReviewTest {
         assertThat(response.get("allowed").asBoolean()).isTrue();
         assertThat(response.path("warnings").toString()).contains(CaptureScope.NOTHING_CAPTURED);
     }
+
+    @Test
+    void denialsAndWarningsCarryNoControlCharacters() throws Exception {
+        JsonNode denied = answer(Reviews.annotated(Reviews.pod("p"), "sidecar.istio.io/proxyCPU", "\u001b]0;owned\u0007\nx"));
+        assertThat(denied.at("/status/message").asString()).contains("\\x1b]0;owned\\x07\\nx").doesNotContain("\u001b");
+        ObjectNode pod = Reviews.pod("p");
+        ((ObjectNode) pod.get("spec")).withArray("containers").addObject().put("name", "istio-proxy")
+                .put("image", "evil/\u001b[2Jproxy:1");
+        JsonNode warned = answer(pod);
+        assertThat(warned.path("warnings")).singleElement().extracting(JsonNode::asString).asString()
+                .contains("evil/").doesNotContain("\u001b");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import java.io.PrintWriter;

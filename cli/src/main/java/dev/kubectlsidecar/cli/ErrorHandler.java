@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.config.InvalidConfigException;
 import dev.kubectlsidecar.injector.manifest.ManifestException;
 import java.io.PrintWriter;

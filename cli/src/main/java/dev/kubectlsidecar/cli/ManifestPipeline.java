@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;

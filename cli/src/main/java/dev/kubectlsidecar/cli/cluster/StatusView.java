@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.PrintedText;
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import dev.kubectlsidecar.injector.traffic.Verification;

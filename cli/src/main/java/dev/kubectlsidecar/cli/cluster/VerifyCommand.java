@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.PrintedText;
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.cli.UserError;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.JsonMappers;

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.cli;
+package dev.kubectlsidecar.injector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,12 @@
-package dev.kubectlsidecar.cli;
+package dev.kubectlsidecar.injector;
 
 /**
  * Text from a manifest or the cluster made safe for a terminal: control characters (C0 such as ESC, newline and
  * tab; DEL; C1 such as CSI U+009B), Unicode line separators and bidirectional overrides are printed as escapes
  * ({@code \n}, {@code \x1b}, {@code \u009b}, {@code \u202e}), so a resource name, annotation value or reason can
- * neither drive the terminal (ANSI/OSC sequences) nor fake extra lines of output. Applied where such text is
- * printed: error and report lines, warnings, status and verify tables.
+ * neither drive the terminal (ANSI/OSC sequences) nor fake extra lines of output. Applied where such text leaves
+ * us: the CLI's error and report lines, warnings, status and verify tables; the webhook's denial messages and
+ * warnings (which kubectl prints, and events carry to whoever describes the workload).
  */
 public final class PrintedText {
     private PrintedText() {
