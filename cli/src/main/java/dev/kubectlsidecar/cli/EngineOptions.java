@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.cli.cluster.Kubeconfig;
 import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import java.io.PrintWriter;
@@ -67,7 +68,8 @@ final class EngineOptions {
 
     Choice choose(PrintWriter err) {
         if (config != null) {
-            return new Choice(new InjectionEngine(ConfigLoader.load(config)), KubeVersion.UNKNOWN);
+            return new Choice(new InjectionEngine(ConfigLoader.parse(config.toString(), ManifestSources.readText(config))),
+                    KubeVersion.UNKNOWN);
         }
         if (!offline && kubeconfig().isPresent()) {
             try {
@@ -80,7 +82,7 @@ final class EngineOptions {
                 var defaults = dev.kubectlsidecar.cli.cluster.ClusterDefaults.read(kubeconfig, context);
                 return new Choice(new InjectionEngine(defaults.config()), defaults.kubeVersion());
             } catch (RuntimeException e) {
-                err.println("note: cannot read the cluster's injection config (" + oneLine(e)
+                err.println("note: cannot read the cluster's injection config (" + PrintedText.escape(oneLine(e))
                         + "): using the embedded default (--offline skips the cluster)");
             }
         }

@@ -18,9 +18,11 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code initContainers}, {@code containers}, {@code volumes}, {@code imagePullSecrets}, {@code revision}), so
  * Istio's tools read it, plus a {@code kubectl-sidecar} member (ignored by Istio's decoder) with what uninject needs
  * to give back the exact original: the profile, the annotations and fields injection created, and where a user's
- * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours, and the original
- * value of an annotation injection extended ({@link SidecarRenderer#SAFE_TO_EVICT_LOCAL_VOLUMES}; no other key
- * is ever restored from a record).
+ * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours, a digest of each
+ * sidecar container's command and args as injected ({@link RecordCheck} tells our containers from others with it),
+ * and the original value of an annotation injection extended ({@link SidecarRenderer#SAFE_TO_EVICT_LOCAL_VOLUMES};
+ * no other key is ever restored from a record).
+ * The annotation is the pod author's to write, so nothing here is trusted before {@link RecordCheck} agrees.
  */
 public record InjectionRecord(
         List<String> initContainers,
@@ -30,6 +32,7 @@ public record InjectionRecord(
         List<String> addedAnnotations,
         List<String> createdFields,
         Map<String, String> overriddenPositions,
+        Map<String, String> digests,
         Map<String, String> replacedAnnotations) {
 
     public static final String ANNOTATION = "sidecar.istio.io/status";
@@ -42,6 +45,7 @@ public record InjectionRecord(
         addedAnnotations = List.copyOf(addedAnnotations);
         createdFields = List.copyOf(createdFields);
         overriddenPositions = Map.copyOf(overriddenPositions);
+        digests = Map.copyOf(digests);
         replacedAnnotations = Map.copyOf(replacedAnnotations);
     }
 
@@ -74,6 +78,12 @@ public record InjectionRecord(
                 positions.put(e.getKey(), position);
             }
         });
+        Map<String, String> digests = new LinkedHashMap<>();
+        ours.path("digests").properties().forEach(e -> {
+            if (e.getValue().isString()) {
+                digests.put(e.getKey(), e.getValue().asString());
+            }
+        });
         Map<String, String> replaced = new LinkedHashMap<>();
         JsonNode original = ours.path("replaced").get(SidecarRenderer.SAFE_TO_EVICT_LOCAL_VOLUMES);
         if (original != null && original.isString()) {
@@ -81,7 +91,12 @@ public record InjectionRecord(
         }
         return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
                 names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
-                names(ours.get("created")), positions, replaced));
+                names(ours.get("created")), positions, digests, replaced));
+    }
+
+    /** Whether the proxy was injected as a native sidecar (an init container). */
+    public boolean nativeSidecar() {
+        return initContainers.contains(SidecarParts.PROXY_NAME);
     }
 
     public String toJson() {
@@ -98,6 +113,10 @@ public record InjectionRecord(
         if (!overriddenPositions.isEmpty()) {
             ObjectNode positions = ours.putObject("positions");
             overriddenPositions.keySet().stream().sorted().forEach(k -> positions.put(k, overriddenPositions.get(k)));
+        }
+        if (!digests.isEmpty()) {
+            ObjectNode byName = ours.putObject("digests");
+            digests.keySet().stream().sorted().forEach(k -> byName.put(k, digests.get(k)));
         }
         if (!replacedAnnotations.isEmpty()) {
             ObjectNode replaced = ours.putObject("replaced");
@@ -127,7 +146,7 @@ public record InjectionRecord(
         return array;
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 }

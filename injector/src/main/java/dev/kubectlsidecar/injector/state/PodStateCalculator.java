@@ -12,6 +12,7 @@ import dev.kubectlsidecar.injector.policy.Reason;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
+import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.RuleSetVerifier;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import dev.kubectlsidecar.injector.traffic.Verification;
@@ -45,6 +46,9 @@ public final class PodStateCalculator {
     static final int REMEMBERED = 64;
     static final String HELD_BY_PROXY = "its app containers have finished, but its classic sidecar keeps the pod "
             + "running: POST 127.0.0.1:15000/quitquitquit from the app when done, or use native sidecars (Kubernetes ≥ 1.29)";
+    static final String UNTRUSTED_INIT = "istio-init is not the init container the injector renders for this pod "
+            + "(its image, command or another field that decides what runs differs): its report of the iptables rules "
+            + "is not trusted";
 
     private final InjectionEngine engine;
     private final KubeVersion kubeVersion;
@@ -91,20 +95,24 @@ public final class PodStateCalculator {
         } catch (InvalidAnnotationException | MalformedPodException e) {
             reasons.add(e.getMessage());
         }
+        TrafficSettings settings = injected ? trafficSettings(pod) : null;
+        if (settings != null) {
+            CaptureScope.nothingCaptured(settings).ifPresent(reasons::add);
+        }
         List<String> bypass = injected ? proxyBypass(pod) : List.of();
         reasons.addAll(bypass);
         boolean held = injected && ContainerStatuses.heldByProxy(pod);
         if (held) {
             reasons.add(HELD_BY_PROXY);
         }
-        Verification iptables = injected ? verify(pod, reasons) : Verification.NOT_APPLICABLE;
+        Verification iptables = injected ? verify(pod, settings, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
                 metadata.path("namespace").asString(namespace.name()),
                 metadata.path("name").asString(null),
                 Owners.of(pod),
                 injected,
                 record.map(InjectionRecord::profile).orElse(null),
-                record.map(r -> r.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false),
+                record.map(InjectionRecord::nativeSidecar).orElse(false),
                 hashOf(metadata),
                 injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
                 stale,
@@ -138,6 +146,15 @@ public final class PodStateCalculator {
         }
     }
 
+    /** The pod's traffic settings; null when its annotations are invalid (the fresh injection said so). */
+    private TrafficSettings trafficSettings(ObjectNode pod) {
+        try {
+            return engine.trafficSettings(pod);
+        } catch (InvalidAnnotationException e) {
+            return null;
+        }
+    }
+
     private List<String> proxyBypass(ObjectNode pod) {
         try {
             return engine.proxyBypass(pod);
@@ -146,13 +163,17 @@ public final class PodStateCalculator {
         }
     }
 
-    private Verification verify(ObjectNode pod, List<String> reasons) {
+    private Verification verify(ObjectNode pod, TrafficSettings settings, List<String> reasons) {
         String message = ContainerStatuses.terminationMessage(pod, SidecarParts.INIT_NAME);
-        if (message == null) {
+        if (message == null || settings == null) {
             return Verification.UNKNOWN;
         }
         try {
-            return verified.computeIfAbsent(new VerificationInput(engine.trafficSettings(pod), message),
+            if (!engine.runsOurInit(pod)) {
+                reasons.add(UNTRUSTED_INIT);
+                return Verification.UNKNOWN;
+            }
+            return verified.computeIfAbsent(new VerificationInput(settings, message),
                     input -> RuleSetVerifier.verify(input.settings(), input.terminationMessage()));
         } catch (InvalidAnnotationException e) {
             return Verification.UNKNOWN;
