@@ -24,8 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * much larger than the value it produces (no amplification by many small removals).
  */
 public final class JsonPatches {
-    /** Below this many operations for one node, replacing it whole is not considered (it would rarely be smaller). */
-    private static final int OPERATIONS_WORTH_MEASURING = 16;
+    /** {@code {"op":"replace","path":"","value":}} and a comma: a replace's bytes besides its path and value. */
+    private static final int REPLACE_OVERHEAD = 33;
 
     private JsonPatches() {
     }
@@ -43,38 +43,39 @@ public final class JsonPatches {
         return JsonPatch.apply(patch, target);
     }
 
-    private static void diff(JsonNode from, JsonNode to, String path, List<ObjectNode> operations) {
+    /** Appends the operations turning {@code from} into {@code to}; @return their size as JSON, in bytes */
+    private static long diff(JsonNode from, JsonNode to, String path, List<ObjectNode> operations) {
         if (from.isObject() && to.isObject()) {
             int first = operations.size();
-            diffObjects((ObjectNode) from, (ObjectNode) to, path, operations);
-            replaceWholeIfSmaller(to, path, operations, first);
+            long bytes = diffObjects((ObjectNode) from, (ObjectNode) to, path, operations);
+            return replaceWholeIfSmaller(to, path, operations, first, bytes);
         } else if (from.isArray() && to.isArray()) {
             int first = operations.size();
-            diffArrays((ArrayNode) from, (ArrayNode) to, path, operations);
-            replaceWholeIfSmaller(to, path, operations, first);
+            long bytes = diffArrays((ArrayNode) from, (ArrayNode) to, path, operations);
+            return replaceWholeIfSmaller(to, path, operations, first, bytes);
         } else if (!from.equals(to)) {
-            operations.add(replace(path, to));
+            return emit(operations, replace(path, to));
         }
+        return 0;
     }
 
-    private static void diffObjects(ObjectNode from, ObjectNode to, String path, List<ObjectNode> operations) {
+    private static long diffObjects(ObjectNode from, ObjectNode to, String path, List<ObjectNode> operations) {
+        long bytes = 0;
         for (Map.Entry<String, JsonNode> field : from.properties()) {
             if (!to.has(field.getKey())) {
-                operations.add(remove(path + "/" + escape(field.getKey())));
+                bytes += emit(operations, remove(path + "/" + escape(field.getKey())));
             }
         }
         for (Map.Entry<String, JsonNode> field : to.properties()) {
             String child = path + "/" + escape(field.getKey());
             JsonNode before = from.get(field.getKey());
-            if (before == null) {
-                operations.add(add(child, field.getValue()));
-            } else {
-                diff(before, field.getValue(), child, operations);
-            }
+            bytes += before == null ? emit(operations, add(child, field.getValue()))
+                    : diff(before, field.getValue(), child, operations);
         }
+        return bytes;
     }
 
-    private static void diffArrays(ArrayNode from, ArrayNode to, String path, List<ObjectNode> operations) {
+    private static long diffArrays(ArrayNode from, ArrayNode to, String path, List<ObjectNode> operations) {
         int fromSize = from.size();
         int toSize = to.size();
         int prefix = 0;
@@ -89,25 +90,41 @@ public final class JsonPatches {
         List<JsonNode> fromMiddle = slice(from, prefix, fromSize - suffix);
         List<JsonNode> toMiddle = slice(to, prefix, toSize - suffix);
         if (fromMiddle.isEmpty() && toMiddle.isEmpty()) {
-            return;
+            return 0;
         }
-        if (!diffByName(fromMiddle, toMiddle, path, prefix, operations)) {
-            diffByPosition(fromMiddle, toMiddle, path, prefix, operations);
-        }
+        long byName = diffByName(fromMiddle, toMiddle, path, prefix, operations);
+        return byName >= 0 ? byName : diffByPosition(fromMiddle, toMiddle, path, prefix, operations);
     }
 
     /**
      * Matches the middle elements by {@code name}: removes those whose name is gone, adds the new ones, diffs the
-     * rest in place. @return false (emitting nothing) when the elements are not uniquely named objects or the names
-     * both sides share are not in the same order
+     * rest in place. @return the operations' bytes; -1 (emitting nothing) when the elements are not uniquely named
+     * objects or the names both sides share are not in the same order
      */
-    private static boolean diffByName(List<JsonNode> from, List<JsonNode> to, String path, int offset,
-                                      List<ObjectNode> operations) {
+    private static long diffByName(List<JsonNode> from, List<JsonNode> to, String path, int offset,
+                                   List<ObjectNode> operations) {
         Map<String, JsonNode> fromByName = byName(from);
         Map<String, JsonNode> toByName = byName(to);
-        if (fromByName == null || toByName == null) {
-            return false;
+        if (fromByName == null || toByName == null || !sharedInSameOrder(from, fromByName, to, toByName)) {
+            return -1;
         }
+        long bytes = 0;
+        for (int i = from.size() - 1; i >= 0; i--) {
+            if (!toByName.containsKey(from.get(i).get("name").asString())) {
+                bytes += emit(operations, remove(path + "/" + (offset + i)));
+            }
+        }
+        for (int i = 0; i < to.size(); i++) {
+            JsonNode element = to.get(i);
+            JsonNode before = fromByName.get(element.get("name").asString());
+            String child = path + "/" + (offset + i);
+            bytes += before == null ? emit(operations, add(child, element)) : diff(before, element, child, operations);
+        }
+        return bytes;
+    }
+
+    private static boolean sharedInSameOrder(List<JsonNode> from, Map<String, JsonNode> fromByName, List<JsonNode> to,
+                                             Map<String, JsonNode> toByName) {
         List<String> keptInFrom = new ArrayList<>();
         for (JsonNode element : from) {
             String name = element.get("name").asString();
@@ -115,29 +132,11 @@ public final class JsonPatches {
                 keptInFrom.add(name);
             }
         }
-        List<String> keptInTo = new ArrayList<>();
+        int next = 0;
         for (JsonNode element : to) {
             String name = element.get("name").asString();
-            if (fromByName.containsKey(name)) {
-                keptInTo.add(name);
-            }
-        }
-        if (!keptInFrom.equals(keptInTo)) {
-            return false;
-        }
-        for (int i = from.size() - 1; i >= 0; i--) {
-            if (!toByName.containsKey(from.get(i).get("name").asString())) {
-                operations.add(remove(path + "/" + (offset + i)));
-            }
-        }
-        for (int i = 0; i < to.size(); i++) {
-            JsonNode element = to.get(i);
-            JsonNode before = fromByName.get(element.get("name").asString());
-            String child = path + "/" + (offset + i);
-            if (before == null) {
-                operations.add(add(child, element));
-            } else {
-                diff(before, element, child, operations);
+            if (fromByName.containsKey(name) && !name.equals(keptInFrom.get(next++))) {
+                return false;
             }
         }
         return true;
@@ -156,45 +155,58 @@ public final class JsonPatches {
     }
 
     /** Diffs the common length in place, then removes what {@code from} has more or adds what {@code to} has more. */
-    private static void diffByPosition(List<JsonNode> from, List<JsonNode> to, String path, int offset,
+    private static long diffByPosition(List<JsonNode> from, List<JsonNode> to, String path, int offset,
                                        List<ObjectNode> operations) {
+        long bytes = 0;
         int common = Math.min(from.size(), to.size());
         for (int i = 0; i < common; i++) {
-            diff(from.get(i), to.get(i), path + "/" + (offset + i), operations);
+            bytes += diff(from.get(i), to.get(i), path + "/" + (offset + i), operations);
         }
         for (int i = from.size() - 1; i >= common; i--) {
-            operations.add(remove(path + "/" + (offset + i)));
+            bytes += emit(operations, remove(path + "/" + (offset + i)));
         }
         for (int i = common; i < to.size(); i++) {
-            operations.add(add(path + "/" + (offset + i), to.get(i)));
+            bytes += emit(operations, add(path + "/" + (offset + i), to.get(i)));
         }
+        return bytes;
     }
 
     /**
-     * Replaces the operations from {@code first} on (all for the node at {@code path}) by one {@code replace} of the
-     * node when that is smaller. Only measured when there are many: the sizes cost a pass over what is measured. The
-     * root is never replaced whole (a pod's patch keeps to the pod's fields).
+     * Replaces the operations from {@code first} on (all for the node at {@code path}, {@code bytes} in all) by one
+     * {@code replace} of the node when that is smaller. The node is measured only up to {@code bytes}, so measuring
+     * costs no more than the operations did. The root is never replaced whole (a pod's patch keeps to its fields).
+     * @return the bytes of the operations kept
      */
-    private static void replaceWholeIfSmaller(JsonNode to, String path, List<ObjectNode> operations, int first) {
-        int count = operations.size() - first;
-        if (count < OPERATIONS_WORTH_MEASURING || path.isEmpty()) {
-            return;
+    private static long replaceWholeIfSmaller(JsonNode to, String path, List<ObjectNode> operations, int first,
+                                              long bytes) {
+        long overhead = REPLACE_OVERHEAD + path.length();
+        if (path.isEmpty() || operations.size() - first < 2 || bytes <= overhead) {
+            return bytes;
         }
-        List<ObjectNode> emitted = operations.subList(first, operations.size());
-        long emittedBytes = 0;
-        for (ObjectNode operation : emitted) {
-            emittedBytes += serializedSize(operation) + 1;
+        long whole = overhead + serializedSize(to, bytes - overhead);
+        if (whole >= bytes) {
+            return bytes;
         }
-        ObjectNode whole = replace(path, to);
-        if (serializedSize(whole) < emittedBytes) {
-            emitted.clear();
-            operations.add(whole);
-        }
+        operations.subList(first, operations.size()).clear();
+        return emit(operations, replace(path, to));
     }
 
-    private static long serializedSize(JsonNode node) {
-        CountingStream counter = new CountingStream();
-        JsonMappers.JSON.writeValue(counter, node);
+    /** Appends an operation; @return its size as JSON (plus a comma) */
+    private static long emit(List<ObjectNode> operations, ObjectNode operation) {
+        operations.add(operation);
+        return serializedSize(operation, Long.MAX_VALUE) + 1;
+    }
+
+    /** The node's size as JSON, or any number above {@code limit} once it is known to be larger. */
+    private static long serializedSize(JsonNode node, long limit) {
+        CountingStream counter = new CountingStream(limit);
+        try {
+            JsonMappers.JSON.writeValue(counter, node);
+        } catch (RuntimeException tooLarge) {
+            if (counter.count <= limit) {
+                throw tooLarge;
+            }
+        }
         return counter.count;
     }
 
@@ -227,17 +239,26 @@ public final class JsonPatches {
         return key.indexOf('~') < 0 && key.indexOf('/') < 0 ? key : key.replace("~", "~0").replace("/", "~1");
     }
 
+    /** Counts bytes; stops the writer (with an exception) once past its limit. */
     private static final class CountingStream extends OutputStream {
+        private final long limit;
         private long count;
+
+        CountingStream(long limit) {
+            this.limit = limit;
+        }
 
         @Override
         public void write(int b) {
-            count++;
+            write(null, 0, 1);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
             count += length;
+            if (count > limit) {
+                throw new IllegalStateException("larger than " + limit + " bytes");
+            }
         }
     }
 }
