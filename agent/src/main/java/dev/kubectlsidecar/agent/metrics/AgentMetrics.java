@@ -89,6 +89,35 @@ public final class AgentMetrics {
                 .register(registry);
     }
 
+    /** The review budget: bytes of reviews held now, and reviews waiting for their turn. */
+    public void reviewBudget(Supplier<Number> bytesHeld, Supplier<Number> waiting) {
+        gauge("kubectl.sidecar.review.budget.bytes", "Bytes of admission reviews held (received or being answered)",
+                bytesHeld);
+        gauge("kubectl.sidecar.review.budget.waiting", "Admission reviews waiting for room in the review budget",
+                waiting);
+    }
+
+    /** Open connections, and connections closed to keep under the cap. */
+    public void connections(Supplier<Number> open, Supplier<Number> evicted) {
+        gauge("kubectl.sidecar.connections.open", "Open HTTPS connections (after the TLS handshake)", open);
+        gauge("kubectl.sidecar.connections.evicted", "Connections closed to stay under the connection cap", evicted);
+    }
+
+    /** Reads of the status and config APIs refused, by reason (unauthenticated, forbidden, busy). */
+    public Counter readsRefused(String reason) {
+        return Counter.builder("kubectl.sidecar.reads.refused")
+                .description("Reads of /api/v1/status and /api/v1/config refused")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    private void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value, v -> v.get().doubleValue())
+                .description(description)
+                .strongReference(true)
+                .register(registry);
+    }
+
     /** The registry itself, for meters the in-cluster parts add. */
     public MeterRegistry registry() {
         return registry;
