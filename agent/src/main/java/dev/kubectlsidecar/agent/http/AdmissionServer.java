@@ -40,8 +40,13 @@ public final class AdmissionServer {
     private static final int HANDSHAKE_TIMEOUT_SECONDS = 5;
     /** Open connections at most; the API servers need a few dozen. Over it, the idlest connection is closed. */
     public static final int MAX_CONNECTIONS = 512;
-    /** Heap a review takes per byte of its JSON at its peak (tree, uninjected and injected copies); measured. */
-    static final long HEAP_PER_REVIEW_BYTE = 12;
+    /**
+     * Heap a review takes per byte of its JSON at its peak: the body, its tree (~16 bytes per byte for a pod of many
+     * small entries) and the engine's copy of it; measured (BENCHMARKS.md).
+     */
+    static final long HEAP_PER_REVIEW_BYTE = 32;
+    /** Heap kept for everything but reviews: the pod states of 10 000 tracked pods, caches, TLS, the client. */
+    static final long HEAP_RESERVE = 40L * 1024 * 1024;
 
     private final Vertx vertx;
     private final Routes routes;
@@ -59,7 +64,8 @@ public final class AdmissionServer {
         metrics.reviewBudget(budget::used, budget::waiting);
         metrics.connections(connections::open, connections::evicted);
         this.routes = routes.post("/inject",
-                new InjectEndpoint(vertx, inject, metrics, budget, MAX_BODY_BYTES, BODY_DEADLINE));
+                new InjectEndpoint(vertx, inject, metrics, budget, Math.min(MAX_BODY_BYTES, budget.capacity()),
+                        BODY_DEADLINE));
     }
 
     /**
@@ -84,12 +90,11 @@ public final class AdmissionServer {
 
     /**
      * The bytes of reviews held at once: a review costs about {@link #HEAP_PER_REVIEW_BYTE} times its size in heap
-     * while parsed and injected, so the budget is the share of the heap that leaves room for everything else; never
-     * less than one largest review.
+     * while parsed and injected, so the budget is what the heap leaves after {@link #HEAP_RESERVE}, divided by that.
+     * With the Deployment's {@code -Xmx160m}: 3.75 MiB, one largest review or two 1.5 MiB pods at once.
      */
     static long reviewBudgetBytes() {
-        long fromHeap = Runtime.getRuntime().maxMemory() / 2 / HEAP_PER_REVIEW_BYTE;
-        return Math.max(MAX_BODY_BYTES, fromHeap);
+        return Math.max(256 * 1024, (Runtime.getRuntime().maxMemory() - HEAP_RESERVE) / HEAP_PER_REVIEW_BYTE);
     }
 
     public ReviewBudget budget() {
