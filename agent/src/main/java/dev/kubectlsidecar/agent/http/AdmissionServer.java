@@ -39,7 +39,7 @@ public final class AdmissionServer {
     private static final int IDLE_TIMEOUT_SECONDS = 120;
     private static final int HANDSHAKE_TIMEOUT_SECONDS = 5;
     /** Open connections at most; the API servers need a few dozen. Over it, the idlest connection is closed. */
-    public static final int MAX_CONNECTIONS = 512;
+    public static final int MAX_CONNECTIONS = 256;
     /**
      * Heap a review takes per byte of its JSON at its peak: the body, its tree (~16 bytes per byte for a pod of many
      * small entries) and the engine's copy of it; measured (BENCHMARKS.md).
@@ -91,7 +91,7 @@ public final class AdmissionServer {
     /**
      * The bytes of reviews held at once: a review costs about {@link #HEAP_PER_REVIEW_BYTE} times its size in heap
      * while parsed and injected, so the budget is what the heap leaves after {@link #HEAP_RESERVE}, divided by that.
-     * With the Deployment's {@code -Xmx160m}: 3.75 MiB, one largest review or two 1.5 MiB pods at once.
+     * With the Deployment's {@code -Xmx144m}: 3.25 MiB, one largest review or two 1.5 MiB pods at once.
      */
     static long reviewBudgetBytes() {
         return Math.max(256 * 1024, (Runtime.getRuntime().maxMemory() - HEAP_RESERVE) / HEAP_PER_REVIEW_BYTE);

@@ -40,9 +40,17 @@ public final class StatusEndpoint {
         }
     }
 
-    /** The namespace a read asks about, for authorization: null (cluster-wide) unless one valid name is given. */
+    /**
+     * The namespace a read asks about, for authorization: null (cluster-wide, the strictest) unless one valid name is
+     * given; a query that cannot be decoded is refused by {@link #answer} once authorized.
+     */
     static String scope(HttpServerRequest request) {
-        List<String> values = request.params().getAll("namespace");
+        List<String> values;
+        try {
+            values = request.params().getAll("namespace");
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
         return values.size() == 1 && NAMESPACE.matcher(values.get(0)).matches() ? values.get(0) : null;
     }
 

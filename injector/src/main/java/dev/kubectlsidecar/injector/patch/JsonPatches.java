@@ -19,11 +19,17 @@ import tools.jackson.databind.node.ObjectNode;
  * requires.
  * <p>
  * Arrays are compared with their common prefix and suffix trimmed; what is left in between is matched by element
- * {@code name} (containers, volumes, env, ports: the lists injection changes), else replaced. Where the operations
- * for one object or array would take more bytes than replacing it whole, it is replaced whole, so a patch is never
- * much larger than the value it produces (no amplification by many small removals).
+ * {@code name} (containers, volumes, env, ports: the lists injection changes), else diffed by position. Where the
+ * operations for one object or array would take more than twice the bytes of replacing it whole, it is replaced
+ * whole, so a patch is never more than about twice the value it produces (no amplification by many small removals).
  */
 public final class JsonPatches {
+    /**
+     * A node's operations give way to one replace of the node only when there are at least this many and they take
+     * more than twice its bytes: operations a reader can follow are worth some bytes, amplification is not. So a
+     * node's operations never take more than twice its size (plus a path), at any depth.
+     */
+    private static final int OPERATIONS_WORTH_MERGING = 8;
     /** {@code {"op":"replace","path":"","value":}} and a comma: a replace's bytes besides its path and value. */
     private static final int REPLACE_OVERHEAD = 33;
 
@@ -173,18 +179,18 @@ public final class JsonPatches {
 
     /**
      * Replaces the operations from {@code first} on (all for the node at {@code path}, {@code bytes} in all) by one
-     * {@code replace} of the node when that is smaller. The node is measured only up to {@code bytes}, so measuring
-     * costs no more than the operations did. The root is never replaced whole (a pod's patch keeps to its fields).
+     * {@code replace} of the node when that is less than half their size. The node is measured only up to half of
+     * {@code bytes}, so measuring costs no more than the operations did. The root is never replaced whole (a pod's patch keeps to its fields).
      * @return the bytes of the operations kept
      */
     private static long replaceWholeIfSmaller(JsonNode to, String path, List<ObjectNode> operations, int first,
                                               long bytes) {
         long overhead = REPLACE_OVERHEAD + path.length();
-        if (path.isEmpty() || operations.size() - first < 2 || bytes <= overhead) {
+        if (path.isEmpty() || operations.size() - first < OPERATIONS_WORTH_MERGING || bytes <= 2 * overhead) {
             return bytes;
         }
-        long whole = overhead + serializedSize(to, bytes - overhead);
-        if (whole >= bytes) {
+        long whole = overhead + serializedSize(to, bytes / 2 - overhead);
+        if (2 * whole >= bytes) {
             return bytes;
         }
         operations.subList(first, operations.size()).clear();

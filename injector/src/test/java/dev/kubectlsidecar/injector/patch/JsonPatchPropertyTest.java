@@ -107,8 +107,8 @@ class JsonPatchPropertyTest {
 
     /**
      * Random edits of random trees (inserted, removed, reordered and changed elements of named and unnamed
-     * arrays, changed and removed fields): the patch always reproduces the target, and is never much larger than the
-     * target itself.
+     * arrays, changed and removed fields): the patch always reproduces the target, and is never more than about twice
+     * the target itself.
      */
     @Test
     void randomEditsAreReproducedAndNeverAmplified() {
@@ -121,7 +121,7 @@ class JsonPatchPropertyTest {
             ArrayNode patch = JsonPatches.diff(from, to);
             assertThat(JsonPatches.apply(patch, from)).as("round %d", round).isEqualTo(to);
             assertThat(patch.toString().length()).as("round %d", round)
-                    .isLessThanOrEqualTo(to.toString().length() + 512);
+                    .isLessThanOrEqualTo(2 * to.toString().length() + 512);
         }
     }
 
