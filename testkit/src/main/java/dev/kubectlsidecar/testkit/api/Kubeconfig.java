@@ -2,7 +2,6 @@ package dev.kubectlsidecar.testkit.api;
 
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.JsonMappers;
-import dev.kubectlsidecar.testkit.api.AccessReviews;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
