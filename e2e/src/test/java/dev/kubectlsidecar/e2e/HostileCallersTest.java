@@ -243,6 +243,10 @@ class HostileCallersTest {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(review("after-flood", smallPod("after-flood"))))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(review.statusCode()).isEqualTo(200);
+            String metrics = fresh.send(HttpRequest.newBuilder(agent.uri("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).as("idle connections were closed to stay under the cap")
+                    .containsPattern("kubectl_sidecar_connections_evicted_total [1-9]");
         } finally {
             for (Socket socket : idle) {
                 socket.close();

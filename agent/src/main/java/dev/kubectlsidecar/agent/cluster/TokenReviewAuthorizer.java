@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -133,8 +132,7 @@ public final class TokenReviewAuthorizer implements ReadAuthorizer {
     }
 
     private Future<Verdict> refused(String reason, Verdict verdict) {
-        Counter refusals = metrics.readsRefused(reason);
-        refusals.increment();
+        metrics.readsRefused(reason).increment();
         return Future.succeededFuture(verdict);
     }
 

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.agent.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,8 +12,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -38,6 +41,7 @@ public final class AgentMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
     private final Timer duration;
+    private final List<Object> counted = new CopyOnWriteArrayList<>();
 
     public AgentMetrics() {
         for (Outcome outcome : Outcome.values()) {
@@ -100,7 +104,10 @@ public final class AgentMetrics {
     /** Open connections, and connections closed to keep under the cap. */
     public void connections(Supplier<Number> open, Supplier<Number> evicted) {
         gauge("kubectl.sidecar.connections.open", "Open HTTPS connections (after the TLS handshake)", open);
-        gauge("kubectl.sidecar.connections.evicted", "Connections closed to stay under the connection cap", evicted);
+        counted.add(evicted); // a FunctionCounter holds its object weakly
+        FunctionCounter.builder("kubectl.sidecar.connections.evicted", evicted, e -> e.get().doubleValue())
+                .description("Connections closed to stay under the connection cap")
+                .register(registry);
     }
 
     /** Reads of the status and config APIs refused, by reason (unauthenticated, forbidden, busy). */
