@@ -1,15 +1,20 @@
 package dev.kubectlsidecar.injector;
 
 import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.MeshSettings;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import dev.kubectlsidecar.injector.policy.Decision;
 import dev.kubectlsidecar.injector.policy.InjectionPolicy;
+import dev.kubectlsidecar.injector.policy.IstioCoexistence;
+import dev.kubectlsidecar.injector.render.InjectionRecord;
+import dev.kubectlsidecar.injector.render.IstioPodFields;
 import dev.kubectlsidecar.injector.render.PodAnnotations;
 import dev.kubectlsidecar.injector.render.ProxyBypass;
 import dev.kubectlsidecar.injector.render.ProxyOptions;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.render.SidecarTemplate;
+import dev.kubectlsidecar.injector.render.WorkloadIdentity;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.util.ArrayList;
@@ -79,6 +84,19 @@ public final class InjectionEngine {
      * @throws MalformedPodException when the pod has no usable containers
      */
     public PodInjection inject(ObjectNode pod, PodRequest request) {
+        return inject(pod, request, null);
+    }
+
+    /**
+     * @param workload the workload the pod (template) belongs to, as a manifest says it; null to derive it from
+     *     the pod as istiod does ({@link WorkloadIdentity#ofPod})
+     */
+    public PodInjection inject(ObjectNode pod, PodRequest request, WorkloadIdentity workload) {
+        InjectionRecord existing = InjectionRecord.read(pod).orElse(null);
+        if (existing != null && !existing.ours()) {
+            return new PodInjection(pod.deepCopy(), IstioCoexistence.injectedByIstiod(existing.revision()), null,
+                    List.of());
+        }
         ObjectNode clean = SidecarRenderer.uninject(pod);
         Decision decision = InjectionPolicy.decide(clean, request.namespace(), config);
         if (!decision.inject()) {
@@ -86,10 +104,23 @@ public final class InjectionEngine {
         }
         Map<String, String> annotations = annotations(clean);
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
+        MeshSettings mesh = options.profile().mesh();
+        Decision otherRevision = IstioCoexistence.otherRevision(clean, request.namespace(), mesh);
+        if (otherRevision != null) {
+            return new PodInjection(clean, otherRevision, null, List.of());
+        }
         SidecarParts parts = render(annotations, options, request);
         List<String> warnings = new ArrayList<>(options.warnings());
         ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name(),
                 config.allowImageOverride(), warnings);
+        if (mesh != null) {
+            WorkloadIdentity identity = workload != null ? workload : WorkloadIdentity.ofPod(pod);
+            if (identity.namespace().isEmpty()) {
+                identity = new WorkloadIdentity(identity.apiVersion(), identity.kind(), identity.name(),
+                        request.namespace().name());
+            }
+            warnings.addAll(IstioPodFields.apply(injected, identity, mesh, annotations));
+        }
         warnings.addAll(ProxyBypass.of(injected, options.profile().traffic()));
         return new PodInjection(injected, decision, parts, warnings);
     }

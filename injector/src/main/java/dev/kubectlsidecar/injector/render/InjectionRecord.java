@@ -27,11 +27,23 @@ public record InjectionRecord(
         String profile,
         List<String> addedAnnotations,
         List<String> createdFields,
-        Map<String, String> overriddenPositions) {
+        Map<String, String> overriddenPositions,
+        String revision,
+        List<String> addedLabels,
+        Map<String, String> annotationsBefore,
+        Map<String, String> namedPorts) {
 
     public static final String ANNOTATION = "sidecar.istio.io/status";
     private static final String OURS = "kubectl-sidecar";
+    private static final String DEFAULT_REVISION = "default";
 
+    /**
+     * @param revision Istio's {@code revision} member: the istiod revision the sidecar belongs to
+     * @param addedLabels the pod labels injection added (the {@code istio} profile's)
+     * @param annotationsBefore annotations injection replaced or removed, with their values before (see
+     *     {@link IstioPodFields#REPLACEABLE}: only those are ever restored from a record)
+     * @param namedPorts status-port paths of rewritten probes whose original named its port ({@link AppProbes})
+     */
     public InjectionRecord {
         initContainers = List.copyOf(initContainers);
         containers = List.copyOf(containers);
@@ -39,6 +51,33 @@ public record InjectionRecord(
         addedAnnotations = List.copyOf(addedAnnotations);
         createdFields = List.copyOf(createdFields);
         overriddenPositions = Map.copyOf(overriddenPositions);
+        revision = revision == null ? DEFAULT_REVISION : revision;
+        addedLabels = List.copyOf(addedLabels);
+        annotationsBefore = Map.copyOf(annotationsBefore);
+        namedPorts = Map.copyOf(namedPorts);
+    }
+
+    public InjectionRecord(List<String> initContainers, List<String> containers, List<String> volumes, String profile,
+                           List<String> addedAnnotations, List<String> createdFields,
+                           Map<String, String> overriddenPositions) {
+        this(initContainers, containers, volumes, profile, addedAnnotations, createdFields, overriddenPositions,
+                DEFAULT_REVISION, List.of(), Map.of(), Map.of());
+    }
+
+    /** Whether we wrote this record; otherwise istiod (or istioctl kube-inject) injected the pod. */
+    public boolean ours() {
+        return profile != null;
+    }
+
+    /** This record with what the {@code istio} profile added per pod on top of the sidecar. */
+    InjectionRecord withPodFields(String revision, List<String> labels, List<String> annotations,
+                                  Map<String, String> before, List<String> created, Map<String, String> ports) {
+        List<String> allAnnotations = new ArrayList<>(addedAnnotations);
+        allAnnotations.addAll(annotations);
+        List<String> allCreated = new ArrayList<>(createdFields);
+        allCreated.addAll(created);
+        return new InjectionRecord(initContainers, containers, volumes, profile, allAnnotations, allCreated,
+                overriddenPositions, revision, labels, before, ports);
     }
 
     /** The record on the pod, if it was injected (by us or by Istio). */
@@ -72,7 +111,27 @@ public record InjectionRecord(
         });
         return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
                 names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
-                names(ours.get("created")), positions));
+                names(ours.get("created")), positions, json.path("revision").asString(DEFAULT_REVISION),
+                names(ours.get("labels")), strings(ours.get("before")), strings(ours.get("namedPorts"))));
+    }
+
+    private static Map<String, String> strings(JsonNode object) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (object != null && object.isObject()) {
+            object.properties().forEach(e -> {
+                if (e.getValue().isString()) {
+                    out.put(e.getKey(), e.getValue().asString());
+                }
+            });
+        }
+        return out;
+    }
+
+    private static void putSorted(ObjectNode parent, String field, Map<String, String> values) {
+        if (!values.isEmpty()) {
+            ObjectNode object = parent.putObject(field);
+            values.keySet().stream().sorted().forEach(k -> object.put(k, values.get(k)));
+        }
     }
 
     public String toJson() {
@@ -81,15 +140,17 @@ public record InjectionRecord(
         json.set("containers", namesOrNull(containers));
         json.set("volumes", namesOrNull(volumes));
         json.putNull("imagePullSecrets");
-        json.put("revision", "default");
+        json.put("revision", revision);
         ObjectNode ours = json.putObject(OURS);
         ours.put("profile", profile);
         ours.set("annotations", namesOrNull(addedAnnotations));
         ours.set("created", namesOrNull(createdFields));
-        if (!overriddenPositions.isEmpty()) {
-            ObjectNode positions = ours.putObject("positions");
-            overriddenPositions.keySet().stream().sorted().forEach(k -> positions.put(k, overriddenPositions.get(k)));
+        putSorted(ours, "positions", overriddenPositions);
+        if (!addedLabels.isEmpty()) {
+            ours.set("labels", namesOrNull(addedLabels));
         }
+        putSorted(ours, "before", annotationsBefore);
+        putSorted(ours, "namedPorts", namedPorts);
         return JsonText.writeJson(json);
     }
 
