@@ -33,7 +33,13 @@ public final class PodDiff {
 
     private static void compare(String path, JsonNode ours, JsonNode theirs, List<String> out) {
         if (isAbsent(ours) || isAbsent(theirs)) {
-            if (isAbsent(ours) != isAbsent(theirs)) {
+            JsonNode present = isAbsent(ours) ? theirs : ours;
+            if (isAbsent(present)) {
+                return;
+            }
+            if (present.isObject() && !path.contains("[")) {
+                present.propertyNames().forEach(key -> out.add(path + "." + key));
+            } else {
                 out.add(path);
             }
             return;

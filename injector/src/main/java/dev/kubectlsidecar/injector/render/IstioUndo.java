@@ -21,6 +21,7 @@ final class IstioUndo {
             Set.of(IstioPodFields.TLS_MODE, IstioPodFields.CANONICAL_NAME, IstioPodFields.CANONICAL_REVISION);
     private static final String STATUS_PORT_ANNOTATION = "status.sidecar.istio.io/port";
     private static final int MAX_VALUE = 4096;
+    private static final String SCRAPE_TARGETS = "prometheus.istio.io/scrape-targets";
 
     private IstioUndo() {
     }
@@ -30,6 +31,9 @@ final class IstioUndo {
         String[] where = new String[1];
         JsonNode value = proxyEnv(spec, record, AppProbes.ENV, where);
         if (value == null) {
+            // Nothing to restore from: a probe still pointing at pilot-agent would fail once the proxy is gone.
+            AppProbes.restore(spec, "{}", "the proxy's env " + AppProbes.ENV + " (absent)", statusPort(pod, record),
+                    Map.of());
             return;
         }
         if (!value.isString()) {
@@ -56,6 +60,12 @@ final class IstioUndo {
             return;
         }
         undoIstiod(annotations, labels, spec, prometheusEnv);
+        // Lists istiod's injection created and uninject emptied (its record does not say which it created).
+        for (String list : List.of("initContainers", "volumes")) {
+            if (spec.get(list) != null && spec.get(list).isArray() && spec.get(list).isEmpty()) {
+                spec.remove(list);
+            }
+        }
     }
 
     /** The proxy's {@value IstioPodFields#PROMETHEUS_ENV}, read before the proxy goes; null when it has none. */
@@ -111,14 +121,37 @@ final class IstioUndo {
         } catch (JacksonException e) {
             throw new MalformedPodException(IstioPodFields.PROMETHEUS_ENV, "must be the JSON object Istio writes");
         }
-        for (Map.Entry<String, String> field : Map.of("scrape", IstioPodFields.PROMETHEUS_SCRAPE,
-                "path", IstioPodFields.PROMETHEUS_PATH, "port", IstioPodFields.PROMETHEUS_PORT).entrySet()) {
-            JsonNode value = original.path(field.getKey());
-            if (value.isString() && !value.asString().isEmpty() && value.asString().length() <= MAX_VALUE
-                    && value.asString().chars().noneMatch(c -> c < 0x20)) {
-                annotations.put(field.getValue(), value.asString());
+        JsonNode targets = original.path("targets");
+        if (targets.isArray() && !targets.isEmpty()) {
+            // With scrape targets, Istio copied the first one into path and port: the author wrote the targets.
+            StringBuilder text = new StringBuilder();
+            for (JsonNode target : targets) {
+                if (!plain(target.path("port")) || !plain(target.path("path"))) {
+                    return;
+                }
+                text.append(text.isEmpty() ? "" : ",").append(target.path("port").asString()).append(':')
+                        .append(target.path("path").asString());
             }
+            annotations.put(SCRAPE_TARGETS, text.toString());
+            restore(annotations, original, Map.of("scrape", IstioPodFields.PROMETHEUS_SCRAPE));
+            return;
         }
+        restore(annotations, original, Map.of("scrape", IstioPodFields.PROMETHEUS_SCRAPE,
+                "path", IstioPodFields.PROMETHEUS_PATH, "port", IstioPodFields.PROMETHEUS_PORT));
+    }
+
+    private static void restore(ObjectNode annotations, JsonNode original, Map<String, String> fields) {
+        fields.forEach((field, key) -> {
+            if (plain(original.path(field))) {
+                annotations.put(key, original.path(field).asString());
+            }
+        });
+    }
+
+    /** A non-empty, short string without control characters or commas. */
+    private static boolean plain(JsonNode value) {
+        return value.isString() && !value.asString().isEmpty() && value.asString().length() <= MAX_VALUE
+                && value.asString().chars().noneMatch(c -> c < 0x20 || c == ',');
     }
 
     private static int statusPort(ObjectNode pod, InjectionRecord record) {
