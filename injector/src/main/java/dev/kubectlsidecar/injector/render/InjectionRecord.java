@@ -31,7 +31,8 @@ public record InjectionRecord(
         String revision,
         List<String> addedLabels,
         Map<String, String> annotationsBefore,
-        Map<String, String> namedPorts) {
+        Map<String, String> namedPorts,
+        boolean ours) {
 
     public static final String ANNOTATION = "sidecar.istio.io/status";
     private static final String OURS = "kubectl-sidecar";
@@ -43,6 +44,7 @@ public record InjectionRecord(
      * @param annotationsBefore annotations injection replaced or removed, with their values before (see
      *     {@link IstioPodFields#REPLACEABLE}: only those are ever restored from a record)
      * @param namedPorts status-port paths of rewritten probes whose original named its port ({@link AppProbes})
+     * @param ours whether the record has our member: we wrote it; otherwise istiod (or istioctl kube-inject) did
      */
     public InjectionRecord {
         initContainers = List.copyOf(initContainers);
@@ -61,12 +63,7 @@ public record InjectionRecord(
                            List<String> addedAnnotations, List<String> createdFields,
                            Map<String, String> overriddenPositions) {
         this(initContainers, containers, volumes, profile, addedAnnotations, createdFields, overriddenPositions,
-                DEFAULT_REVISION, List.of(), Map.of(), Map.of());
-    }
-
-    /** Whether we wrote this record; otherwise istiod (or istioctl kube-inject) injected the pod. */
-    public boolean ours() {
-        return profile != null;
+                DEFAULT_REVISION, List.of(), Map.of(), Map.of(), true);
     }
 
     /** This record with what the {@code istio} profile added per pod on top of the sidecar. */
@@ -77,7 +74,7 @@ public record InjectionRecord(
         List<String> allCreated = new ArrayList<>(createdFields);
         allCreated.addAll(created);
         return new InjectionRecord(initContainers, containers, volumes, profile, allAnnotations, allCreated,
-                overriddenPositions, revision, labels, before, ports);
+                overriddenPositions, revision, labels, before, ports, ours);
     }
 
     /** The record on the pod, if it was injected (by us or by Istio). */
@@ -112,7 +109,8 @@ public record InjectionRecord(
         return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
                 names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
                 names(ours.get("created")), positions, json.path("revision").asString(DEFAULT_REVISION),
-                names(ours.get("labels")), strings(ours.get("before")), strings(ours.get("namedPorts"))));
+                names(ours.get("labels")), strings(ours.get("before")), strings(ours.get("namedPorts")),
+                ours.isObject()));
     }
 
     private static Map<String, String> strings(JsonNode object) {
