@@ -76,12 +76,14 @@ public final class PodStateCalculator {
         try {
             PodInjection fresh = engine.inject(pod, new PodRequest(Origin.STATUS, namespace, null, serverSupportsNativeSidecars));
             fresh.decision().reasons().stream().map(Reason::message).forEach(reasons::add);
+            // istiod's sidecar: the decision says so, and whether it is current is istiod's to tell
+            boolean ours = injected && record.get().ours();
             if (!injected && fresh.injected()) {
                 reasons.add(whyWithoutSidecar(metadata, namespace));
-            } else if (injected && !fresh.injected()) {
+            } else if (ours && !fresh.injected()) {
                 stale = true;
                 reasons.add("injected, but the policy no longer injects it: restart it to remove the sidecar");
-            } else if (injected && !fresh.parts().templateHash().equals(hashOf(metadata))) {
+            } else if (ours && !fresh.parts().templateHash().equals(hashOf(metadata))) {
                 stale = true;
                 reasons.add("sidecar differs from what the current config injects: restart it");
             }

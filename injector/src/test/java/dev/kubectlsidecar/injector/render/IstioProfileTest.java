@@ -153,7 +153,10 @@ class IstioProfileTest {
         if (!annotation.isEmpty()) {
             ((ObjectNode) pod.get("metadata").get("annotations")).put(AppProbes.REWRITE_ANNOTATION, annotation);
         }
-        JsonNode injected = configured.inject(pod, PodRequest.offline("shop")).pod();
+        PodInjection result = configured.inject(pod, PodRequest.offline("shop"));
+        JsonNode injected = result.pod();
+        assertThat(result.warnings()).as("honoured, so not reported as ignored")
+                .noneMatch(w -> w.contains(AppProbes.REWRITE_ANNOTATION));
         assertThat(injected.at("/spec/containers/0/livenessProbe/httpGet/port").asInt()).isEqualTo(rewritten ? 15020 : 0);
         assertThat(env(injected, AppProbes.ENV) != null).isEqualTo(rewritten);
     }
