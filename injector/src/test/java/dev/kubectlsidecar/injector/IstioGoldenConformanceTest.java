@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -89,7 +88,7 @@ class IstioGoldenConformanceTest {
 
     @BeforeAll
     static void corpus() {
-        Assumptions.assumeTrue(IstioGoldens.present(), IstioGoldens.ABSENT);
+        Conformance.dir(IstioGoldens.CORPUS);
     }
 
     @Test

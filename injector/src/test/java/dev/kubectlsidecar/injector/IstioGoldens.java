@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,17 +70,9 @@ final class IstioGoldens {
     private IstioGoldens() {
     }
 
-    /** Whether the shared corpus is here; tests skip with one line when it is not (a fresh clone elsewhere). */
-    static boolean present() {
-        String root = System.getProperty("conformance.dir");
-        return root != null && Files.isDirectory(Path.of(root, CORPUS));
-    }
-
-    static final String ABSENT = "skipped: ../shared/conformance/istio-inject is absent (Istio's goldens live "
-            + "outside the repository)";
-
+    /** A file of the corpus; the test is skipped, with one line saying why, when the corpus is not beside the clone. */
     static Path file(String name) {
-        return Path.of(System.getProperty("conformance.dir"), CORPUS, name);
+        return Conformance.dir(CORPUS).resolve(name);
     }
 
     /** Golden era of each input, from the table in SOURCES.md. */
