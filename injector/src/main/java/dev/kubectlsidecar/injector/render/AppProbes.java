@@ -27,8 +27,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class AppProbes {
     public static final String ENV = "ISTIO_KUBE_APP_PROBERS";
     public static final String REWRITE_ANNOTATION = "sidecar.istio.io/rewriteAppHTTPProbers";
-    private static final Set<String> GO_TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
-    private static final Set<String> GO_FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
     private static final int MAX_TEXT = 4096;
     private static final int MAX_HEADERS = 64;
 
@@ -82,13 +80,11 @@ public final class AppProbes {
         if (value == null) {
             return configDefault;
         }
-        if (GO_TRUE.contains(value)) {
-            return true;
+        Boolean parsed = IstioPodFields.goBool(value);
+        if (parsed == null) {
+            throw new InvalidAnnotationException(REWRITE_ANNOTATION, value, "must be true or false");
         }
-        if (GO_FALSE.contains(value)) {
-            return false;
-        }
-        throw new InvalidAnnotationException(REWRITE_ANNOTATION, value, "must be true or false");
+        return parsed;
     }
 
     /** Rewrites the probes of the app containers of {@code spec} in place (the sidecar's own are skipped). */

@@ -198,13 +198,19 @@ public final class IstioPodFields {
     }
 
     private static boolean goBool(String value, boolean fallback) {
+        Boolean parsed = goBool(value);
+        return parsed == null ? fallback : parsed;
+    }
+
+    /** Go's {@code strconv.ParseBool}, which Istio reads its boolean annotations with; null when it is none. */
+    static Boolean goBool(String value) {
         if (value == null) {
-            return fallback;
+            return null;
         }
         return switch (value) {
             case "1", "t", "T", "TRUE", "true", "True" -> true;
             case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> fallback;
+            default -> null;
         };
     }
 
