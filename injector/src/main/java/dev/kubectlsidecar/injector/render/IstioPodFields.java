@@ -61,9 +61,12 @@ public final class IstioPodFields {
         ports.append("\n]");
         ObjectNode metadata = (ObjectNode) pod.get("metadata");
         List<String> created = new ArrayList<>();
-        if (!(metadata.get("labels") instanceof ObjectNode)) {
-            created.add(metadata.get("labels") != null && metadata.get("labels").isNull() ? "metadata.labels:null"
-                    : "metadata.labels");
+        JsonNode existingLabels = metadata.get("labels");
+        if (existingLabels != null && !existingLabels.isNull() && !existingLabels.isObject()) {
+            throw new MalformedPodException("metadata.labels", "must be a mapping of label names to values");
+        }
+        if (!(existingLabels instanceof ObjectNode)) {
+            created.add(existingLabels != null ? "metadata.labels:null" : "metadata.labels");
         }
         ObjectNode labels = Json.objectAt(metadata, "labels");
         ObjectNode podAnnotations = (ObjectNode) metadata.get("annotations");

@@ -135,6 +135,19 @@ class IstioProfileTest {
     }
 
     @Test
+    void labelsThatAreNoMappingAreAnErrorAndNoLabelsAtAllComeBackAsNone() {
+        assertThatThrownBy(() -> engine.inject(pod("metadata: {labels: oops}\nspec: {containers: [{name: a, image: a}]}"),
+                PodRequest.offline("shop"))).isInstanceOf(MalformedPodException.class).hasMessageContaining("metadata.labels");
+        for (String pod : new String[] {"metadata: {name: a}\nspec: {containers: [{name: a, image: a}]}",
+                "metadata: {name: a, labels: null}\nspec: {containers: [{name: a, image: a}]}"}) {
+            ObjectNode original = pod(pod);
+            JsonNode injected = engine.inject(original, PodRequest.offline("shop")).pod();
+            assertThat(injected.at("/metadata/labels/security.istio.io~1tlsMode").asString()).isEqualTo("istio");
+            assertThat(engine.uninject((ObjectNode) injected)).isEqualTo(original);
+        }
+    }
+
+    @Test
     void theEnvoyProfileDoesNotRewrite() {
         ObjectNode pod = pod(PROBED);
         ((ObjectNode) pod.get("metadata").get("annotations")).put("kubectl-sidecar/profile", "envoy");
