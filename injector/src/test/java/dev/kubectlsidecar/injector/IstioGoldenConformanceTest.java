@@ -236,6 +236,26 @@ class IstioGoldenConformanceTest {
         }
     }
 
+    static java.util.stream.Stream<Path> inputs() {
+        return Conformance.injectInputs().stream();
+    }
+
+    /** Over the whole corpus, with the istio profile: injecting twice changes nothing, uninject gives the input back. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("inputs")
+    void theIstioProfileIsIdempotentAndReversible(Path input) {
+        String name = input.getFileName().toString();
+        org.junit.jupiter.api.Assumptions.assumeFalse(IstioInjectConformanceTest.REJECTED.containsKey(name)
+                || Conformance.REFUSED_HERE.containsKey(name), "refused input");
+        ManifestInjector injector = IstioGoldens.injector(IstioGoldens.istioConfig());
+        List<Document> documents = IstioGoldens.read(name);
+        List<JsonNode> once = injector.inject(name, documents).documents();
+        assertThat(injector.inject(name, asDocuments(once)).documents()).as("inject(inject(x)) == inject(x)")
+                .isEqualTo(once);
+        assertThat(injector.uninject(name, asDocuments(once)).documents()).as("uninject(inject(x)) == uninject(x)")
+                .isEqualTo(injector.uninject(name, documents).documents());
+    }
+
     private static List<String> probeDifferences(JsonNode ours, JsonNode theirs) {
         List<String> out = new ArrayList<>();
         for (String path : PodDiff.paths(ours, theirs)) {
