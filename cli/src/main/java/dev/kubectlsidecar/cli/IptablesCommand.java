@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.manifest.ManifestException;
@@ -57,7 +58,7 @@ public final class IptablesCommand implements Callable<Integer> {
         try {
             decision = engine.inject(workload.pod(), PodRequest.offline(workload.namespace()));
             rules = IptablesRules.of(engine.trafficSettings(workload.pod()));
-        } catch (InvalidAnnotationException e) {
+        } catch (InvalidAnnotationException | MalformedPodException e) {
             throw new ManifestException(source, null, null, workload.subject() + ": " + e.getMessage());
         }
         if (!decision.injected()) {

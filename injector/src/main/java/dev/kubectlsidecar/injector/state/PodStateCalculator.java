@@ -135,7 +135,7 @@ public final class PodStateCalculator {
     private List<String> proxyBypass(ObjectNode pod) {
         try {
             return engine.proxyBypass(pod);
-        } catch (InvalidAnnotationException e) {
+        } catch (InvalidAnnotationException | MalformedPodException e) {
             return List.of();
         }
     }
@@ -148,7 +148,7 @@ public final class PodStateCalculator {
         try {
             return verified.computeIfAbsent(new VerificationInput(engine.trafficSettings(pod), message),
                     input -> RuleSetVerifier.verify(input.settings(), input.terminationMessage()));
-        } catch (InvalidAnnotationException e) {
+        } catch (InvalidAnnotationException | MalformedPodException e) {
             return Verification.UNKNOWN;
         }
     }

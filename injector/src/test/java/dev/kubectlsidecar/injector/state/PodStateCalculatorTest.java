@@ -86,6 +86,18 @@ class PodStateCalculatorTest {
     }
 
     @Test
+    void aSidecarWhoseProbesCannotBeRestoredIsReportedNotThrown() throws IOException {
+        ObjectNode pod = injected();
+        ((ObjectNode) pod.at("/spec/containers/0")).putObject("livenessProbe").putObject("httpGet")
+                .put("path", "/app-health/web/livez").put("port", 15020);
+        status(pod, capturedTerminationMessage(), true, 0);
+        PodSidecarState state = calculator.of(pod, SHOP);
+        assertThat(state.injected()).isTrue();
+        assertThat(state.reasons()).anyMatch(reason -> reason.contains("spec.containers[0].livenessProbe")
+                && reason.contains("ISTIO_KUBE_APP_PROBERS"));
+    }
+
+    @Test
     void anAppContainerRunningAsTheProxyIsFlaggedWithTheReasonLast() {
         ObjectNode pod = pod();
         ((ObjectNode) pod.get("spec")).putObject("securityContext").put("runAsUser", 1337);
