@@ -182,7 +182,10 @@ public final class AppProbes {
         ObjectNode prober = Json.object();
         ObjectNode copy = prober.putObject(kind);
         if (kind.equals("grpc")) {
-            copy.set("port", action.path("port").isIntegralNumber() ? action.get("port") : Json.integer(0));
+            if (!action.path("port").isIntegralNumber() || !action.path("port").canConvertToInt()) {
+                return null; // not a port the API server accepts: left for it to refuse
+            }
+            copy.set("port", action.get("port"));
             copy.set("service", action.get("service") != null && action.get("service").isString()
                     ? action.get("service") : Json.object().nullNode());
         } else {
