@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * the golden's injector ran, and the comparison of our pod with the golden's, each differing path classified as a
  * deliberate difference (with its reason), a pending one, or unexplained.
  */
-final class IstioGoldens {
+public final class IstioGoldens {
     static final String CORPUS = "istio-inject";
 
     /** One class of paths where we differ from Istio on purpose, or not yet. */
@@ -87,7 +87,7 @@ final class IstioGoldens {
     }
 
     /** The embedded default config with the istio profile as the default, as istiod injects every pod. */
-    static InjectionConfig istioConfig() {
+    public static InjectionConfig istioConfig() {
         return istioConfig(null);
     }
 
