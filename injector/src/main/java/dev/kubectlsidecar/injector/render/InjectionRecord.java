@@ -18,7 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code initContainers}, {@code containers}, {@code volumes}, {@code imagePullSecrets}, {@code revision}), so
  * Istio's tools read it, plus a {@code kubectl-sidecar} member (ignored by Istio's decoder) with what uninject needs
  * to give back the exact original: the profile, the annotations and fields injection created, and where a user's
- * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours.
+ * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours, and a digest of each
+ * sidecar container's command and args as injected ({@link RecordCheck} tells our containers from others with it).
+ * The annotation is the pod author's to write, so nothing here is trusted before {@link RecordCheck} agrees.
  */
 public record InjectionRecord(
         List<String> initContainers,
@@ -28,6 +30,7 @@ public record InjectionRecord(
         List<String> addedAnnotations,
         List<String> createdFields,
         Map<String, String> overriddenPositions,
+        Map<String, String> digests,
         String revision,
         List<String> addedLabels,
         Map<String, String> annotationsBefore,
@@ -39,6 +42,7 @@ public record InjectionRecord(
     private static final String DEFAULT_REVISION = "default";
 
     /**
+     * @param digests a digest of each sidecar container's command and args as injected, by container name
      * @param revision Istio's {@code revision} member: the istiod revision the sidecar belongs to
      * @param addedLabels the pod labels injection added (the {@code istio} profile's)
      * @param annotationsBefore annotations injection replaced or removed, with their values before (see
@@ -53,6 +57,7 @@ public record InjectionRecord(
         addedAnnotations = List.copyOf(addedAnnotations);
         createdFields = List.copyOf(createdFields);
         overriddenPositions = Map.copyOf(overriddenPositions);
+        digests = Map.copyOf(digests);
         revision = revision == null ? DEFAULT_REVISION : revision;
         addedLabels = List.copyOf(addedLabels);
         annotationsBefore = Map.copyOf(annotationsBefore);
@@ -61,9 +66,9 @@ public record InjectionRecord(
 
     public InjectionRecord(List<String> initContainers, List<String> containers, List<String> volumes, String profile,
                            List<String> addedAnnotations, List<String> createdFields,
-                           Map<String, String> overriddenPositions) {
+                           Map<String, String> overriddenPositions, Map<String, String> digests) {
         this(initContainers, containers, volumes, profile, addedAnnotations, createdFields, overriddenPositions,
-                DEFAULT_REVISION, List.of(), Map.of(), Map.of(), true);
+                digests, DEFAULT_REVISION, List.of(), Map.of(), Map.of(), true);
     }
 
     /** This record with what the {@code istio} profile added per pod on top of the sidecar. */
@@ -74,7 +79,7 @@ public record InjectionRecord(
         List<String> allCreated = new ArrayList<>(createdFields);
         allCreated.addAll(created);
         return new InjectionRecord(initContainers, containers, volumes, profile, allAnnotations, allCreated,
-                overriddenPositions, revision, labels, before, ports, ours);
+                overriddenPositions, digests, revision, labels, before, ports, ours);
     }
 
     /** The record on the pod, if it was injected (by us or by Istio). */
@@ -108,9 +113,24 @@ public record InjectionRecord(
         });
         return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
                 names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
-                names(ours.get("created")), positions, json.path("revision").asString(DEFAULT_REVISION),
-                names(ours.get("labels")), strings(ours.get("before")), strings(ours.get("namedPorts")),
-                ours.isObject()));
+                names(ours.get("created")), positions, strings(ours.get("digests")),
+                json.path("revision").asString(DEFAULT_REVISION), names(ours.get("labels")),
+                strings(ours.get("before")), strings(ours.get("namedPorts")), ours.isObject()));
+    }
+
+    /**
+     * Checks this record against the pod that carries it ({@link RecordCheck}); only then may it be acted on. A
+     * record without our member that holds up is istiod's: its sidecar is in the pod as Istio's template adds it.
+     *
+     * @throws InvalidAnnotationException naming the record and what of it does not match the pod
+     */
+    public void check(JsonNode pod) {
+        RecordCheck.check(pod, this);
+    }
+
+    /** Whether the proxy was injected as a native sidecar (an init container). */
+    public boolean nativeSidecar() {
+        return initContainers.contains(SidecarParts.PROXY_NAME);
     }
 
     private static Map<String, String> strings(JsonNode object) {
@@ -144,6 +164,7 @@ public record InjectionRecord(
         ours.set("annotations", namesOrNull(addedAnnotations));
         ours.set("created", namesOrNull(createdFields));
         putSorted(ours, "positions", overriddenPositions);
+        putSorted(ours, "digests", digests);
         if (!addedLabels.isEmpty()) {
             ours.set("labels", namesOrNull(addedLabels));
         }
@@ -173,7 +194,7 @@ public record InjectionRecord(
         return array;
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 }

@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Istio's clients and telemetry read ({@code security.istio.io/tlsMode}, the canonical service), the revision and
  * default-logs-container annotations, Prometheus scrape merging, the proxy's per-pod env (ports, app containers,
  * workload, owner) and the app-probe rewrite ({@link AppProbes}). Everything added is noted in the injection
- * record, so uninject takes exactly that away again; {@link IstiodInjection} undoes the same for istiod's pods.
+ * record, so uninject takes exactly that away again; {@link IstioUndo} undoes the same for istiod's pods.
  */
 public final class IstioPodFields {
     static final String TLS_MODE = "security.istio.io/tlsMode";

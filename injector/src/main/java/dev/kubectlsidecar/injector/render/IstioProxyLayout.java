@@ -2,6 +2,7 @@ package dev.kubectlsidecar.injector.render;
 
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.config.MeshSettings;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -67,6 +68,13 @@ final class IstioProxyLayout {
         mount(mounts, SidecarTemplate.ENVOY_VOLUME, "/etc/istio/proxy");
         mount(mounts, "istio-token", "/var/run/secrets/tokens");
         mount(mounts, "istio-podinfo", "/etc/istio/pod");
+        volumes.addAll(volumes());
+        return proxy;
+    }
+
+    /** The volumes this layout adds, the Envoy volume among them, in Istio's order with Istio's names and sources. */
+    static List<ObjectNode> volumes() {
+        List<ObjectNode> volumes = new ArrayList<>();
         SOURCELESS.forEach(name -> volumes.add(Json.object().put("name", name)));
         volumes.add(SidecarTemplate.envoyVolume());
         volumes.add(Json.object().put("name", "istio-data").set("emptyDir", Json.object()));
@@ -83,7 +91,7 @@ final class IstioProxyLayout {
                 .set("configMap", Json.object().put("name", "istio-ca-root-cert")));
         volumes.add(Json.object().put("name", "istio-ca-crl")
                 .set("configMap", Json.object().put("name", "istio-ca-crl").put("optional", true)));
-        return proxy;
+        return volumes;
     }
 
     private static void value(ArrayNode env, String name, String value) {

@@ -5,6 +5,7 @@ import dev.kubectlsidecar.injector.config.ProxyFlavor;
 import dev.kubectlsidecar.injector.config.Resources;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.node.ArrayNode;
@@ -34,6 +35,14 @@ public final class SidecarTemplate {
             proxy.put("restartPolicy", "Always");
         }
         return SidecarParts.of(initContainer(options, initCommand), proxy, volumes, nativeSidecar);
+    }
+
+    /** Every volume a profile of either flavour adds, by name: what an injection record may list. */
+    static Map<String, ObjectNode> everyVolume() {
+        Map<String, ObjectNode> volumes = new LinkedHashMap<>();
+        volumes.put(ENVOY_VOLUME, envoyVolume());
+        IstioProxyLayout.volumes().forEach(volume -> volumes.put(volume.get("name").asString(), volume));
+        return volumes;
     }
 
     /** The proxy's config and SDS channel, in memory. */
