@@ -42,6 +42,8 @@ final class PausedCli implements AutoCloseable {
 
     /** Starts {@code kubectl-sidecar ARGS}, suspended before its first instruction; output goes to {@code logs}. */
     static PausedCli start(Path logs, List<String> args) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CliExecutable.configured().isEmpty(),
+                "-D" + CliExecutable.PROPERTY + " names an executable: a native image has no debugger to pause it");
         ListeningConnector connector = Bootstrap.virtualMachineManager().listeningConnectors().stream()
                 .filter(c -> c.name().equals("com.sun.jdi.SocketListen")).findFirst().orElseThrow();
         Map<String, Connector.Argument> arguments = connector.defaultArguments();
@@ -58,12 +60,24 @@ final class PausedCli implements AutoCloseable {
         }
     }
 
-    /** {@code kubectl-sidecar ARGS} as a child JVM (not under a debugger unless {@code jvmOptions} say so). */
+    /**
+     * {@code kubectl-sidecar ARGS} as a child JVM (not under a debugger unless {@code jvmOptions} say so), or as the
+     * executable {@link CliExecutable}'s switch names (then {@code jvmOptions} must be empty).
+     */
     static ProcessBuilder child(Path logs, List<String> args, String... jvmOptions) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>();
+        var executable = CliExecutable.configured();
+        if (executable.isPresent()) {
+            if (jvmOptions.length > 0) {
+                throw new IllegalArgumentException("JVM options for an executable: " + List.of(jvmOptions));
+            }
+            command.add(executable.get().toString());
+        } else {
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+            command.addAll(List.of(jvmOptions));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        }
         command.addAll(args);
         return new ProcessBuilder(command).redirectOutput(logs.resolve("stdout").toFile())
                 .redirectError(logs.resolve("stderr").toFile());
