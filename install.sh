@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     --native) flavour=native; shift ;;
     --jvm) flavour=jvm; shift ;;
     --uninstall) action=uninstall; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done

@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
     --platform) [ $# -ge 2 ] || fail "--platform needs OS/ARCH"; platform=$2; shift 2 ;;
     --out) [ $# -ge 2 ] || fail "--out needs a directory"; out=$2; shift 2 ;;
     --keep-manifest) update_manifest=no; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) fail "unknown option $1 (try --help)" ;;
   esac
 done
