@@ -2,7 +2,7 @@ package dev.kubectlsidecar.cli.nativeimage;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,9 +91,10 @@ public final class ModelReflectionMetadata {
         while (matcher.find()) {
             roots.add(matcher.group(1));
         }
+        KubernetesSerialization serialization = new KubernetesSerialization();
         for (String file : manifestFiles()) {
             try (InputStream in = ModelReflectionMetadata.class.getResourceAsStream(MANIFESTS + file)) {
-                Object object = Serialization.unmarshal(in);
+                Object object = serialization.unmarshal(in);
                 for (Object each : object instanceof List<?> list ? list : List.of(object)) {
                     if (each instanceof HasMetadata resource) {
                         roots.add(resource.getClass().getName());
