@@ -7,6 +7,10 @@
 #                                    automatic when GRAALVM_HOME is set, found through GRAALVM_HOME or native-image on PATH
 #   ./install.sh --jvm               the JVM launcher even when GRAALVM_HOME is set
 #   ./install.sh --uninstall [--prefix DIR]
+
+# The script's steps: parse the options, check Java, build (build_jar), install the files (install_jar), then the
+# launcher and the completer. The native image (--native) has its own build_native and install_native, picked where
+# build_jar and install_jar are called; it needs no launcher and no caches.
 set -eu
 
 prefix="${HOME}/.local"
@@ -19,7 +23,7 @@ while [ $# -gt 0 ]; do
     --native) flavour=native; shift ;;
     --jvm) flavour=jvm; shift ;;
     --uninstall) action=uninstall; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^$/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,11 +53,6 @@ if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
   exit 1
 fi
 
-# stale FILE: true when FILE is missing or older than any source or build file of the CLI.
-stale() {
-  [ ! -f "$1" ] || [ -n "$(find "$repo/pom.xml" "$repo"/*/pom.xml "$repo"/injector/src "$repo"/cli/src -newer "$1" -type f 2>/dev/null | head -n 1)" ]
-}
-
 # The native-image toolchain: $GRAALVM_HOME/bin/native-image, else native-image on PATH (its GraalVM home).
 graalvm_home=""
 if [ -n "${GRAALVM_HOME:-}" ] && [ -x "$GRAALVM_HOME/bin/native-image" ]; then
@@ -82,15 +81,60 @@ case "$flavour" in
     fi ;;
 esac
 
-if [ "$flavour" = native ]; then
-  image="$repo/cli/target/kubectl-sidecar"
-  if stale "$image"; then
-    echo "Building the native kubectl-sidecar with $graalvm_home/bin/native-image (./mvnw -Pnative package; 6-10 minutes on 2 cores, ~6 GB)…"
-    (cd "$repo" && GRAALVM_HOME="$graalvm_home" ./mvnw -q -B -Pnative -DskipTests package -pl cli -am)
+# build_jar: builds the CLI jar and only what it needs (-pl cli -am: not the agent, the test harness or the
+# benchmarks) when the jar is missing or older than any source or build file. Prints a line per module and a count
+# of downloads as Maven goes (a first build downloads ~150 MB), and Maven's errors; the whole log on failure.
+build_jar() {
+  if [ -f "$jar" ] && [ -z "$(find "$repo/pom.xml" "$repo"/*/pom.xml "$repo"/injector/src "$repo"/cli/src -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+    echo "Using the jar built already: $jar"
+    return 0
   fi
+  echo "Building the plugin: ./mvnw -B -pl cli -am -DskipTests package"
+  build_log=$(mktemp)
+  build_status=$(mktemp)
+  echo 1 > "$build_status"
+  { (cd "$repo" && ./mvnw -B -pl cli -am -DskipTests package) 2>&1; echo $? > "$build_status"; } | tee "$build_log" | awk '
+    /^\[INFO\] Building / { sub(/^\[INFO\] /, ""); sub(/ +\[[0-9]+\/[0-9]+\]$/, ""); print "  " $0; fflush(); next }
+    /^Downloaded from / { downloads++; if (downloads % 25 == 0) { print "  downloaded " downloads " files"; fflush() } next }
+    /^\[ERROR\]/ { print; fflush() }'
+  if [ "$(cat "$build_status")" != 0 ]; then
+    echo "install.sh: the build failed; its whole log: $build_log" >&2
+    rm -f "$build_status"
+    exit 1
+  fi
+  rm -f "$build_log" "$build_status"
+  echo "  built $jar"
+}
+
+# install_jar: copies the jar under the prefix (whole or not at all), in place of a native image installed before.
+install_jar() {
+  mkdir -p "$bin" "$lib"
+  rm -rf "$lib/kubectl-sidecar" "$lib/lib"
+  tmp="$lib/.kubectl-sidecar.jar.$$"
+  cp "$jar" "$tmp" && mv -f "$tmp" "$lib/kubectl-sidecar.jar"
+}
+
+# build_native: builds cli/target/kubectl-sidecar with the toolchain found above when it is missing or older than
+# any source or build file.
+build_native() {
+  if [ -f "$image" ] && [ -z "$(find "$repo/pom.xml" "$repo"/*/pom.xml "$repo"/injector/src "$repo"/cli/src -newer "$image" -type f 2>/dev/null | head -n 1)" ]; then
+    echo "Using the native image built already: $image"
+    return 0
+  fi
+  echo "Building the native image with $graalvm_home/bin/native-image: ./mvnw -B -Pnative -pl cli -am -DskipTests package"
+  echo "  (6-10 minutes and ~6 GB of memory on 2 cores)"
+  (cd "$repo" && GRAALVM_HOME="$graalvm_home" ./mvnw -q -B -Pnative -pl cli -am -DskipTests package) || {
+    echo "install.sh: the native build failed (see above); ./install.sh --jvm installs the JVM launcher" >&2
+    exit 1
+  }
+  echo "  built $image"
+}
+
+# install_native: the image under the prefix (whole or not at all) with the JDK libraries it links, if any, in lib/
+# beside it (rpath $ORIGIN/lib), and bin/kubectl-sidecar a link to it; the jar and caches of a JVM install go.
+install_native() {
   mkdir -p "$bin" "$lib"
   rm -f "$lib"/kubectl-sidecar.jar "$lib"/kubectl-sidecar*.jsa "$lib"/kubectl-sidecar*.aot
-  # The image finds the JDK libraries it links (if any) in lib/ beside it (rpath $ORIGIN/lib).
   rm -rf "$lib/lib"
   if [ -d "$repo/cli/target/lib" ]; then
     cp -R "$repo/cli/target/lib" "$lib/lib"
@@ -99,19 +143,18 @@ if [ "$flavour" = native ]; then
   rm -f "$bin/kubectl-sidecar.$$"
   ln -s "$lib/kubectl-sidecar" "$bin/kubectl-sidecar.$$"
   mv -f "$bin/kubectl-sidecar.$$" "$bin/kubectl-sidecar"
-  launcher="$bin/kubectl-sidecar"
+}
+
+launcher="$bin/kubectl-sidecar"
+if [ "$flavour" = native ]; then
+  image="$repo/cli/target/kubectl-sidecar"
+  build_native
+  install_native
   installed="$lib/kubectl-sidecar (native image)"
 else
-# Build when the jar is missing or older than any source or build file.
-if stale "$jar"; then
-  echo "Building kubectl-sidecar (./mvnw package)…"
-  (cd "$repo" && ./mvnw -q -B -DskipTests package)
-fi
-
-mkdir -p "$bin" "$lib"
-rm -rf "$lib/kubectl-sidecar" "$lib/lib"
-tmp="$lib/.kubectl-sidecar.jar.$$"
-cp "$jar" "$tmp" && mv -f "$tmp" "$lib/kubectl-sidecar.jar"
+build_jar
+install_jar
+echo "Making the start-up caches (two training runs of the CLI)…"
 
 # Start-up caches of the classes a run loads, made here once: on Java >= 25 AOT caches (classes loaded and linked
 # ahead of time), on older JVMs static AppCDS archives. Two of them, because the JVM relocates a cache as it maps
@@ -175,7 +218,6 @@ fi
 # $lib as a single-quoted shell word, whatever the prefix holds.
 quoted_lib="'$(printf '%s' "$lib" | sed "s/'/'\\\\''/g")'"
 
-launcher="$bin/kubectl-sidecar"
 cat > "$launcher.$$" <<LAUNCHER
 #!/usr/bin/env sh
 # kubectl-sidecar launcher, written by install.sh. C1 only and the serial GC: a CLI run is short.

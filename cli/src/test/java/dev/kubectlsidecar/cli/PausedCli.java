@@ -62,24 +62,10 @@ final class PausedCli implements AutoCloseable {
 
     /**
      * {@code kubectl-sidecar ARGS} as a child JVM (not under a debugger unless {@code jvmOptions} say so), or as the
-     * executable {@link CliExecutable}'s switch names (then {@code jvmOptions} must be empty).
+     * executable {@link CliExecutable}'s switch names ({@link CliProcess#command}).
      */
     static ProcessBuilder child(Path logs, List<String> args, String... jvmOptions) {
-        List<String> command = new ArrayList<>();
-        var executable = CliExecutable.configured();
-        if (executable.isPresent()) {
-            if (jvmOptions.length > 0) {
-                throw new IllegalArgumentException("JVM options for an executable: " + List.of(jvmOptions));
-            }
-            command.add(executable.get().toString());
-        } else {
-            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-            command.addAll(List.of(jvmOptions));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        }
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectOutput(logs.resolve("stdout").toFile())
+        return new ProcessBuilder(CliProcess.command(List.of(jvmOptions), args)).redirectOutput(logs.resolve("stdout").toFile())
                 .redirectError(logs.resolve("stderr").toFile());
     }
 

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.cli.ChoiceConverter;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,14 +18,11 @@ import tools.jackson.databind.node.ObjectNode;
         footer = {"", "Exit status: 0 when no check failed (warnings allowed), 1 otherwise.", "",
                 "Examples:", "  kubectl sidecar verify", "  kubectl sidecar verify -n shop -o json"})
 public final class VerifyCommand extends ClusterCommand {
-    @Option(names = {"-o", "--output"}, paramLabel = "json", description = "Output format: json (default: text).")
+    @Option(names = {"-o", "--output"}, paramLabel = "json", converter = Outputs.class, description = "Output format: json (default: text).")
     String output;
 
     @Override
     protected int run(KubernetesClient client) {
-        if (output != null && !output.equals("json")) {
-            throw new UserError("unsupported output format \"" + output + "\": use json");
-        }
         List<CheckResult> results = new ArrayList<>();
         String version = client.getKubernetesVersion().getGitVersion();
         results.add(CheckResult.ok("kubernetes-api", "can reach the API server at " + kube.server() + " (" + version + ")"));
@@ -34,6 +31,12 @@ public final class VerifyCommand extends ClusterCommand {
         boolean failed = results.stream().anyMatch(r -> r.level() == CheckResult.Level.FAIL);
         out().print("json".equals(output) ? json(results) : text(results, failed));
         return failed ? 1 : 0;
+    }
+
+    static final class Outputs extends ChoiceConverter {
+        Outputs() {
+            super("json");
+        }
     }
 
     private static String text(List<CheckResult> results, boolean failed) {
