@@ -250,7 +250,8 @@ exec java $jvm_flags $jit_flags $cache_option -jar "\$lib/kubectl-sidecar.jar" "
 LAUNCHER
 chmod 755 "$launcher.$$"
 mv -f "$launcher.$$" "$launcher"
-installed="$lib/kubectl-sidecar.jar$( [ -n "$offline_cache$cluster_cache" ] && echo " (+ start-up caches: $offline_cache $cluster_cache)")"
+installed="$lib/kubectl-sidecar.jar"
+[ -z "$offline_cache$cluster_cache" ] || installed="$installed (+ start-up caches: $offline_cache $cluster_cache)"
 fi
 
 # kubectl >= 1.26 asks kubectl_complete-<plugin> for completions of `kubectl sidecar …`.
