@@ -41,6 +41,9 @@ final class EngineWarmUp {
         if (Runtime.getRuntime().availableProcessors() < 2) {
             return; // on one core it would only compete with the real work
         }
+        if (System.getProperty("org.graalvm.nativeimage.imagecode") != null) {
+            return; // a native image has its classes initialised ahead of time: nothing to load
+        }
         Thread thread = new Thread(EngineWarmUp::run, "engine-warm-up");
         thread.setDaemon(true);
         running = thread;
