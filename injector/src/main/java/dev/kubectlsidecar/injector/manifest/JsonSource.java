@@ -54,7 +54,7 @@ final class JsonSource {
     /** The value starting at the parser's current token, read without recursion; the parser is left on its end. */
     private static SourceNode value(JsonParser parser, String text) {
         Deque<SourceNode> open = new ArrayDeque<>();
-        Deque<String> names = new ArrayDeque<>();
+        Deque<SourceNode> names = new ArrayDeque<>();
         while (true) {
             JsonToken token = parser.currentToken();
             TokenStreamLocation at = parser.currentTokenLocation();
@@ -74,7 +74,9 @@ final class JsonSource {
                     done = open.pop();
                     done.end = start + 1;
                 }
-                case PROPERTY_NAME -> names.push(parser.currentName());
+                case PROPERTY_NAME -> names.push(SourceNode.scalar(start, scalarEnd(text, start, JsonToken.VALUE_STRING),
+                        at.getLineNr(), at.getColumnNr() - 1, SourceNode.Style.DOUBLE_QUOTED, null,
+                        NODES.stringNode(parser.currentName())));
                 default -> {
                     int end = scalarEnd(text, start, token);
                     done = SourceNode.scalar(start, end, at.getLineNr(), at.getColumnNr() - 1,
@@ -89,10 +91,9 @@ final class JsonSource {
                 SourceNode parent = open.peek();
                 done.parent = parent;
                 if (parent.kind == SourceNode.Kind.MAPPING) {
-                    String name = names.pop();
+                    SourceNode key = names.pop();
+                    String name = key.value.stringValue();
                     int index = parent.entries.size();
-                    SourceNode key = SourceNode.scalar(keyStart(text, done.start), 0, done.line, 0,
-                            SourceNode.Style.DOUBLE_QUOTED, null, NODES.stringNode(name));
                     parent.entries.add(new SourceNode.Entry(name, key, done, false));
                     parent.members.put(name, new SourceNode.Member(done, index, null));
                     ((ObjectNode) parent.value).set(name, done.value);
@@ -103,31 +104,6 @@ final class JsonSource {
             }
             parser.nextToken();
         }
-    }
-
-    /** Where the key of the value at {@code valueStart} starts: back over the colon to the key's opening quote. */
-    private static int keyStart(String text, int valueStart) {
-        int at = valueStart - 1;
-        while (at > 0 && text.charAt(at) != ':') {
-            at--;
-        }
-        at--;
-        while (at > 0 && text.charAt(at) != '"') {
-            at--;
-        }
-        at--; // inside the key, to its opening quote
-        while (at > 0 && !(text.charAt(at) == '"' && !escaped(text, at))) {
-            at--;
-        }
-        return at;
-    }
-
-    private static boolean escaped(String text, int quote) {
-        int backslashes = 0;
-        for (int at = quote - 1; at >= 0 && text.charAt(at) == '\\'; at--) {
-            backslashes++;
-        }
-        return backslashes % 2 == 1;
     }
 
     private static int scalarEnd(String text, int start, JsonToken token) {

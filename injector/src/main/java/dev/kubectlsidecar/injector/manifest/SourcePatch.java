@@ -22,7 +22,11 @@ import tools.jackson.databind.node.ObjectNode;
  * after the merge; one that would have to disappear cannot be, and is refused naming the anchor.
  */
 final class SourcePatch {
-    record Edit(int start, int end, String text) {
+    /**
+     * Replaces {@code start..end} with {@code text}. Insertions at the same place are made deepest first: what goes
+     * into a nested collection ends before what follows that collection in its parent.
+     */
+    record Edit(int start, int end, String text, int depth) {
     }
 
     private final String source;
@@ -242,7 +246,7 @@ final class SourcePatch {
             for (Map.Entry<String, JsonNode> entry : entries) {
                 out.append(separator).append(flowEntry(entry, separator));
             }
-            add(previous.value().end, previous.value().end, out.toString());
+            add(node, previous.value().end, previous.value().end, out.toString());
             return;
         }
         int column = column(previous.keyNode().start);
@@ -255,7 +259,7 @@ final class SourcePatch {
                 out.append(line).append(nl);
             }
         }
-        add(at < 0 ? text.length() : at, at < 0 ? text.length() : at, out.toString());
+        add(node, at < 0 ? text.length() : at, at < 0 ? text.length() : at, out.toString());
     }
 
     private void insertEntriesBefore(SourceNode node, int before, List<Map.Entry<String, JsonNode>> entries) {
@@ -267,7 +271,7 @@ final class SourcePatch {
             for (Map.Entry<String, JsonNode> entry : entries) {
                 out.append(flowEntry(entry, separator)).append(separator);
             }
-            add(next.keyNode().start, next.keyNode().start, out.toString());
+            add(node, next.keyNode().start, next.keyNode().start, out.toString());
             return;
         }
         int keyStart = next.keyNode().start;
@@ -278,13 +282,13 @@ final class SourcePatch {
                         .append(nl);
             }
             int at = lineStart(keyStart);
-            add(at, at, out.toString());
+            add(node, at, at, out.toString());
         } else {
             for (Map.Entry<String, JsonNode> entry : entries) {
                 out.append(render.entry(entry.getKey(), entry.getValue(), column)).append(nl)
                         .append(SourceLayout.spaces(column));
             }
-            add(keyStart, keyStart, out.toString());
+            add(node, keyStart, keyStart, out.toString());
         }
     }
 
@@ -308,13 +312,13 @@ final class SourcePatch {
         }
         if (node.flow) {
             if (survivorBefore >= 0) {
-                add(node.entries.get(survivorBefore).value().end, node.entries.get(to).value().end, "");
+                add(node, node.entries.get(survivorBefore).value().end, node.entries.get(to).value().end, "");
             } else {
-                add(node.entries.get(from).keyNode().start, node.entries.get(survivorAfter).keyNode().start, "");
+                add(node, node.entries.get(from).keyNode().start, node.entries.get(survivorAfter).keyNode().start, "");
             }
             return;
         }
-        removeLines(node.entries.get(from).keyNode().start, entryEnd(node.entries.get(to)),
+        removeLines(node, node.entries.get(from).keyNode().start, entryEnd(node.entries.get(to)),
                 survivorAfter < 0 ? -1 : node.entries.get(survivorAfter).keyNode().start);
     }
 
@@ -462,7 +466,7 @@ final class SourcePatch {
                 }
             }
             int at = after >= 0 ? node.items.get(after).end : node.items.get(before).start;
-            add(at, at, out.toString());
+            add(node, at, at, out.toString());
             return;
         }
         if (after >= 0) {
@@ -477,7 +481,7 @@ final class SourcePatch {
                     out.append(line).append(nl);
                 }
             }
-            add(at < 0 ? text.length() : at, at < 0 ? text.length() : at, out.toString());
+            add(node, at < 0 ? text.length() : at, at < 0 ? text.length() : at, out.toString());
             return;
         }
         int dash = dash(node.items.get(before));
@@ -487,12 +491,12 @@ final class SourcePatch {
                 out.append(SourceLayout.spaces(column)).append(render.item(value, column)).append(nl);
             }
             int at = lineStart(dash);
-            add(at, at, out.toString());
+            add(node, at, at, out.toString());
         } else {
             for (JsonNode value : values) {
                 out.append(render.item(value, column)).append(nl).append(SourceLayout.spaces(column));
             }
-            add(dash, dash, out.toString());
+            add(node, dash, dash, out.toString());
         }
     }
 
@@ -516,14 +520,14 @@ final class SourcePatch {
         }
         if (node.flow) {
             if (survivorBefore >= 0) {
-                add(node.items.get(survivorBefore).end, node.items.get(to).end, "");
+                add(node, node.items.get(survivorBefore).end, node.items.get(to).end, "");
             } else {
-                add(node.items.get(from).start, node.items.get(survivorAfter).start, "");
+                add(node, node.items.get(from).start, node.items.get(survivorAfter).start, "");
             }
             return;
         }
         SourceNode last = node.items.get(to);
-        removeLines(dash(node.items.get(from)), itemEnd(last, dash(last)),
+        removeLines(node, dash(node.items.get(from)), itemEnd(last, dash(last)),
                 survivorAfter < 0 ? -1 : dash(node.items.get(survivorAfter)));
     }
 
@@ -547,9 +551,9 @@ final class SourcePatch {
      * lines when {@code start} leads its line, else (after a dash, "- key: v") up to {@code next}, the following
      * survivor, which then takes their place.
      */
-    private void removeLines(int start, int end, int next) {
+    private void removeLines(SourceNode node, int start, int end, int next) {
         if (!SourceLayout.leadsItsLine(text, start)) {
-            add(start, next, "");
+            add(node, start, next, "");
             return;
         }
         int from = lineStart(start);
@@ -560,9 +564,9 @@ final class SourcePatch {
             if (before > 0 && text.charAt(before - 1) == '\r') {
                 before--;
             }
-            add(before, text.length(), "");
+            add(node, before, text.length(), "");
         } else {
-            add(from, to, "");
+            add(node, from, to, "");
         }
     }
 
@@ -625,13 +629,13 @@ final class SourcePatch {
                 NodeText.compactJson(wanted, out);
                 value = out.toString();
             }
-            add(node.start, node.end, anchor + value);
+            add(node, node.start, node.end, anchor + value);
             return;
         }
         if (node.kind == SourceNode.Kind.SCALAR && !wanted.isContainer() && node.start < node.end
                 && node.style != SourceNode.Style.LITERAL && node.style != SourceNode.Style.FOLDED
                 && !(wanted.isString() && NodeText.literal(wanted.stringValue()))) {
-            add(node.start, node.end, anchor + scalarLike(node, wanted));
+            add(node, node.start, node.end, anchor + scalarLike(node, wanted));
             return;
         }
         if (keepAnchor && (parent == null || parent.kind != SourceNode.Kind.MAPPING)) {
@@ -645,7 +649,7 @@ final class SourcePatch {
             } else {
                 out.append(render.flow(wanted));
             }
-            add(node.start, node.end, out.toString());
+            add(node, node.start, node.end, out.toString());
             return;
         }
         if (parent.kind == SourceNode.Kind.MAPPING) {
@@ -653,12 +657,12 @@ final class SourcePatch {
             int keyColumn = column(entry.keyNode().start);
             int slot = colonAfter(entry.keyNode().end) + 1;
             int end = node.kind == SourceNode.Kind.SCALAR && node.start == node.end ? slot : node.end;
-            add(slot, Math.max(slot, end), keepAnchor ? " &" + node.anchor + render.afterKey(wanted, keyColumn)
+            add(node, slot, Math.max(slot, end), keepAnchor ? " &" + node.anchor + render.afterKey(wanted, keyColumn)
                     : render.afterKey(wanted, keyColumn));
         } else {
             int dash = dash(node);
             int end = node.kind == SourceNode.Kind.SCALAR && node.start == node.end ? dash + 1 : node.end;
-            add(dash + 1, end, render.item(wanted, column(dash)).substring(1));
+            add(node, dash + 1, end, render.item(wanted, column(dash)).substring(1));
         }
     }
 
@@ -735,8 +739,12 @@ final class SourcePatch {
                 + " means elsewhere: " + problem);
     }
 
-    private void add(int start, int end, String replacement) {
-        edits.add(new Edit(start, end, replacement));
+    private void add(SourceNode into, int start, int end, String replacement) {
+        int depth = 0;
+        for (SourceNode at = into; at != null; at = at.parent) {
+            depth++;
+        }
+        edits.add(new Edit(start, end, replacement, depth));
     }
 
     private int lineStart(int offset) {
@@ -764,7 +772,8 @@ final class SourcePatch {
             return text;
         }
         List<Edit> sorted = new ArrayList<>(edits);
-        sorted.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::end));
+        sorted.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::end)
+                .thenComparing(Comparator.comparingInt(Edit::depth).reversed()));
         StringBuilder out = new StringBuilder(text.length() + 256);
         int at = 0;
         for (Edit edit : sorted) {
