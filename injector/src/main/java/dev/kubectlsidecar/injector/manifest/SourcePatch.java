@@ -259,6 +259,9 @@ final class SourcePatch {
                 out.append(line).append(nl);
             }
         }
+        if (at < 0) {
+            keepLastBlockScalar();
+        }
         add(node, at < 0 ? text.length() : at, at < 0 ? text.length() : at, out.toString());
     }
 
@@ -481,6 +484,9 @@ final class SourcePatch {
                     out.append(line).append(nl);
                 }
             }
+            if (at < 0) {
+                keepLastBlockScalar();
+            }
             add(node, at < 0 ? text.length() : at, at < 0 ? text.length() : at, out.toString());
             return;
         }
@@ -544,30 +550,54 @@ final class SourcePatch {
         return item.kind == SourceNode.Kind.SCALAR && item.start == item.end ? dash + 1 : item.end;
     }
 
+    /**
+     * Text inserted at the end of a file without a final line break puts one after what was last: a block scalar
+     * there with clip chomping ({@code |}, {@code >}) would then mean one more line break. It gets strip chomping
+     * ({@code |-}), which at the end of such a file means what it meant.
+     */
+    private void keepLastBlockScalar() {
+        SourceNode last = root;
+        while (last.isCollection() && !last.isEmptyCollection()) {
+            last = last.kind == SourceNode.Kind.MAPPING ? last.entries.get(last.entries.size() - 1).value()
+                    : last.items.get(last.items.size() - 1);
+        }
+        if (last.kind != SourceNode.Kind.SCALAR || last.end != text.length()
+                || last.style != SourceNode.Style.LITERAL && last.style != SourceNode.Style.FOLDED) {
+            return;
+        }
+        int indicator = last.start;
+        while (indicator < last.end && text.charAt(indicator) != '|' && text.charAt(indicator) != '>') {
+            indicator++;
+        }
+        int header = indicator + 1;
+        while (header < last.end && (Character.isDigit(text.charAt(header)) || text.charAt(header) == '-'
+                || text.charAt(header) == '+')) {
+            if (text.charAt(header) == '-' || text.charAt(header) == '+') {
+                return;
+            }
+            header++;
+        }
+        int chomp = indicator + 1;
+        if (edits.stream().noneMatch(edit -> edit.start() == chomp && edit.text().equals("-"))) {
+            add(last, chomp, chomp, "-");
+        }
+    }
+
     // ---- shared by mappings and sequences -------------------------------------------------------------------------
 
     /**
      * Cuts out entries or items from {@code start} (a key or a dash) to the end of the line where {@code end} is: whole
      * lines when {@code start} leads its line, else (after a dash, "- key: v") up to {@code next}, the following
-     * survivor, which then takes their place.
+     * survivor, which then takes their place. A cut of the last lines of a text without a final line break takes
+     * the line break before them instead (see {@link #apply}), as inserting there adds one before.
      */
     private void removeLines(SourceNode node, int start, int end, int next) {
         if (!SourceLayout.leadsItsLine(text, start)) {
             add(node, start, next, "");
             return;
         }
-        int from = lineStart(start);
         int to = SourceLayout.nextLine(text, end);
-        if (to < 0) {
-            // The last line, without a line break: the break before it goes too (as inserting there adds one).
-            int before = from > 0 ? from - 1 : 0;
-            if (before > 0 && text.charAt(before - 1) == '\r') {
-                before--;
-            }
-            add(node, before, text.length(), "");
-        } else {
-            add(node, from, to, "");
-        }
+        add(node, lineStart(start), to < 0 ? text.length() : to, "");
     }
 
     /** The text between entries or items of a flow collection, as the file writes it. */
@@ -766,7 +796,11 @@ final class SourcePatch {
         return spaces;
     }
 
-    /** {@code text} with the edits made; edits must not overlap (an insertion may stand where a cut starts). */
+    /**
+     * {@code text} with the edits made. Cuts that meet or overlap (nested collections ending on one line) are made
+     * as one; a cut to the end of a text without a final line break starts at the line break before it, so none is
+     * left there. Other edits must not overlap (an insertion may stand where a cut starts).
+     */
     static String apply(String text, List<Edit> edits) {
         if (edits.isEmpty()) {
             return text;
@@ -774,9 +808,27 @@ final class SourcePatch {
         List<Edit> sorted = new ArrayList<>(edits);
         sorted.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::end)
                 .thenComparing(Comparator.comparingInt(Edit::depth).reversed()));
+        List<Edit> merged = new ArrayList<>();
+        for (Edit edit : sorted) {
+            Edit last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && cut(last) && cut(edit) && edit.start() <= last.end()) {
+                merged.set(merged.size() - 1, new Edit(last.start(), Math.max(last.end(), edit.end()), "", last.depth()));
+            } else {
+                merged.add(edit);
+            }
+        }
+        Edit last = merged.get(merged.size() - 1);
+        if (cut(last) && last.end() == text.length() && !text.endsWith("\n") && last.start() > 0
+                && text.charAt(last.start() - 1) == '\n') {
+            int start = last.start() - (last.start() > 1 && text.charAt(last.start() - 2) == '\r' ? 2 : 1);
+            Edit before = merged.size() > 1 ? merged.get(merged.size() - 2) : null;
+            if (before == null || before.end() <= start && before.start() < start) {
+                merged.set(merged.size() - 1, new Edit(start, last.end(), "", last.depth()));
+            }
+        }
         StringBuilder out = new StringBuilder(text.length() + 256);
         int at = 0;
-        for (Edit edit : sorted) {
+        for (Edit edit : merged) {
             if (edit.start() < at) {
                 throw new IllegalStateException("overlapping edits at " + edit.start());
             }
@@ -784,5 +836,9 @@ final class SourcePatch {
             at = edit.end();
         }
         return out.append(text, at, text.length()).toString();
+    }
+
+    private static boolean cut(Edit edit) {
+        return edit.text().isEmpty() && edit.end() > edit.start();
     }
 }

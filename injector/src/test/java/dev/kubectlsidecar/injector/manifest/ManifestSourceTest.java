@@ -77,6 +77,15 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aBlockScalarLastInAFileWithoutAFinalLineBreakKeepsItsMeaning() {
+        String text = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: a\n"
+                + "    command:\n    - |\n      echo\n      exec a";
+        String injected = inject("last.yaml", text);
+        assertThat(injected).contains("    - |-\n      echo\n      exec a\n");
+        assertThat(SourceRoundTrip.uninject("last.yaml", injected)).isEqualTo(text.replace("- |", "- |-"));
+    }
+
+    @Test
     void emptyDocumentsAndDocumentEndMarkersStay() {
         String stream = "---\n# nothing here\n---\n" + DEPLOYMENT + "...\n---\n---\nkind: Service\nmetadata: {name: web}\n...\n";
         String injected = inject("stream.yaml", stream);

@@ -38,10 +38,18 @@ final class SourceRoundTrip {
         assertThat(again).as("%s as written means the engine's result:%n%s", name, written).isEqualTo(results);
     }
 
-    /** uninject(inject(x)) == x and inject(inject(x)) == inject(x), byte for byte. */
+    /**
+     * inject(inject(x)) == inject(x) and, for x without an injection of its own, uninject(inject(x)) == x, byte for
+     * byte.
+     */
     static void assertRoundTrips(String name, String text) {
         String injected = inject(name, text);
         assertThat(inject(name, injected)).as("inject(inject(%s)) == inject(%s)", name, name).isEqualTo(injected);
-        assertThat(uninject(name, injected)).as("uninject(inject(%s)) == %s", name, name).isEqualTo(text);
+        List<Document> documents = ManifestSource.read(name, text).documents();
+        boolean alreadyInjected = !INJECTOR.uninject(name, documents).documents()
+                .equals(documents.stream().map(Document::tree).toList());
+        if (!alreadyInjected) {
+            assertThat(uninject(name, injected)).as("uninject(inject(%s)) == %s", name, name).isEqualTo(text);
+        }
     }
 }
