@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
@@ -67,10 +68,10 @@ final class ManifestPipeline {
                 out.flush();
             }
         }
-        warnings.forEach(err::println);
+        warnings.forEach(warning -> err.println(PrintedText.escape(warning)));
         for (ResourceReport report : reports) {
-            err.println(report.line());
-            report.warnings().forEach(warning -> err.println("  warning: " + warning));
+            err.println(PrintedText.escape(report.line()));
+            report.warnings().forEach(warning -> err.println("  warning: " + PrintedText.escape(warning)));
         }
         err.flush();
         return 0;

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.injector.state.PodSidecarState;
+import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.Verification;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -34,14 +35,21 @@ final class InjectionChecks {
         List<PodSidecarState> inEnabled = snapshot.pods().stream()
                 .filter(p -> enabled.contains(p.namespace())).toList();
         results.add(podsLacking(inEnabled, p -> !p.injected() && p.reasons().stream().anyMatch(r -> r.endsWith("restart it")),
-                "pods in enabled namespaces have no sidecar", "no pod in an enabled namespace lacks its sidecar"));
-        results.add(podsLacking(inEnabled, PodSidecarState::stale, "pods run a stale sidecar", "no stale sidecars"));
+                "pod in an enabled namespace has no sidecar", "pods in enabled namespaces have no sidecar", "no pod in an enabled namespace lacks its sidecar"));
+        results.add(podsLacking(inEnabled, PodSidecarState::stale, "pod runs a stale sidecar", "pods run a stale sidecar", "no stale sidecars"));
         results.add(podsLacking(snapshot.pods(), p -> p.iptables() == Verification.Status.MISMATCH,
+                "pod has iptables rules that differ from what its sidecar needs",
                 "pods have iptables rules that differ from what their sidecar needs", "no iptables mismatches"));
         results.add(podsLacking(snapshot.pods(), PodSidecarState::proxyBypass,
+                "pod has app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
                 "pods have app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
                 "no app container runs as the proxy's UID or GID",
                 "run those containers as another user and group (securityContext.runAsUser/runAsGroup)"));
+        results.add(podsLacking(snapshot.pods(), p -> p.injected() && p.reasons().stream()
+                        .anyMatch(r -> r.startsWith(CaptureScope.NOTHING_CAPTURED)),
+                "pods capture no traffic: their traffic.sidecar.istio.io annotations let everything bypass the proxy",
+                "every injected pod captures some traffic",
+                "fix the pods' traffic.sidecar.istio.io annotations (kubectl sidecar status -A shows which)"));
         return results;
     }
 
@@ -82,19 +90,20 @@ final class InjectionChecks {
                 + "is it up? kubectl -n " + AgentNames.NAMESPACE + " get pods; if it is, " + selectors : selectors;
     }
 
-    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String warning, String fine) {
-        return podsLacking(pods, problem, warning, fine, "kubectl sidecar status -A shows them; restart their workloads");
+    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String one,
+                                           String many, String fine) {
+        return podsLacking(pods, problem, one, many, fine, "kubectl sidecar status -A shows them; restart their workloads");
     }
 
-    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String warning,
-                                           String fine, String hint) {
+    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String one,
+                                           String many, String fine, String hint) {
         List<String> affected = pods.stream().filter(problem)
                 .map(p -> p.namespace() + "/" + p.name() + (p.reasons().isEmpty() ? "" : ": " + p.reasons().get(p.reasons().size() - 1)))
                 .toList();
         if (affected.isEmpty()) {
             return CheckResult.ok(GROUP, fine);
         }
-        return CheckResult.warn(GROUP, affected.size() + " " + warning, hint)
+        return CheckResult.warn(GROUP, Plural.of(affected.size(), one, many), hint)
                 .withDetails(affected);
     }
 }

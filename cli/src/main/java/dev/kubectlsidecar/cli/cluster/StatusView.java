@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import dev.kubectlsidecar.injector.traffic.Verification;
@@ -27,7 +28,7 @@ final class StatusView {
         if (byNamespace.isEmpty()) {
             snapshot.namespaceLabels().keySet().stream().sorted().forEach(ns -> byNamespace.put(ns, List.of()));
         }
-        byNamespace.forEach((namespace, pods) -> out.append(summary(namespace, snapshot, pods)).append('\n'));
+        byNamespace.forEach((namespace, pods) -> out.append(PrintedText.escape(summary(namespace, snapshot, pods))).append('\n'));
         if (snapshot.pods().isEmpty()) {
             return out.append("No pods found.\n").toString();
         }
@@ -67,8 +68,8 @@ final class StatusView {
         long iptables = pods.stream().filter(p -> p.iptables() == Verification.Status.MISMATCH).count();
         long bypass = pods.stream().filter(PodSidecarState::proxyBypass).count();
         return "namespace " + namespace + ": injection " + ("enabled".equals(label) ? "enabled" : "disabled")
-                + " · " + pods.size() + " pods: " + injected + " injected, " + (pods.size() - injected) + " not injected, "
-                + stale + " stale, " + iptables + " iptables problem" + (iptables == 1 ? "" : "s")
+                + " · " + Plural.of(pods.size(), "pod") + ": " + injected + " injected, " + (pods.size() - injected) + " not injected, "
+                + stale + " stale, " + Plural.of(iptables, "iptables problem")
                 + (bypass > 0 ? ", " + bypass + " bypassing the proxy" : "");
     }
 
@@ -84,7 +85,7 @@ final class StatusView {
         if (word.equals("none")) {
             return "-";
         }
-        return pod.proxy().restarts() > 0 ? word + " (" + pod.proxy().restarts() + " restarts)" : word;
+        return pod.proxy().restarts() > 0 ? word + " (" + Plural.of(pod.proxy().restarts(), "restart") + ")" : word;
     }
 
     private static String iptables(Verification.Status status) {

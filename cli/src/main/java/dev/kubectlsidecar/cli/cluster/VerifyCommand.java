@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.cli.ChoiceConverter;
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,14 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
         footer = {"", "Exit status: 0 when no check failed (warnings allowed), 1 otherwise.", "",
                 "Examples:", "  kubectl sidecar verify", "  kubectl sidecar verify -n shop -o json"})
 public final class VerifyCommand extends ClusterCommand {
-    @Option(names = {"-o", "--output"}, paramLabel = "json", description = "Output format: json (default: text).")
+    @Option(names = {"-o", "--output"}, paramLabel = "json", converter = Outputs.class, description = "Output format: json (default: text).")
     String output;
 
     @Override
     protected int run(KubernetesClient client) {
-        if (output != null && !output.equals("json")) {
-            throw new UserError("unsupported output format \"" + output + "\": use json");
-        }
         List<CheckResult> results = new ArrayList<>();
         String version = client.getKubernetesVersion().getGitVersion();
         results.add(CheckResult.ok("kubernetes-api", "can reach the API server at " + kube.server() + " (" + version + ")"));
@@ -36,6 +34,12 @@ public final class VerifyCommand extends ClusterCommand {
         return failed ? 1 : 0;
     }
 
+    static final class Outputs extends ChoiceConverter {
+        Outputs() {
+            super("json");
+        }
+    }
+
     private static String text(List<CheckResult> results, boolean failed) {
         StringBuilder out = new StringBuilder();
         String group = null;
@@ -44,10 +48,10 @@ public final class VerifyCommand extends ClusterCommand {
                 group = result.group();
                 out.append(out.isEmpty() ? "" : "\n").append(group).append('\n').append("-".repeat(group.length())).append('\n');
             }
-            out.append(result.level().mark).append(' ').append(result.message()).append('\n');
-            result.details().forEach(detail -> out.append("    ").append(detail).append('\n'));
+            out.append(result.level().mark).append(' ').append(PrintedText.escape(result.message())).append('\n');
+            result.details().forEach(detail -> out.append("    ").append(PrintedText.escape(detail)).append('\n'));
             if (result.hint() != null) {
-                out.append("    see: ").append(result.hint()).append('\n');
+                out.append("    see: ").append(PrintedText.escape(result.hint())).append('\n');
             }
         }
         return out.append("\nStatus check results are ").append(failed ? "✘" : "✔").append('\n').toString();

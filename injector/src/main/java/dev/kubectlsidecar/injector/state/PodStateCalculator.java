@@ -11,6 +11,7 @@ import dev.kubectlsidecar.injector.policy.Reason;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
+import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.RuleSetVerifier;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import dev.kubectlsidecar.injector.traffic.Verification;
@@ -42,6 +43,9 @@ public final class PodStateCalculator {
     static final String CREATED_BEFORE_OR_WEBHOOK_SKIPPED = "created before injection was enabled, or while the agent "
             + "did not answer under failurePolicy Ignore: restart it";
     static final int REMEMBERED = 64;
+    static final String UNTRUSTED_INIT = "istio-init is not the init container the injector renders for this pod "
+            + "(its image, command or another field that decides what runs differs): its report of the iptables rules "
+            + "is not trusted";
 
     private final InjectionEngine engine;
     private final Boolean serverSupportsNativeSidecars;
@@ -88,16 +92,20 @@ public final class PodStateCalculator {
         } catch (InvalidAnnotationException | MalformedPodException e) {
             reasons.add(e.getMessage());
         }
+        TrafficSettings settings = injected ? trafficSettings(pod) : null;
+        if (settings != null) {
+            CaptureScope.nothingCaptured(settings).ifPresent(reasons::add);
+        }
         List<String> bypass = injected ? proxyBypass(pod) : List.of();
         reasons.addAll(bypass);
-        Verification iptables = injected ? verify(pod, reasons) : Verification.NOT_APPLICABLE;
+        Verification iptables = injected ? verify(pod, settings, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
                 metadata.path("namespace").asString(namespace.name()),
                 metadata.path("name").asString(null),
                 Owners.of(pod),
                 injected,
                 record.map(InjectionRecord::profile).orElse(null),
-                record.map(r -> r.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false),
+                record.map(InjectionRecord::nativeSidecar).orElse(false),
                 hashOf(metadata),
                 injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
                 stale,
@@ -130,6 +138,15 @@ public final class PodStateCalculator {
         }
     }
 
+    /** The pod's traffic settings; null when its annotations are invalid (the fresh injection said so). */
+    private TrafficSettings trafficSettings(ObjectNode pod) {
+        try {
+            return engine.trafficSettings(pod);
+        } catch (InvalidAnnotationException e) {
+            return null;
+        }
+    }
+
     private List<String> proxyBypass(ObjectNode pod) {
         try {
             return engine.proxyBypass(pod);
@@ -138,13 +155,17 @@ public final class PodStateCalculator {
         }
     }
 
-    private Verification verify(ObjectNode pod, List<String> reasons) {
+    private Verification verify(ObjectNode pod, TrafficSettings settings, List<String> reasons) {
         String message = ContainerStatuses.terminationMessage(pod, SidecarParts.INIT_NAME);
-        if (message == null) {
+        if (message == null || settings == null) {
             return Verification.UNKNOWN;
         }
         try {
-            return verified.computeIfAbsent(new VerificationInput(engine.trafficSettings(pod), message),
+            if (!engine.runsOurInit(pod)) {
+                reasons.add(UNTRUSTED_INIT);
+                return Verification.UNKNOWN;
+            }
+            return verified.computeIfAbsent(new VerificationInput(settings, message),
                     input -> RuleSetVerifier.verify(input.settings(), input.terminationMessage()));
         } catch (InvalidAnnotationException e) {
             return Verification.UNKNOWN;
