@@ -16,7 +16,11 @@ final class NodeText {
     /** Plain scalars a YAML 1.1 or 1.2 reader would take for something other than a string. */
     private static final Pattern NOT_A_STRING = Pattern.compile(
             "~|null|Null|NULL|[yYnN]|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|<<|="
-                    + "|[-+]?\\.?[0-9][-+0-9._:a-fA-FxXoO]*|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+                    + "|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)"
+                    + "|[-+]?([0-9][0-9_]*)?(\\.[0-9_]*)?([eE][-+]?[0-9]+)?" // decimal, octal 0777, float, 1e5
+                    + "|[-+]?0[xXoObB][0-9a-fA-F_]+" // hex, octal 0o17, binary
+                    + "|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?" // sexagesimal (YAML 1.1)
+                    + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?"); // timestamp
     private static final String INDICATORS = "-?:,[]{}#&*!|>'\"%@`";
 
     private final SourceLayout layout;

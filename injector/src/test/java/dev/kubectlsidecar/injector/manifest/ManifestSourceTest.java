@@ -264,6 +264,17 @@ class ManifestSourceTest {
     }
 
     @Test
+    void stringsArePlainOnlyWhenEveryYamlReaderReadsThemBackAsStrings() {
+        assertThat(List.of("100m", "1Gi", "3a116b9014968bfc", "--port", "web:1", "a-b", "10s", "http://x/y"))
+                .allMatch(text -> NodeText.plain(text, false));
+        assertThat(List.of("15001", "1.5", "1e5", "0777", "0x1F", "-1", ".5", "12:30", "2024-01-01", "yes", "On",
+                "~", "null", "<<", "a: b", "a #b", " a", "a ", "", "- a", "*x", "&x", "!x", "'a", "%x", "@x", "`x"))
+                .noneMatch(text -> NodeText.plain(text, false));
+        assertThat(NodeText.plain("a,b", true)).isFalse();
+        assertThat(NodeText.plain("a,b", false)).isTrue();
+    }
+
+    @Test
     void treesMatchJacksonsReadingOfTheSameYaml() {
         String yaml = "a: 1\nb: '1'\nc: 1.5\nd: true\ne: null\nf:\ng: ~\nh: 0x1F\ni: 1e3\nj: -0\nk: 12345678901\n"
                 + "l: 123456789012345678901234567890\nm: !!str 5\nn: !!int \"7\"\no: yes\np: |\n  text\n";
