@@ -102,21 +102,22 @@ final class SourceNode {
         return kind == Kind.MAPPING ? entries.isEmpty() : kind == Kind.SEQUENCE && items.isEmpty();
     }
 
-    /** Whether any node in this subtree carries an anchor or is an alias. */
+    /** Whether any node in this subtree carries an anchor or is an alias (or a merge key). */
     boolean hasAnchorsOrAliases() {
-        if (anchor != null || kind == Kind.ALIAS) {
-            return true;
-        }
+        boolean[] found = {false};
+        visit(node -> found[0] |= node.anchor != null || node.kind == Kind.ALIAS);
+        return found[0];
+    }
+
+    /** Calls {@code visitor} for this node and every node under it as written (keys too; not through aliases). */
+    void visit(java.util.function.Consumer<SourceNode> visitor) {
+        visitor.accept(this);
         for (Entry entry : entries) {
-            if (entry.merge() || entry.value().hasAnchorsOrAliases()) {
-                return true;
-            }
+            entry.keyNode().visit(visitor);
+            entry.value().visit(visitor);
         }
         for (SourceNode item : items) {
-            if (item.hasAnchorsOrAliases()) {
-                return true;
-            }
+            item.visit(visitor);
         }
-        return false;
     }
 }

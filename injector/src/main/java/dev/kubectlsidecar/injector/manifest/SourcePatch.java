@@ -141,24 +141,12 @@ final class SourcePatch {
 
     private List<SourceNode> aliasesOf(SourceNode anchored) {
         List<SourceNode> found = new ArrayList<>();
-        collectAliases(root, anchored, found);
-        return found;
-    }
-
-    private static void collectAliases(SourceNode node, SourceNode anchored, List<SourceNode> found) {
-        if (node.kind == SourceNode.Kind.ALIAS) {
-            if (node.target == anchored) {
+        root.visit(node -> {
+            if (node.kind == SourceNode.Kind.ALIAS && node.target == anchored) {
                 found.add(node);
             }
-            return;
-        }
-        for (SourceNode.Entry entry : node.entries) {
-            collectAliases(entry.keyNode(), anchored, found);
-            collectAliases(entry.value(), anchored, found);
-        }
-        for (SourceNode item : node.items) {
-            collectAliases(item, anchored, found);
-        }
+        });
+        return found;
     }
 
     // ---- mappings -----------------------------------------------------------------------------------------------
@@ -299,20 +287,8 @@ final class SourcePatch {
         for (int i = from; i <= to; i++) {
             guardAnchors(node.entries.get(i).value());
         }
-        int survivorBefore = -1;
-        for (int i = from - 1; i >= 0; i--) {
-            if (!removed[i]) {
-                survivorBefore = i;
-                break;
-            }
-        }
-        int survivorAfter = -1;
-        for (int i = to + 1; i < node.entries.size(); i++) {
-            if (!removed[i]) {
-                survivorAfter = i;
-                break;
-            }
-        }
+        int survivorBefore = survivor(removed, false, from - 1, -1);
+        int survivorAfter = survivor(removed, false, to + 1, 1);
         if (node.flow) {
             if (survivorBefore >= 0) {
                 add(node, node.entries.get(survivorBefore).value().end, node.entries.get(to).value().end, "");
@@ -510,20 +486,8 @@ final class SourcePatch {
         for (int i = from; i <= to; i++) {
             guardAnchors(node.items.get(i));
         }
-        int survivorBefore = -1;
-        for (int i = from - 1; i >= 0; i--) {
-            if (kept[i]) {
-                survivorBefore = i;
-                break;
-            }
-        }
-        int survivorAfter = -1;
-        for (int i = to + 1; i < node.items.size(); i++) {
-            if (kept[i]) {
-                survivorAfter = i;
-                break;
-            }
-        }
+        int survivorBefore = survivor(kept, true, from - 1, -1);
+        int survivorAfter = survivor(kept, true, to + 1, 1);
         if (node.flow) {
             if (survivorBefore >= 0) {
                 add(node, node.items.get(survivorBefore).end, node.items.get(to).end, "");
@@ -581,6 +545,16 @@ final class SourcePatch {
         if (edits.stream().noneMatch(edit -> edit.start() == chomp && edit.text().equals("-"))) {
             add(last, chomp, chomp, "-");
         }
+    }
+
+    /** The first index from {@code from} in direction {@code step} whose flag is {@code survives}, or -1. */
+    private static int survivor(boolean[] flags, boolean survives, int from, int step) {
+        for (int i = from; i >= 0 && i < flags.length; i += step) {
+            if (flags[i] == survives) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // ---- shared by mappings and sequences -------------------------------------------------------------------------
@@ -738,29 +712,18 @@ final class SourcePatch {
     private void guardAnchors(SourceNode removed) {
         Map<SourceNode, Integer> inside = new IdentityHashMap<>();
         List<SourceNode> anchors = new ArrayList<>();
-        walk(removed, anchors, inside);
+        removed.visit(node -> {
+            if (node.kind == SourceNode.Kind.ALIAS) {
+                inside.merge(node.target, 1, Integer::sum);
+            } else if (node.shared()) {
+                anchors.add(node);
+            }
+        });
         for (SourceNode anchored : anchors) {
             if (anchored.aliases > inside.getOrDefault(anchored, 0)) {
                 throw refuse(anchored, "the anchor &" + anchored.anchor + " is defined in what injection changes here,"
                         + " and aliases elsewhere (*" + anchored.anchor + ") name it; define the anchor outside it");
             }
-        }
-    }
-
-    private static void walk(SourceNode node, List<SourceNode> anchors, Map<SourceNode, Integer> aliases) {
-        if (node.kind == SourceNode.Kind.ALIAS) {
-            aliases.merge(node.target, 1, Integer::sum);
-            return;
-        }
-        if (node.shared()) {
-            anchors.add(node);
-        }
-        for (SourceNode.Entry entry : node.entries) {
-            walk(entry.keyNode(), anchors, aliases);
-            walk(entry.value(), anchors, aliases);
-        }
-        for (SourceNode item : node.items) {
-            walk(item, anchors, aliases);
         }
     }
 
