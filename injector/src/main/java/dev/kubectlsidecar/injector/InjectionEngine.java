@@ -16,7 +16,6 @@ import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,44 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
  * see {@code RecordCheck}), then decided and rendered afresh, so injecting twice gives the same pod.
  */
 public final class InjectionEngine {
-    private static final int RENDER_CACHE_SIZE = 256;
-
-    /**
-     * What a render depends on: the annotations a render reads ({@link PodAnnotations#renderInputs}) decide the
-     * proxy options and traffic settings under this engine's config, so pods that agree on them get the same
-     * (immutable) parts. Not a record of those options and settings: linking a record's equals and hashCode (method
-     * handles, on first use of each record class) costs a cold {@code inject} ~13 ms.
-     */
-    private static final class RenderKey {
-        private final Map<String, String> annotations;
-        private final boolean nativeSidecar;
-
-        RenderKey(Map<String, String> annotations, boolean nativeSidecar) {
-            this.annotations = annotations;
-            this.nativeSidecar = nativeSidecar;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof RenderKey key && key.nativeSidecar == nativeSidecar
-                    && key.annotations.equals(annotations);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * annotations.hashCode() + Boolean.hashCode(nativeSidecar);
-        }
-    }
-
     private final InjectionConfig config;
     /** Most pods share a handful of renders; rendering (init script, bootstrap, digest) is the engine's main cost. */
-    private final Map<RenderKey, SidecarParts> renders = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<RenderKey, SidecarParts> eldest) {
-                    return size() > RENDER_CACHE_SIZE;
-                }
-            });
+    private final RenderCache renders = new RenderCache();
 
     public InjectionEngine(InjectionConfig config) {
         this.config = config;
@@ -173,8 +137,8 @@ public final class InjectionEngine {
     }
 
     private SidecarParts render(Map<String, String> annotations, ProxyOptions options, boolean nativeSidecar) {
-        return renders.computeIfAbsent(new RenderKey(PodAnnotations.renderInputs(annotations), nativeSidecar),
-                key -> SidecarTemplate.render(options,
+        return renders.get(PodAnnotations.renderInputs(annotations), nativeSidecar,
+                () -> SidecarTemplate.render(options,
                         InitScript.command(TrafficSettings.resolve(options.profile().traffic(), annotations)),
                         nativeSidecar));
     }
