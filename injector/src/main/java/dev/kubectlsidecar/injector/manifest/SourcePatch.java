@@ -238,9 +238,19 @@ final class SourcePatch {
             return;
         }
         int column = column(previous.keyNode().start);
-        int at = SourceLayout.nextLine(text, entryEnd(previous));
-        for (Map.Entry<String, JsonNode> entry : entries) {
-            String line = SourceLayout.spaces(column) + render.entry(entry.getKey(), entry.getValue(), column);
+        insertLinesAfter(node, entryEnd(previous), entries.stream()
+                .map(entry -> SourceLayout.spaces(column) + render.entry(entry.getKey(), entry.getValue(), column))
+                .toList());
+    }
+
+    /**
+     * Inserts whole lines after the line where {@code end} is; at the end of a text without a final line break, a
+     * line break goes before them instead of after.
+     */
+    private void insertLinesAfter(SourceNode node, int end, List<String> lines) {
+        int at = SourceLayout.nextLine(text, end);
+        StringBuilder out = new StringBuilder();
+        for (String line : lines) {
             if (at < 0) {
                 out.append(nl).append(line);
             } else {
@@ -451,19 +461,8 @@ final class SourcePatch {
         if (after >= 0) {
             int dash = dash(node.items.get(after));
             int column = column(dash);
-            int at = SourceLayout.nextLine(text, itemEnd(node.items.get(after), dash));
-            for (JsonNode value : values) {
-                String line = SourceLayout.spaces(column) + render.item(value, column);
-                if (at < 0) {
-                    out.append(nl).append(line);
-                } else {
-                    out.append(line).append(nl);
-                }
-            }
-            if (at < 0) {
-                keepLastBlockScalar();
-            }
-            add(node, at < 0 ? text.length() : at, at < 0 ? text.length() : at, out.toString());
+            insertLinesAfter(node, itemEnd(node.items.get(after), dash),
+                    values.stream().map(value -> SourceLayout.spaces(column) + render.item(value, column)).toList());
             return;
         }
         int dash = dash(node.items.get(before));
