@@ -8,6 +8,7 @@ import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
+import dev.kubectlsidecar.injector.render.WorkloadIdentity;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -143,7 +144,8 @@ public final class ManifestInjector {
         PodRequest podRequest = namespace.equals(request.namespace().name()) ? request
                 : new PodRequest(request.origin(), NamespaceInfo.unlabelled(namespace), request.nativeSidecarMode(),
                         request.serverSupportsNativeSidecars());
-        PodInjection result = engine.inject(pod, podRequest);
+        PodInjection result = engine.inject(pod, podRequest, kind.equals("Pod") ? null
+                : new WorkloadIdentity(Json.text(resource, "apiVersion"), kind, name, Json.text(resource.path("metadata"), "namespace")));
         Workload.replacePod(resource, kind, result.pod());
         reports.add(result.injected()
                 ? new ResourceReport(kind, name, ResourceReport.Outcome.INJECTED, null, result.warnings())
