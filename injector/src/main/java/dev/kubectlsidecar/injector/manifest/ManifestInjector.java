@@ -70,11 +70,32 @@ public final class ManifestInjector {
             ObjectNode copy = (ObjectNode) document.tree().deepCopy();
             try {
                 out.add(resource(copy, step, reports));
+                warnAboutMissingType(document, copy, reports);
             } catch (InvalidAnnotationException | MalformedPodException e) {
                 throw new ManifestException(source, document.number(), document.line(), e.getMessage());
             }
         }
         return new Result(out, reports);
+    }
+
+    /**
+     * A document without {@code kind} is no Kubernetes object, and a workload without {@code apiVersion} is one
+     * kubectl cannot apply: both pass through, with a warning naming the document rather than in silence.
+     */
+    private static void warnAboutMissingType(Document document, ObjectNode resource, List<ResourceReport> reports) {
+        String missing = Json.text(resource, "kind") == null ? "kind"
+                : Workload.isWorkload(Json.text(resource, "kind")) && Json.text(resource, "apiVersion") == null
+                ? "apiVersion" : null;
+        if (missing == null || reports.isEmpty()) {
+            return;
+        }
+        String where = "document " + document.number() + " (line " + document.line() + ") has no " + missing;
+        String warning = missing.equals("kind") ? where + ": not a Kubernetes object, passed through as it is"
+                : where + ": kubectl will not apply it until it names one";
+        ResourceReport last = reports.remove(reports.size() - 1);
+        List<String> warnings = new ArrayList<>(last.warnings());
+        warnings.add(warning);
+        reports.add(new ResourceReport(last.kind(), last.name(), last.outcome(), last.detail(), warnings));
     }
 
     private ObjectNode resource(ObjectNode resource, PodStep step, List<ResourceReport> reports) {
