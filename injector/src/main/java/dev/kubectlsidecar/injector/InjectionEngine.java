@@ -1,11 +1,14 @@
 package dev.kubectlsidecar.injector;
 
 import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.MeshSettings;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import dev.kubectlsidecar.injector.policy.Decision;
 import dev.kubectlsidecar.injector.policy.InjectionPolicy;
+import dev.kubectlsidecar.injector.policy.IstioCoexistence;
 import dev.kubectlsidecar.injector.render.InjectedInit;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
+import dev.kubectlsidecar.injector.render.IstioPodFields;
 import dev.kubectlsidecar.injector.render.LifecycleWarnings;
 import dev.kubectlsidecar.injector.render.PodAnnotations;
 import dev.kubectlsidecar.injector.render.ProxyBypass;
@@ -13,6 +16,7 @@ import dev.kubectlsidecar.injector.render.ProxyOptions;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.render.SidecarTemplate;
+import dev.kubectlsidecar.injector.render.WorkloadIdentity;
 import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
@@ -47,21 +51,49 @@ public final class InjectionEngine {
      * @throws MalformedPodException when the pod has no usable containers
      */
     public PodInjection inject(ObjectNode pod, PodRequest request) {
+        return inject(pod, request, null);
+    }
+
+    /**
+     * @param workload the workload the pod (template) belongs to, as a manifest says it; null to derive it from
+     *     the pod as istiod does ({@link WorkloadIdentity#ofPod})
+     */
+    public PodInjection inject(ObjectNode pod, PodRequest request, WorkloadIdentity workload) {
         // The policy reads nothing injection adds, so it decides on the pod as it came. Skipped, the pod stays
         // exactly so: an injection record (trusted or not) neither removes nor restores anything.
         Decision decision = InjectionPolicy.decide(pod, request.namespace(), config);
         if (!decision.inject()) {
             return new PodInjection(pod.deepCopy(), decision, null, List.of());
         }
+        InjectionRecord existing = InjectionRecord.read(pod).orElse(null);
+        if (existing != null && !existing.ours()) {
+            // istiod's sidecar only if its record holds up: a forged one is an error naming it, never a skip
+            existing.check(pod);
+            return new PodInjection(pod.deepCopy(), IstioCoexistence.injectedByIstiod(existing.revision()), null,
+                    List.of());
+        }
         ObjectNode clean = SidecarRenderer.uninject(pod);
         Map<String, String> annotations = annotations(clean);
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
+        MeshSettings mesh = options.profile().mesh();
+        Decision otherRevision = IstioCoexistence.otherRevision(clean, request.namespace(), mesh);
+        if (otherRevision != null) {
+            return new PodInjection(pod.deepCopy(), otherRevision, null, List.of());
+        }
         SidecarParts parts = render(annotations, options, nativeSidecar(options, request));
         List<String> warnings = new ArrayList<>(options.warnings());
         CaptureScope.nothingCaptured(TrafficSettings.resolve(options.profile().traffic(), annotations))
                 .ifPresent(warnings::add);
         ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name(),
                 config.allowImageOverride(), warnings);
+        if (mesh != null) {
+            WorkloadIdentity identity = workload != null ? workload : WorkloadIdentity.ofPod(pod);
+            if (identity.namespace().isEmpty()) {
+                identity = new WorkloadIdentity(identity.apiVersion(), identity.kind(), identity.name(),
+                        request.namespace().name());
+            }
+            warnings.addAll(IstioPodFields.apply(injected, identity, mesh, annotations));
+        }
         warnings.addAll(ProxyBypass.of(injected, options.profile().traffic()));
         warnings.addAll(LifecycleWarnings.of(injected, parts.nativeSidecar(), options.lifecycle()));
         return new PodInjection(injected, decision, parts, warnings);

@@ -40,4 +40,19 @@ public record Reason(String code, String message) {
                 ? new Reason("policy_enabled", "injection policy is enabled and the pod does not opt out")
                 : new Reason("policy_disabled", "injection policy is disabled and the pod does not opt in");
     }
+
+    public static Reason injectedByIstiod(String revision) {
+        return new Reason("injected_by_istiod", "already injected by istiod (revision " + revision
+                + "); run uninject first to give it kubectl-sidecar's sidecar");
+    }
+
+    public static Reason otherRevision(String where, String revision, String ours) {
+        return new Reason("other_revision", where + " istio.io/rev=" + revision + " selects istiod revision "
+                + revision + (ours == null ? ", which this profile does not stand for (it joins no istiod)"
+                        : ", not this profile's (" + ours + ")"));
+    }
+
+    public static Reason namespaceRevision(String revision) {
+        return new Reason("namespace_revision", "namespace label istio.io/rev=" + revision + " matches");
+    }
 }

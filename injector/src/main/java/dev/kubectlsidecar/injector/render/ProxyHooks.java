@@ -94,7 +94,8 @@ final class ProxyHooks {
 
     /**
      * Adds the hooks and probe this proxy needs. Classic sidecars in the {@code istio} profile get no
-     * {@code preStop}: pilot-agent drains on SIGTERM for {@code terminationDrainDuration} (Istio's template).
+     * {@code preStop}: pilot-agent drains on SIGTERM for {@code terminationDrainDuration}; like native ones they get
+     * the {@code startupProbe}, which holds back their liveness and readiness probes (Istio's template, both).
      */
     static void apply(ObjectNode proxy, ProxyFlavor flavor, ProxyLifecycle lifecycle, boolean nativeSidecar) {
         ObjectNode hooks = Json.object();
@@ -112,7 +113,7 @@ final class ProxyHooks {
         if (!hooks.isEmpty()) {
             proxy.set("lifecycle", hooks);
         }
-        if (nativeSidecar) {
+        if (nativeSidecar || flavor == ProxyFlavor.ISTIO) {
             ObjectNode probe = Json.object();
             probe.put("failureThreshold", STARTUP_FAILURE_THRESHOLD);
             probe.putObject("httpGet").put("path", EnvoyBootstrap.HEALTH_PATH).put("port", EnvoyBootstrap.HEALTH_PORT);

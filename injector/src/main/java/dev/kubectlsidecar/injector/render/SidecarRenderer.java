@@ -116,6 +116,8 @@ public final class SidecarRenderer {
         }
         RecordCheck.check(pod, record);
         ObjectNode spec = out.get("spec") instanceof ObjectNode s ? s : Json.object();
+        IstioUndo.restoreProbes(out, spec, record);
+        JsonNode prometheusEnv = IstioUndo.prometheusEnv(spec, record);
         removeNamed(spec.get(INIT_CONTAINERS), record.initContainers());
         removeNamed(spec.get(CONTAINERS), record.containers());
         removeNamed(spec.get("volumes"), record.volumes());
@@ -123,7 +125,7 @@ public final class SidecarRenderer {
         restoreOwn(spec, annotations.get(OVERRIDES), record);
         annotations.remove(List.of(InjectionRecord.ANNOTATION, TEMPLATE_HASH, OVERRIDES));
         annotations.remove(record.addedAnnotations());
-        record.replacedAnnotations().forEach(annotations::put);
+        IstioUndo.undoMetadata(out, spec, record, prometheusEnv);
         CreatedFields.undo(out, record.createdFields());
         RecordCheck.leavesAppContainers(pod, out);
         return out;
@@ -245,7 +247,8 @@ public final class SidecarRenderer {
     }
 
     /**
-     * Lists the emptyDir volumes injection added in {@link #SAFE_TO_EVICT_LOCAL_VOLUMES}, after the names the pod
+     * Lists the emptyDir volumes injection added (sourceless ones among them) in
+     * {@link #SAFE_TO_EVICT_LOCAL_VOLUMES}, after the names the pod
      * already lists there (whose value is remembered for uninject); added afresh when the pod has none.
      */
     private static void markEvictable(ObjectNode annotations, SidecarParts parts, List<String> addedVolumes,
@@ -253,7 +256,7 @@ public final class SidecarRenderer {
         List<String> emptyDirs = new ArrayList<>();
         for (ObjectNode volume : parts.volumes()) {
             String name = volume.get("name").asString();
-            if (volume.has("emptyDir") && addedVolumes.contains(name)) {
+            if (SidecarTemplate.emptyDir(volume) && addedVolumes.contains(name)) {
                 emptyDirs.add(name);
             }
         }

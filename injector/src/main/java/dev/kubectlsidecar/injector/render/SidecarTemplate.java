@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,10 +25,13 @@ public final class SidecarTemplate {
 
     public static SidecarParts render(ProxyOptions options, List<String> initCommand, boolean nativeSidecar) {
         List<ObjectNode> volumes = new ArrayList<>();
-        volumes.add(envoyVolume());
-        ObjectNode proxy = options.profile().flavor() == ProxyFlavor.ISTIO
-                ? IstioProxyLayout.container(options, volumes)
-                : envoyContainer(options);
+        ObjectNode proxy;
+        if (options.profile().flavor() == ProxyFlavor.ISTIO) {
+            proxy = IstioProxyLayout.container(options, volumes);
+        } else {
+            volumes.add(envoyVolume());
+            proxy = envoyContainer(options);
+        }
         ProxyHooks.apply(proxy, options.profile().flavor(), options.lifecycle(), nativeSidecar);
         if (nativeSidecar) {
             proxy.put("restartPolicy", "Always");
@@ -44,7 +48,13 @@ public final class SidecarTemplate {
         return volumes;
     }
 
-    private static ObjectNode envoyVolume() {
+    /** Whether the volume is an emptyDir once the API server has it: one with no source (only a name) becomes one. */
+    static boolean emptyDir(JsonNode volume) {
+        return volume.has("emptyDir") || volume.size() == 1 && volume.has("name");
+    }
+
+    /** The proxy's config and SDS channel, in memory. */
+    static ObjectNode envoyVolume() {
         return Json.object().put("name", ENVOY_VOLUME).set("emptyDir", Json.object().put("medium", "Memory"));
     }
 

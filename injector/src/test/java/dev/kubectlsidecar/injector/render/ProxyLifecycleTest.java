@@ -198,6 +198,8 @@ class ProxyLifecycleTest {
         JsonNode classic = proxy(inject(pod("kubectl-sidecar/profile", "istio")));
         assertThat(classic.at("/lifecycle/postStart/exec/command").toString()).isEqualTo("[\"pilot-agent\",\"wait\"]");
         assertThat(classic.at("/lifecycle/preStop").isMissingNode()).as("pilot-agent drains on SIGTERM").isTrue();
+        assertThat(classic.at("/startupProbe/periodSeconds").asInt()).as("Istio's template gives a classic proxy one too")
+                .isEqualTo(1);
         assertThat(args(classic)).containsSequence("--log_output_level=default:info", "--concurrency", "2");
 
         JsonNode nativeProxy = proxy(inject(pod("kubectl-sidecar/profile", "istio", "sidecar.istio.io/nativeSidecar", "true")));
@@ -207,10 +209,24 @@ class ProxyLifecycleTest {
 
         JsonNode drained = proxy(inject(pod("kubectl-sidecar/profile", "istio",
                 "proxy.istio.io/config", "terminationDrainDuration: 30s")));
-        assertThat(drained.path("env").toString()).contains("{\"name\":\"PROXY_CONFIG\",\"value\":\"{\\\"terminationDrainDuration\\\":\\\"30s\\\"}\"}");
-        assertThat(classic.path("env").toString()).doesNotContain("PROXY_CONFIG");
+        assertThat(drained.path("env").toString()).contains("{\"name\":\"PROXY_CONFIG\",\"value\":\"{\\\"terminationDrainDuration\\\":\\\"30s\\\"}\\n\"}");
+        assertThat(classic.path("env").toString()).as("Istio's template always sets it, empty by default")
+                .contains("{\"name\":\"PROXY_CONFIG\",\"value\":\"{}\\n\"}");
+    }
+
+    /** The API server makes the template's sourceless volumes emptyDirs: the autoscaler must be told of them too. */
+    @Test
+    void istioProfileNamesItsEmptyDirsSourcelessOnesIncludedAndGivesTheOriginalBack() {
         assertThat(inject(pod("kubectl-sidecar/profile", "istio")).pod().at("/metadata/annotations").get(EVICT).asString())
-                .isEqualTo("istio-envoy,workload-socket,credential-socket,workload-certs,istio-data");
+                .isEqualTo("workload-socket,credential-socket,workload-certs,istio-envoy,istio-data");
+        ObjectNode own = pod("kubectl-sidecar/profile", "istio", EVICT, "scratch");
+        PodInjection merged = inject(own);
+        assertThat(merged.pod().at("/metadata/annotations").get(EVICT).asString())
+                .isEqualTo("scratch,workload-socket,credential-socket,workload-certs,istio-envoy,istio-data");
+        assertThat(ENGINE.uninject((ObjectNode) merged.pod())).isEqualTo(own);
+        assertThat(inject((ObjectNode) merged.pod()).pod()).as("reinjection is stable").isEqualTo(merged.pod());
+        ObjectNode blank = pod("kubectl-sidecar/profile", "istio", EVICT, "");
+        assertThat(ENGINE.uninject((ObjectNode) inject(blank).pod())).isEqualTo(blank);
     }
 
     @Test
