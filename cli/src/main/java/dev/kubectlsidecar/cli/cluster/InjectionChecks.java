@@ -1,12 +1,12 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.policy.ReasonCode;
+import dev.kubectlsidecar.injector.state.PodProblem;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
-import dev.kubectlsidecar.injector.traffic.Verification;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
@@ -31,13 +31,13 @@ final class InjectionChecks {
             results.add(CheckResult.ok(GROUP, "no namespace has injection enabled yet (kubectl sidecar enable NAMESPACE)"));
         }
         StatusSource.Snapshot snapshot = new StatusSource(client).fetch(namespaceOrNull, null, null);
-        List<PodSidecarState> inEnabled = snapshot.pods().stream()
-                .filter(p -> enabled.contains(p.namespace())).toList();
-        results.add(podsLacking(inEnabled, p -> !p.injected() && p.reasons().stream().anyMatch(r -> r.endsWith("restart it")),
-                "pods in enabled namespaces have no sidecar", "no pod in an enabled namespace lacks its sidecar"));
-        results.add(podsLacking(inEnabled, PodSidecarState::stale, "pods run a stale sidecar", "no stale sidecars"));
-        results.add(podsLacking(snapshot.pods(), p -> p.iptables() == Verification.Status.MISMATCH,
-                "pods have iptables rules that differ from what their sidecar needs", "no iptables mismatches"));
+        results.add(podsLacking(snapshot.pods(), PodSidecarState::missing, "pods should have a sidecar but have none",
+                "no pod lacks its sidecar", missingHint(snapshot.pods())));
+        results.add(podsLacking(snapshot.pods(), PodSidecarState::stale, "pods run a stale sidecar", "no stale sidecars",
+                "kubectl sidecar rollout --stale restarts their workloads (--dry-run first to see which)"));
+        results.add(podsLacking(snapshot.pods(), p -> p.problems().contains(PodProblem.IPTABLES_MISMATCH),
+                "pods have iptables rules that differ from what their sidecar needs", "no iptables mismatches",
+                "kubectl sidecar status -A -o wide shows them; recreating a pod runs istio-init again"));
         results.add(podsLacking(snapshot.pods(), PodSidecarState::proxyBypass,
                 "pods have app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
                 "no app container runs as the proxy's UID or GID",
@@ -70,26 +70,33 @@ final class InjectionChecks {
         }
     }
 
-    /** Under failurePolicy Ignore an agent that does not answer looks like a pod the webhook did not select. */
+    /** Pods lacking their sidecar are fixed by a restart, unless no webhook configuration would inject them. */
+    private static String missingHint(List<PodSidecarState> pods) {
+        if (pods.stream().anyMatch(p -> p.has(ReasonCode.NO_WEBHOOK_CONFIGURATION))) {
+            return "no webhook configuration is installed: run `kubectl sidecar install`, then `kubectl sidecar rollout --missing`";
+        }
+        return "kubectl sidecar rollout --missing restarts their workloads (--dry-run first to see which)";
+    }
+
+    /**
+     * Why the dry-run pod came back without a sidecar: no configuration at all, or under failurePolicy Ignore an agent
+     * that does not answer (it looks like a pod the webhook did not select), or the selectors.
+     */
     private static String withoutSidecarHint(KubernetesClient client) {
         String selectors = "check the webhook's selectors: kubectl get mutatingwebhookconfiguration "
                 + AgentNames.WEBHOOK_CONFIGURATION + " -o yaml";
-        MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName(AgentNames.WEBHOOK_CONFIGURATION).get();
-        boolean failsOpen = configuration != null && configuration.getWebhooks() != null
-                && configuration.getWebhooks().stream().anyMatch(webhook -> "Ignore".equals(webhook.getFailurePolicy()));
-        return failsOpen ? "failurePolicy is Ignore: the API server skips the webhook when the agent does not answer; "
-                + "is it up? kubectl -n " + AgentNames.NAMESPACE + " get pods; if it is, " + selectors : selectors;
-    }
-
-    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String warning, String fine) {
-        return podsLacking(pods, problem, warning, fine, "kubectl sidecar status -A shows them; restart their workloads");
+        return switch (WebhookConfigurations.presence(WebhookConfigurations.agents(client))) {
+            case ABSENT -> "no webhook configuration is installed: run `kubectl sidecar install`";
+            case IGNORE -> "failurePolicy is Ignore: the API server skips the webhook when the agent does not answer; "
+                    + "is it up? kubectl -n " + AgentNames.NAMESPACE + " get pods; if it is, " + selectors;
+            case FAIL, UNKNOWN -> selectors;
+        };
     }
 
     private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String warning,
                                            String fine, String hint) {
         List<String> affected = pods.stream().filter(problem)
-                .map(p -> p.namespace() + "/" + p.name() + (p.reasons().isEmpty() ? "" : ": " + p.reasons().get(p.reasons().size() - 1)))
+                .map(p -> p.namespace() + "/" + p.name() + (p.lastMessage() == null ? "" : ": " + p.lastMessage()))
                 .toList();
         if (affected.isEmpty()) {
             return CheckResult.ok(GROUP, fine);

@@ -54,7 +54,7 @@ final class StatusView {
                 row.addAll(List.of(dash(pod.profile()), dash(pod.proxy().image()), pod.injected() ? String.valueOf(pod.nativeSidecar()) : "-",
                         dash(pod.templateHash())));
             }
-            row.add(pod.reasons().isEmpty() ? "-" : pod.reasons().get(pod.reasons().size() - 1));
+            row.add(dash(pod.lastMessage()));
             table.add(row);
         }
         return out.append(table.render(width)).toString();

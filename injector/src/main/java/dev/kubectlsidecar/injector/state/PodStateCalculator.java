@@ -8,6 +8,7 @@ import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.policy.Reason;
+import dev.kubectlsidecar.injector.policy.ReasonCode;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
@@ -36,15 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
  * calculator per engine. Safe for concurrent use.
  */
 public final class PodStateCalculator {
-    static final String CREATED_BEFORE_ENABLED = "created before injection was enabled: restart it";
-    static final String WEBHOOK_SKIPPED = "created after injection was enabled, but the API server skipped the webhook "
-            + "(the agent did not answer and failurePolicy is Ignore): restart it";
-    static final String CREATED_BEFORE_OR_WEBHOOK_SKIPPED = "created before injection was enabled, or while the agent "
-            + "did not answer under failurePolicy Ignore: restart it";
     static final int REMEMBERED = 64;
 
     private final InjectionEngine engine;
     private final Boolean serverSupportsNativeSidecars;
+    private final WebhookPresence webhook;
     private final Map<VerificationInput, Verification> verified = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -58,8 +55,14 @@ public final class PodStateCalculator {
     }
 
     public PodStateCalculator(InjectionEngine engine, Boolean serverSupportsNativeSidecars) {
+        this(engine, serverSupportsNativeSidecars, WebhookPresence.UNKNOWN);
+    }
+
+    /** @param webhook what the caller found of the webhook configuration (why a pod lacks its sidecar depends on it) */
+    public PodStateCalculator(InjectionEngine engine, Boolean serverSupportsNativeSidecars, WebhookPresence webhook) {
         this.engine = engine;
         this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
+        this.webhook = webhook;
     }
 
     /** The engine whose config the states are computed with. */
@@ -69,28 +72,29 @@ public final class PodStateCalculator {
 
     public PodSidecarState of(ObjectNode pod, NamespaceInfo namespace) {
         JsonNode metadata = pod.path("metadata");
-        List<String> reasons = new ArrayList<>();
+        List<Reason> reasons = new ArrayList<>();
         Optional<InjectionRecord> record = readRecord(pod, reasons);
         boolean injected = record.isPresent();
-        boolean stale = false;
         try {
             PodInjection fresh = engine.inject(pod, new PodRequest(Origin.STATUS, namespace, null, serverSupportsNativeSidecars));
-            fresh.decision().reasons().stream().map(Reason::message).forEach(reasons::add);
+            reasons.addAll(fresh.decision().reasons());
             if (!injected && fresh.injected()) {
-                reasons.add(whyWithoutSidecar(metadata, namespace));
+                reasons.add(whyWithoutSidecar(metadata, namespace, webhook));
             } else if (injected && !fresh.injected()) {
-                stale = true;
-                reasons.add("injected, but the policy no longer injects it: restart it to remove the sidecar");
+                reasons.add(new Reason(ReasonCode.NO_LONGER_INJECTED,
+                        "injected, but the policy no longer injects it: restart it to remove the sidecar"));
             } else if (injected && !fresh.parts().templateHash().equals(hashOf(metadata))) {
-                stale = true;
-                reasons.add("sidecar differs from what the current config injects: restart it");
+                reasons.add(new Reason(ReasonCode.STALE, "sidecar differs from what the current config injects: restart it"));
             }
-        } catch (InvalidAnnotationException | MalformedPodException e) {
-            reasons.add(e.getMessage());
+        } catch (InvalidAnnotationException e) {
+            reasons.add(new Reason(ReasonCode.INVALID_ANNOTATION, e.getMessage()));
+        } catch (MalformedPodException e) {
+            reasons.add(new Reason(ReasonCode.MALFORMED_POD, e.getMessage()));
         }
-        List<String> bypass = injected ? proxyBypass(pod) : List.of();
-        reasons.addAll(bypass);
-        Verification iptables = injected ? verify(pod, reasons) : Verification.NOT_APPLICABLE;
+        if (injected) {
+            proxyBypass(pod).forEach(message -> reasons.add(new Reason(ReasonCode.PROXY_BYPASS, message)));
+        }
+        Verification iptables = injected ? verify(pod) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
                 metadata.path("namespace").asString(namespace.name()),
                 metadata.path("name").asString(null),
@@ -100,8 +104,6 @@ public final class PodStateCalculator {
                 record.map(r -> r.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false),
                 hashOf(metadata),
                 injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
-                stale,
-                !bypass.isEmpty(),
                 iptables.status(),
                 concat(iptables.missing(), iptables.extra()),
                 reasons,
@@ -109,17 +111,32 @@ public final class PodStateCalculator {
     }
 
     /**
-     * A pod the policy injects has no sidecar: it existed before injection was enabled, or the API server let it in
-     * without calling the webhook (failurePolicy Ignore while the agent did not answer). The namespace's
-     * {@link NamespaceInfo#injectionEnabledAt} tells which, when {@code enable} recorded it.
+     * A pod the policy injects has no sidecar: no webhook configuration is installed, the pod existed before
+     * injection was enabled, or the API server let it in without calling the webhook (failurePolicy Ignore while
+     * the agent did not answer, or no configuration installed then). The namespace's
+     * {@link NamespaceInfo#injectionEnabledAt} tells the time apart, when {@code enable} recorded it.
      */
-    static String whyWithoutSidecar(JsonNode metadata, NamespaceInfo namespace) {
+    static Reason whyWithoutSidecar(JsonNode metadata, NamespaceInfo namespace, WebhookPresence webhook) {
+        if (webhook == WebhookPresence.ABSENT) {
+            return new Reason(ReasonCode.NO_WEBHOOK_CONFIGURATION, "no webhook configuration is installed, so the API "
+                    + "server creates pods without a sidecar: run `kubectl sidecar install`, then restart it");
+        }
+        // Under failurePolicy Fail an agent that does not answer refuses the pod: only a missing configuration lets it in.
+        String skipped = webhook == WebhookPresence.FAIL ? "no webhook configuration was installed"
+                : "the agent did not answer under failurePolicy Ignore";
         Instant enabledAt = namespace.injectionEnabledAt();
         Instant created = instant(metadata.path("creationTimestamp").asString(null));
         if (enabledAt == null || created == null || !"enabled".equals(namespace.injectionLabel())) {
-            return CREATED_BEFORE_OR_WEBHOOK_SKIPPED;
+            return new Reason(ReasonCode.CREATED_BEFORE_ENABLED_OR_WEBHOOK_SKIPPED,
+                    "created before injection was enabled, or while " + skipped + ": restart it");
         }
-        return created.isBefore(enabledAt) ? CREATED_BEFORE_ENABLED : WEBHOOK_SKIPPED;
+        if (created.isBefore(enabledAt)) {
+            return new Reason(ReasonCode.CREATED_BEFORE_ENABLED, "created before injection was enabled: restart it");
+        }
+        return new Reason(ReasonCode.WEBHOOK_SKIPPED, webhook == WebhookPresence.FAIL
+                ? "created after injection was enabled, but while no webhook configuration was installed: restart it"
+                : "created after injection was enabled, but the API server skipped the webhook "
+                        + "(the agent did not answer and failurePolicy is Ignore): restart it");
     }
 
     private static Instant instant(String text) {
@@ -138,7 +155,7 @@ public final class PodStateCalculator {
         }
     }
 
-    private Verification verify(ObjectNode pod, List<String> reasons) {
+    private Verification verify(ObjectNode pod) {
         String message = ContainerStatuses.terminationMessage(pod, SidecarParts.INIT_NAME);
         if (message == null) {
             return Verification.UNKNOWN;
@@ -151,11 +168,11 @@ public final class PodStateCalculator {
         }
     }
 
-    private static Optional<InjectionRecord> readRecord(ObjectNode pod, List<String> reasons) {
+    private static Optional<InjectionRecord> readRecord(ObjectNode pod, List<Reason> reasons) {
         try {
             return InjectionRecord.read(pod);
         } catch (InvalidAnnotationException e) {
-            reasons.add(e.getMessage());
+            reasons.add(new Reason(ReasonCode.INVALID_ANNOTATION, e.getMessage()));
             return Optional.empty();
         }
     }
