@@ -127,5 +127,15 @@ class EndToEndTest {
         assertThat(client.rbac().clusterRoleBindings().withName("kubectl-sidecar-agent").get()).isNull();
         assertThat(client.namespaces().withName("kubectl-sidecar").get()).isNull();
         assertThat(client.pods().inNamespace("shop").resource(pod("web-4", "shop")).create()).as("pods are created again").isNotNull();
+
+        // shop is still labelled, but nothing can inject: say that, not "failurePolicy Ignore".
+        Plugin.Result after = plugin.run("status", "web-4", "-n", "shop", "-o", "json");
+        JsonNode reasons = JsonMappers.JSON.readTree(after.out()).path("pods").get(0).path("reasons");
+        JsonNode last = reasons.get(reasons.size() - 1);
+        assertThat(last.path("code").asString()).as(after.both()).isEqualTo("noWebhookConfiguration");
+        assertThat(last.path("message").asString()).startsWith("no webhook configuration is installed");
+        Plugin.Result verifyAfter = plugin.run("verify", "-n", "shop");
+        assertThat(verifyAfter.out()).contains("shop/web-4: no webhook configuration is installed")
+                .doesNotContain("failurePolicy Ignore").doesNotContain("failurePolicy is Ignore");
     }
 }

@@ -62,16 +62,19 @@ public final class DisableCommand extends ClusterCommand {
             if (InjectionRecord.read(Workloads.tree(pod)).isEmpty()) {
                 continue;
             }
-            String line = Workloads.restartLine(Workloads.owner(pod), name);
-            if (line != null) {
-                owners.add(line);
+            String owner = Workloads.owner(pod);
+            if (Workloads.restartable(owner)) {
+                owners.add(Workloads.describe(owner));
             } else {
                 bare++;
             }
         }
         if (!owners.isEmpty() || bare > 0) {
             out().println("  running pods keep their sidecar until they are recreated:");
-            owners.forEach(line -> out().println("    " + line));
+            if (!owners.isEmpty()) {
+                out().println("    " + String.join(", ", owners) + ": kubectl sidecar rollout -n " + name
+                        + " --stale (--dry-run to see the plan)");
+            }
             if (bare > 0) {
                 out().println("    " + bare + " pod(s) of Jobs or without a controller: delete and recreate them yourself");
             }

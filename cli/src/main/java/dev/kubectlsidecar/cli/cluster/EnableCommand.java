@@ -96,7 +96,7 @@ public final class EnableCommand extends ClusterCommand {
                 continue;
             }
             String owner = Workloads.owner(pod);
-            if (Workloads.restartLine(owner, namespace.name()) != null) {
+            if (Workloads.restartable(owner)) {
                 owners.add(owner);
             } else {
                 bare++;
@@ -106,15 +106,16 @@ public final class EnableCommand extends ClusterCommand {
             return;
         }
         out().println("  running pods have no sidecar until they are recreated:");
-        for (String owner : owners) {
-            if (restart && !dryRun) {
-                out().print("  restarting " + owner.toLowerCase(java.util.Locale.ROOT) + "… ");
+        if (restart && !dryRun) {
+            for (String owner : owners) {
+                out().print("  restarting " + Workloads.describe(owner) + "… ");
                 out().flush();
                 Workloads.restart(client, owner, namespace.name());
                 out().println("done");
-            } else {
-                out().println("    " + Workloads.restartLine(owner, namespace.name()));
             }
+        } else if (!owners.isEmpty()) {
+            out().println("    " + String.join(", ", owners.stream().map(Workloads::describe).toList())
+                    + ": kubectl sidecar rollout -n " + namespace.name() + " --missing (--dry-run to see the plan)");
         }
         if (bare > 0) {
             out().println("    " + bare + " pod(s) of Jobs or without a controller: delete and recreate them yourself");

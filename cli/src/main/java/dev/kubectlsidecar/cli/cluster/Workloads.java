@@ -35,12 +35,14 @@ final class Workloads {
         return owner.substring(owner.indexOf('/') + 1);
     }
 
-    /** The kubectl line that recreates the owner's pods, or null when there is none (Jobs, bare pods). */
-    static String restartLine(String owner, String namespace) {
-        if (owner == null || !RESTARTABLE.contains(kind(owner))) {
-            return null;
-        }
-        return "kubectl rollout restart " + kind(owner).toLowerCase(Locale.ROOT) + "/" + name(owner) + " -n " + namespace;
+    /** Whether a restart recreates the owner's pods (not for Jobs, standalone ReplicaSets or bare pods). */
+    static boolean restartable(String owner) {
+        return owner != null && RESTARTABLE.contains(kind(owner));
+    }
+
+    /** {@code deployment/web}, as kubectl names it. */
+    static String describe(String owner) {
+        return kind(owner).toLowerCase(Locale.ROOT) + "/" + name(owner);
     }
 
     /** Restarts a Deployment, StatefulSet or DaemonSet the way {@code kubectl rollout restart} does. */

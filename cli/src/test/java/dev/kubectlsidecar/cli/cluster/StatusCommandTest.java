@@ -86,7 +86,9 @@ class StatusCommandTest {
         assertThat(lines[2]).matches("POD\\s+OWNER\\s+SIDECAR\\s+PROXY\\s+IPTABLES\\s+AGE\\s+REASON");
         assertThat(run.out()).containsPattern("db-1\\s+-\\s+no\\s+-\\s+-\\s+\\d+[smhd]\\s+pod label sidecar.istio.io/inject=false")
                 .containsPattern("old-1\\s+-\\s+no\\s+-\\s+-\\s+\\d+[smhd]\\s+created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it")
-                .containsPattern("web-1\\s+-\\s+yes\\s+ready\\s+unknown\\s+\\d+[smhd]\\s+namespace label istio-injection=enabled matches");
+                .containsPattern("web-1\\s+-\\s+yes\\s+ready\\s+unknown\\s+\\d+[smhd]\\s+namespace label istio-injection=enabled matches")
+                .endsWith("\n1 without their sidecar: kubectl sidecar rollout -n shop restarts their workloads (--dry-run to see the plan)\n")
+                .doesNotContain("kubectl rollout restart");
     }
 
     @Test
