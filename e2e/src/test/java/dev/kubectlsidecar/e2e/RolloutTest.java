@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +50,7 @@ class RolloutTest {
     }
 
     private static void apply(String yaml) {
-        for (HasMetadata object : Serialization.unmarshal(new java.io.ByteArrayInputStream(yaml.getBytes()), List.class)
-                .stream().map(HasMetadata.class::cast).toList()) {
+        for (HasMetadata object : client.load(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items()) {
             client.resource(object).create();
         }
     }

@@ -1,10 +1,8 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,32 +33,8 @@ final class DisruptionBudgets {
         return Optional.empty();
     }
 
-    /** As the API server matches: an empty selector matches every pod, a null one none (policy/v1). */
-    static boolean matches(LabelSelector selector, Map<String, String> labels) {
-        if (selector == null) {
-            return false;
-        }
-        Map<String, String> matchLabels = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
-        for (Map.Entry<String, String> wanted : matchLabels.entrySet()) {
-            if (!wanted.getValue().equals(labels.get(wanted.getKey()))) {
-                return false;
-            }
-        }
-        List<LabelSelectorRequirement> expressions = selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions();
-        for (LabelSelectorRequirement requirement : expressions) {
-            String value = labels.get(requirement.getKey());
-            List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
-            boolean ok = switch (requirement.getOperator()) {
-                case "In" -> value != null && values.contains(value);
-                case "NotIn" -> value == null || !values.contains(value);
-                case "Exists" -> value != null;
-                case "DoesNotExist" -> value == null;
-                default -> false;
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+    /** policy/v1: an empty selector matches every pod, a null one none. */
+    private static boolean matches(LabelSelector selector, Map<String, String> labels) {
+        return selector != null && LabelSelectors.matches(selector, labels);
     }
 }

@@ -83,6 +83,10 @@ public final class EnableCommand extends ClusterCommand {
         PodSecurity.warnIfRestricted(namespace, err());
         Map<String, String> enabled = new HashMap<>(labels);
         enabled.put(AgentNames.INJECTION_LABEL, "enabled");
+        Namespace labelled = new io.fabric8.kubernetes.api.model.NamespaceBuilder(namespace).editMetadata().withLabels(enabled).endMetadata().build();
+        for (OtherInjectors.Overlap overlap : OtherInjectors.overlapping(client, List.of(labelled))) {
+            err().println("warning: " + overlap.describe() + ": " + OtherInjectors.ADVICE);
+        }
         reportUnreachedPods(client, config, new NamespaceInfo(name, enabled));
         return true;
     }

@@ -23,13 +23,14 @@ final class InjectionChecks {
 
     static List<CheckResult> run(KubernetesClient client, String namespaceOrNull) {
         List<CheckResult> results = new ArrayList<>();
-        List<String> enabled = client.namespaces().withLabel(AgentNames.INJECTION_LABEL, "enabled").list().getItems().stream()
-                .map(Namespace::getMetadata).map(m -> m.getName()).sorted().toList();
+        List<Namespace> enabledNamespaces = client.namespaces().withLabel(AgentNames.INJECTION_LABEL, "enabled").list().getItems();
+        List<String> enabled = enabledNamespaces.stream().map(Namespace::getMetadata).map(m -> m.getName()).sorted().toList();
         String target = namespaceOrNull != null ? namespaceOrNull : enabled.isEmpty() ? "default" : enabled.get(0);
         results.add(dryRun(client, target));
         if (enabled.isEmpty()) {
             results.add(CheckResult.ok(GROUP, "no namespace has injection enabled yet (kubectl sidecar enable NAMESPACE)"));
         }
+        results.addAll(otherInjectors(client, enabledNamespaces, namespaceOrNull));
         StatusSource.Snapshot snapshot = new StatusSource(client).fetch(namespaceOrNull, null, null);
         results.add(podsLacking(snapshot.pods(), PodSidecarState::missing, "pods should have a sidecar but have none",
                 "no pod lacks its sidecar", missingHint(snapshot.pods())));
@@ -65,9 +66,41 @@ final class InjectionChecks {
             }
             String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
             return CheckResult.fail(GROUP, "a dry-run pod in namespace " + namespace + " was refused: " + message.split("\n")[0],
-                    "the agent is not answering the API server: kubectl -n " + AgentNames.NAMESPACE + " get pods; kubectl -n "
-                            + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT);
+                    refusalHint(client, message));
         }
+    }
+
+    /** The cause of a refused dry run, from the API server's error, and its fix; another webhook's failure says whose. */
+    static String refusalHint(KubernetesClient client, String message) {
+        WebhookCallFailure cause = WebhookCallFailure.classify(message);
+        String webhook = WebhookCallFailure.webhookName(message);
+        var configuration = WebhookConfigurations.agents(client);
+        boolean ours = webhook == null || configuration != null && configuration.getWebhooks() != null
+                && configuration.getWebhooks().stream().anyMatch(w -> webhook.equals(w.getName()));
+        if (!ours) {
+            return cause.cause.replace("the agent", "webhook " + webhook) + ": webhook " + webhook
+                    + " is not the agent's; pods cannot be created until it answers (kubectl get mutatingwebhookconfigurations,"
+                    + "validatingwebhookconfigurations)";
+        }
+        return cause.cause + ": " + cause.fix;
+    }
+
+    private static List<CheckResult> otherInjectors(KubernetesClient client, List<Namespace> enabled, String namespaceOrNull) {
+        List<CheckResult> results = new ArrayList<>();
+        List<OtherInjectors.Overlap> overlaps = OtherInjectors.overlapping(client, enabled);
+        results.add(overlaps.isEmpty()
+                ? CheckResult.ok(GROUP, "no other sidecar injector (Istio, Linkerd, Kuma) matches the pods of enabled namespaces")
+                : CheckResult.warn(GROUP, overlaps.size() + " other injector webhook" + (overlaps.size() == 1 ? "" : "s")
+                        + " match the same pods", OtherInjectors.ADVICE)
+                        .withDetails(overlaps.stream().map(OtherInjectors.Overlap::describe).toList()));
+        var pods = namespaceOrNull == null ? client.pods().inAnyNamespace().list() : client.pods().inNamespace(namespaceOrNull).list();
+        List<String> foreign = OtherInjectors.foreignSidecars(pods.getItems());
+        if (!foreign.isEmpty()) {
+            results.add(CheckResult.warn(GROUP, foreign.size() + " pod" + (foreign.size() == 1 ? " runs a sidecar" : "s run sidecars")
+                    + " another injector added", "kubectl-sidecar leaves them as they are; where its namespace is enabled too, "
+                    + "a new pod would get both: use one injector per namespace").withDetails(foreign));
+        }
+        return results;
     }
 
     /** Pods lacking their sidecar are fixed by a restart, unless no webhook configuration would inject them. */

@@ -96,7 +96,7 @@ public final class RolloutCommand extends ClusterCommand {
         }
         boolean failed = false;
         for (RolloutPlan.Workload workload : plan.workloads()) {
-            Outcome outcome = failed ? new Outcome(workload, Result.NOT_STARTED, "not started: an earlier rollout failed")
+            Outcome outcome = failed ? report(new Outcome(workload, Result.NOT_STARTED, "not started: an earlier rollout failed"))
                     : roll(client, source, workload, limit);
             failed |= outcome.result() == Result.FAILED;
             outcomes.add(outcome);
