@@ -61,17 +61,37 @@ public final class InstallCommand extends ClusterCommand {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3m", description = "How long to wait for the agent (default: ${DEFAULT-VALUE}).")
     String timeout;
 
+    @Option(names = "--gitops", paramLabel = "argocd|flux",
+            description = "With --dry-run: also print (on stderr) what the GitOps tool must leave to the agent (the webhook's caBundle).")
+    String gitops;
+
     @Override
     protected Integer withoutCluster() {
         AgentSettings given = given();
-        if (dryRun) {
-            // GitOps: no cluster needed to print the manifests.
-            List<JsonNode> resources = List.copyOf(AgentManifests.render(given));
-            spec.commandLine().getOut().print(ManifestWriter.write(resources, "json".equals(output) ? ManifestFormat.JSON : ManifestFormat.YAML));
-            spec.commandLine().getOut().flush();
-            return 0;
+        if (gitops != null && !gitops.equals("argocd") && !gitops.equals("flux")) {
+            throw new UserError("invalid --gitops \"" + gitops + "\": use argocd or flux");
         }
-        return null;
+        if (!dryRun) {
+            return null;
+        }
+        // GitOps: no cluster needed to print the manifests; from an installed cluster they carry what it runs with.
+        List<ObjectNode> resources;
+        try (KubernetesClient client = kube.client()) {
+            AgentSettings installed = installed(client);
+            resources = AgentManifests.render(given.over(installed));
+            if (!"flux".equals(gitops)) { // Flux applies server-side: a caBundle it never set stays the agent's
+                resources.forEach(resource -> keepCaBundle(client, resource));
+            }
+        } catch (RuntimeException offline) { // no kubeconfig, or no cluster behind it: the manifests as they ship
+            resources = AgentManifests.render(given);
+        }
+        out().print(ManifestWriter.write(List.copyOf(resources), "json".equals(output) ? ManifestFormat.JSON : ManifestFormat.YAML));
+        out().flush();
+        if (gitops != null) {
+            err().print(GitOpsRules.of(gitops));
+            err().flush();
+        }
+        return 0;
     }
 
     @Override
