@@ -70,7 +70,7 @@ class EndToEndTest {
         assertThat(install.out()).contains("The agent is ready.");
 
         Plugin.Result version = plugin.run("version");
-        assertThat(version.out()).as(version.err()).matches("Client: \\S+\nAgent: 0\\.1\\.0\\S*\n");
+        assertThat(version.out()).as(version.err()).matches("Client: \\S+\nAgent: 0\\.1\\.0\\S* \\(config sha256:[0-9a-f]{12}\\)\n");
 
         Plugin.Result verify = plugin.run("verify");
         assertThat(verify.exitCode()).as(verify.out()).isZero();
