@@ -63,7 +63,8 @@ class CertificateReloadTest {
                 running.agent.server().useCertificate(ServingCertificate.of(running.agent.vertx(), "swap " + swap,
                                 Buffer.buffer(last.certificatePem()), Buffer.buffer(last.pkcs8KeyPem())))
                         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-                Thread.sleep(200);
+                int before = succeeded.get();
+                Eventually.await("calls with certificate " + swap, () -> succeeded.get() >= before + 3);
             }
             calling.set(false);
             for (Thread client : clients) {

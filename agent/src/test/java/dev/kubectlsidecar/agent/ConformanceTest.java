@@ -2,6 +2,7 @@ package dev.kubectlsidecar.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.injector.Conformance;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.Json;
@@ -14,7 +15,6 @@ import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,16 +50,10 @@ class ConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> everyPodOfEveryVector() throws Exception {
-        String property = System.getProperty("conformance.dir");
-        assertThat(property).as("system property conformance.dir (set by surefire)").isNotNull();
-        Path vectors = Path.of(property, "istio-inject");
-        assertThat(vectors).as("the conformance vectors").isDirectory();
         List<Case> cases = new ArrayList<>();
-        try (Stream<Path> files = Files.list(vectors)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                for (Document document : ManifestReader.read(file.getFileName().toString(), Files.readString(file))) {
-                    collect(file.getFileName() + "#" + document.number(), document.tree(), cases);
-                }
+        for (Path file : Conformance.injectInputs()) {
+            for (Document document : ManifestReader.read(file.getFileName().toString(), Conformance.read(file))) {
+                collect(file.getFileName() + "#" + document.number(), document.tree(), cases);
             }
         }
         assertThat(cases).hasSizeGreaterThan(100);

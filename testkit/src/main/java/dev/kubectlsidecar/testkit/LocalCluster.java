@@ -9,6 +9,7 @@ import dev.kubectlsidecar.testkit.api.ApiDispatcher;
 import dev.kubectlsidecar.testkit.api.ApiServer;
 import dev.kubectlsidecar.testkit.api.Await;
 import dev.kubectlsidecar.testkit.api.DryRunRequests;
+import dev.kubectlsidecar.testkit.api.Kubeconfig;
 import dev.kubectlsidecar.testkit.api.Latency;
 import dev.kubectlsidecar.testkit.api.NamespaceLifecycle;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
@@ -33,7 +34,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Kubernetes API server on 127.0.0.1 for tests and for trying the plugin by hand (design.md §7): fabric8's mock
+ * A Kubernetes API server on 127.0.0.1 for tests and for trying the plugin by hand (docs/architecture.md §6): fabric8's mock
  * API server in CRUD mode (its {@code KubernetesCrudDispatcher} keeps the objects) behind a front end that adds
  * what a real cluster does and the mock does not:
  * <ul>
@@ -93,8 +94,15 @@ public final class LocalCluster implements AutoCloseable {
                 .build();
         this.workloads = builder.workloadControllers ? new WorkloadControllers(store, client, builder.agentName) : null;
         this.agents = builder.agentLauncher == null ? null
-                : new AgentRunner(this, store, routes, calls, builder.agentLauncher, builder.agentName,
+                : new AgentRunner(url, store, routes, calls, builder.agentLauncher, builder.agentName,
                         builder.agentReadyLimit);
+    }
+
+    private LocalCluster started() {
+        if (agents != null) {
+            agents.start();
+        }
+        return this;
     }
 
     public static LocalCluster start() {
@@ -241,7 +249,7 @@ public final class LocalCluster implements AutoCloseable {
         }
 
         public LocalCluster start() {
-            return new LocalCluster(this);
+            return new LocalCluster(this).started();
         }
     }
 }

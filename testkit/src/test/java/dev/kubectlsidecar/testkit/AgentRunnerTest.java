@@ -60,7 +60,7 @@ class AgentRunnerTest {
     @BeforeEach
     void start() {
         TestCertificates certificates = TestCertificates.issue(NAME + "." + NAMESPACE + ".svc");
-        AgentLauncher launcher = (localCluster, deployment) -> {
+        AgentLauncher launcher = (apiServerUrl, deployment) -> {
             TestHttpsServer server = TestHttpsServer.start(certificates, request ->
                     request.uri().startsWith("/readyz") ? new TestHttpsServer.Answer(200, "text/plain", "ok")
                             : TestHttpsServer.Answer.json("{\"pods\":[],\"asked\":\"" + request.uri() + "\"}"));

@@ -6,6 +6,9 @@ import dev.kubectlsidecar.agent.tls.RotationPolicy.Step;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -40,6 +43,7 @@ public final class CertificateRotation implements AutoCloseable {
         return thread;
     });
     private final AtomicBoolean recheck = new AtomicBoolean();
+    private final List<CompletableFuture<Void>> checksAsked = new ArrayList<>();
     private ScheduledFuture<?> next;
 
     public CertificateRotation(CertificateStore store, CaBundleKeeper keeper, RotationPolicy policy, Clock clock) {
@@ -57,10 +61,18 @@ public final class CertificateRotation implements AutoCloseable {
         schedule(Duration.ZERO);
     }
 
-    /** Looks at the Secret again now rather than when the next step is due (again after a check under way). */
-    public void checkNow() {
+    /**
+     * Looks at the Secret again now rather than when the next step is due (again after a check under way); the
+     * answer completes once such a check has applied every step due.
+     */
+    public CompletableFuture<Void> checkNow() {
+        CompletableFuture<Void> checked = new CompletableFuture<>();
+        synchronized (checksAsked) {
+            checksAsked.add(checked);
+        }
         recheck.set(true);
         schedule(Duration.ZERO);
+        return checked;
     }
 
     /** Replaces the pending check, so that one chain of checks runs. */
@@ -79,11 +91,18 @@ public final class CertificateRotation implements AutoCloseable {
     }
 
     private void tick() {
+        List<CompletableFuture<Void>> answered;
+        synchronized (checksAsked) {
+            answered = List.copyOf(checksAsked);
+            checksAsked.clear();
+        }
         recheck.set(false);
         Duration sleep;
         try {
             sleep = untilNext(advance());
+            answered.forEach(checked -> checked.complete(null));
         } catch (RuntimeException e) {
+            answered.forEach(checked -> checked.completeExceptionally(e));
             if (scheduler.isShutdown()) {
                 return; // leadership ended while writing: the write was interrupted on purpose
             }
@@ -130,6 +149,10 @@ public final class CertificateRotation implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        synchronized (checksAsked) {
+            checksAsked.forEach(checked -> checked.cancel(false));
+            checksAsked.clear();
+        }
         keeper.close();
     }
 }

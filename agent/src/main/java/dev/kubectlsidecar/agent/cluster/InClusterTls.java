@@ -6,6 +6,7 @@ import dev.kubectlsidecar.agent.tls.ServingBundle;
 import dev.kubectlsidecar.agent.tls.TlsLifetimes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +31,7 @@ public final class InClusterTls implements AutoCloseable {
         this.clock = clock;
         this.policy = new RotationPolicy(new CertificateIssuer(clock), lifetimes, settings.dnsNames(), clock);
         this.watcher = new ServingBundleWatcher(client, settings.namespace(), InClusterSettings.TLS_SECRET, clock, onBundle,
-                this::secretChanged);
+                this::checkNow);
         this.election = new LeaderElection(client, settings.namespace(), InClusterSettings.LEASE, settings.podName(), timing,
                 this::startRotation, this::stopRotation);
     }
@@ -57,11 +58,12 @@ public final class InClusterTls implements AutoCloseable {
         rotation.start();
     }
 
-    /** Someone (maybe this leader) wrote or deleted the Secret: the leader looks at once, not at its next step. */
-    private synchronized void secretChanged() {
-        if (rotation != null) {
-            rotation.checkNow();
-        }
+    /**
+     * The leader looks at the Secret at once, not at its next step: someone (maybe this leader) wrote or deleted it,
+     * or (in tests) the clock moved. Completes when that look is done; at once on a replica that does not lead.
+     */
+    synchronized CompletableFuture<Void> checkNow() {
+        return rotation == null ? CompletableFuture.completedFuture(null) : rotation.checkNow();
     }
 
     private synchronized void stopRotation() {

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 import dev.kubectlsidecar.injector.JsonMappers;
 import org.junit.jupiter.api.Test;
 
@@ -139,5 +142,31 @@ class InstallManifestsTest {
         assertThat(dockerfile).containsPattern("(?m)^ENV MALLOC_ARENA_MAX=2$");
         assertThat(dockerfile).containsPattern("(?m)^COPY agent/target/agent.jar /app/agent.jar$")
                 .containsPattern("(?m)^USER 65532:65532$");
+    }
+
+    @Test
+    void theJibImageRunsTheSameCommandAsTheDeploymentAsTheSameUser() throws Exception {
+        Path pom = InstallManifests.DOCKERFILE.resolveSibling("pom.xml");
+        Element jib = null;
+        NodeList plugins = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile())
+                .getElementsByTagName("plugin");
+        for (int i = 0; i < plugins.getLength(); i++) {
+            Element plugin = (Element) plugins.item(i);
+            if ("jib-maven-plugin".equals(text(plugin, "artifactId"))) {
+                jib = plugin;
+            }
+        }
+        assertThat(jib).as("jib-maven-plugin in " + pom).isNotNull();
+        Container agent = InstallManifests.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(List.of(text(jib, "entrypoint").split(","))).isEqualTo(agent.getCommand());
+        assertThat(text(jib, "user")).isEqualTo("65532:65532");
+        assertThat(text(jib, "MALLOC_ARENA_MAX")).isEqualTo("2");
+        assertThat(text(jib, "into")).isEqualTo("/app");
+        assertThat(text(jib, "includes")).isEqualTo("agent.jar");
+    }
+
+    private static String text(Element parent, String tag) {
+        NodeList found = parent.getElementsByTagName(tag);
+        return found.getLength() == 0 ? null : found.item(0).getTextContent().trim();
     }
 }

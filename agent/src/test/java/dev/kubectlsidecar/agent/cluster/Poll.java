@@ -45,7 +45,7 @@ public final class Poll {
         // loading this class sets the level
     }
 
-    static void sleep(long millis) {
+    private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -7,8 +7,13 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Date;
 import java.util.List;
+import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -34,17 +39,36 @@ public final class TlsContexts {
 
     /** A client context that trusts exactly the CAs in {@code caBundlePem}. */
     public static SSLContext clientTrusting(String caBundlePem) throws GeneralSecurityException, IOException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trustStore(caBundlePem));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    /**
+     * A client context that trusts exactly the CAs in {@code caBundlePem} and checks validity periods at the time
+     * {@code clock} says, as a client living on that clock would.
+     */
+    public static SSLContext clientTrusting(String caBundlePem, Clock clock) throws GeneralSecurityException, IOException {
+        PKIXBuilderParameters parameters = new PKIXBuilderParameters(trustStore(caBundlePem), new X509CertSelector());
+        parameters.setRevocationEnabled(false);
+        parameters.setDate(Date.from(clock.instant()));
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(new CertPathTrustManagerParameters(parameters));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    private static KeyStore trustStore(String caBundlePem) throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         int i = 0;
         for (X509Certificate ca : Pem.parseCertificates(caBundlePem, "bundle")) {
             trust.setCertificateEntry("ca-" + i++, ca);
         }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        return trust;
     }
 
     /**

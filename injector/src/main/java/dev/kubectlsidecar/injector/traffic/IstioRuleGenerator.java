@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * istio-iptables' rule algorithm ({@code tools/istio-iptables/pkg/capture/run.go}), step by step in its emission
- * order, including its quirks (see the conformance folder's SPEC.md, whose step numbers the comments use).
+ * istio-iptables' rule algorithm ({@code tools/istio-iptables/pkg/capture/run.go}), in its emission order and with
+ * its quirks; Istio's own golden files ({@code IptablesConformanceTest}) are the reference.
  */
 final class IstioRuleGenerator {
     private static final String NAT = "nat";

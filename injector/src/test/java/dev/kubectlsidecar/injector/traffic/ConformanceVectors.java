@@ -2,6 +2,7 @@ package dev.kubectlsidecar.injector.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.injector.Conformance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Istio's iptables vectors, read in place from the shared conformance folder (system property conformance.dir). */
+/** Istio's iptables vectors, read in place from the shared conformance folder ({@link Conformance#dir}). */
 final class ConformanceVectors {
     static final int EXPECTED_COUNT = 30;
 
@@ -17,11 +18,7 @@ final class ConformanceVectors {
     }
 
     static Path folder() {
-        String dir = System.getProperty("conformance.dir");
-        assertThat(dir).as("system property conformance.dir (set by surefire)").isNotBlank();
-        Path folder = Path.of(dir, "iptables");
-        assertThat(folder).as("the iptables conformance folder").isDirectory();
-        return folder;
+        return Conformance.dir("iptables");
     }
 
     /** The vector names (NAME of NAME.flags), sorted; fails unless all 30 are there. */

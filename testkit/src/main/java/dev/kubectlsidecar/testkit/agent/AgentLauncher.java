@@ -1,6 +1,5 @@
 package dev.kubectlsidecar.testkit.agent;
 
-import dev.kubectlsidecar.testkit.LocalCluster;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -10,9 +9,10 @@ import tools.jackson.databind.JsonNode;
 @FunctionalInterface
 public interface AgentLauncher {
     /**
-     * Starts the agent for {@code deployment} (as stored); returns once it is started, not necessarily ready.
+     * Starts the agent for {@code deployment} (as stored), as a client of the API server at {@code apiServerUrl};
+     * returns once it is started, not necessarily ready.
      *
      * @throws Exception when it cannot be started; the Deployment then stays unavailable
      */
-    RunningAgent start(LocalCluster cluster, JsonNode deployment) throws Exception;
+    RunningAgent start(String apiServerUrl, JsonNode deployment) throws Exception;
 }

@@ -1,6 +1,5 @@
 package dev.kubectlsidecar.testkit.agent;
 
-import dev.kubectlsidecar.testkit.LocalCluster;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
 import dev.kubectlsidecar.testkit.api.Reconciler;
 import dev.kubectlsidecar.testkit.net.CallFailure;
@@ -33,7 +32,7 @@ public final class AgentRunner implements AutoCloseable {
     private record Started(String uid, String templateHash, RunningAgent agent) {
     }
 
-    private final LocalCluster cluster;
+    private final String apiServerUrl;
     private final ObjectStore store;
     private final ServiceRoutes routes;
     private final HttpCalls calls;
@@ -43,9 +42,9 @@ public final class AgentRunner implements AutoCloseable {
     private final Map<String, Started> running = new ConcurrentHashMap<>();
     private final Reconciler loop;
 
-    public AgentRunner(LocalCluster cluster, ObjectStore store, ServiceRoutes routes, HttpCalls calls,
+    public AgentRunner(String apiServerUrl, ObjectStore store, ServiceRoutes routes, HttpCalls calls,
                        AgentLauncher launcher, String name, Duration readyLimit) {
-        this.cluster = cluster;
+        this.apiServerUrl = apiServerUrl;
         this.store = store;
         this.routes = routes;
         this.calls = calls;
@@ -53,6 +52,10 @@ public final class AgentRunner implements AutoCloseable {
         this.name = name;
         this.readyLimit = readyLimit;
         this.loop = new Reconciler("agent-runner", this::reconcile);
+    }
+
+    /** Runs the agent of every matching Deployment stored now, and follows the Deployments from here on. */
+    public void start() {
         store.onChange(path -> {
             if (path.is("apps", "deployments")) {
                 loop.trigger();
@@ -86,7 +89,7 @@ public final class AgentRunner implements AutoCloseable {
         AgentWorkload workload = new AgentWorkload(store, deployment);
         RunningAgent agent;
         try {
-            agent = launcher.start(cluster, deployment);
+            agent = launcher.start(apiServerUrl, deployment);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "could not start the agent of deployment " + namespace + "/" + name, e);
             workload.markUnavailable("AgentNotStarted", String.valueOf(e));
@@ -137,7 +140,7 @@ public final class AgentRunner implements AutoCloseable {
         AgentWorkload workload = new AgentWorkload(store, deployment);
         RunningAgent agent;
         try {
-            agent = launcher.start(cluster, deployment);
+            agent = launcher.start(apiServerUrl, deployment);
         } catch (Exception e) {
             throw new IllegalStateException("could not restart the agent of deployment " + namespace + "/" + name, e);
         }

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.agent;
 
-import dev.kubectlsidecar.testkit.LocalCluster;
+import dev.kubectlsidecar.testkit.api.Kubeconfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -55,11 +55,11 @@ public final class ProcessAgentLauncher implements AgentLauncher {
     }
 
     @Override
-    public RunningAgent start(LocalCluster cluster, JsonNode deployment) throws IOException {
+    public RunningAgent start(String apiServerUrl, JsonNode deployment) throws IOException {
         String namespace = deployment.path("metadata").path("namespace").asString();
         String name = deployment.path("metadata").path("name").asString();
         Path dir = Files.createTempDirectory("kubectl-sidecar-agent-");
-        Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
+        Path kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), apiServerUrl);
         int port = freePort();
         JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").path(0);
         Map<String, String> values = Map.of("{kubeconfig}", kubeconfig.toString(), "{namespace}", namespace,

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.testkit;
+package dev.kubectlsidecar.testkit.api;
 
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.JsonMappers;
@@ -12,13 +12,14 @@ import tools.jackson.databind.node.ObjectNode;
  * A kubeconfig with one cluster, user and context, pointing at the local cluster's plain-HTTP endpoint. The token
  * is a placeholder: the local cluster does not authenticate.
  */
-final class Kubeconfig {
+public final class Kubeconfig {
     static final String NAME = "local-cluster";
 
     private Kubeconfig() {
     }
 
-    static Path write(Path file, String serverUrl) {
+    /** Writes it to {@code file}; returns {@code file}. */
+    public static Path write(Path file, String serverUrl) {
         ObjectNode config = Json.object();
         config.put("apiVersion", "v1");
         config.put("kind", "Config");
