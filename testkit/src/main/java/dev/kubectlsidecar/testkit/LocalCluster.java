@@ -99,6 +99,9 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private LocalCluster started() {
+        if (workloads != null) {
+            workloads.start();
+        }
         if (agents != null) {
             agents.start();
         }

@@ -175,13 +175,17 @@ public final class InstallCommand extends ClusterCommand {
                     .withName(AgentNames.WEBHOOK_CONFIGURATION).get();
             boolean bundle = webhook != null && webhook.getWebhooks() != null && !webhook.getWebhooks().isEmpty()
                     && webhook.getWebhooks().stream().allMatch(w -> w.getClientConfig().getCaBundle() != null && !w.getClientConfig().getCaBundle().isEmpty());
-            String state = "waiting for the agent: " + ready + "/" + wanted + " ready, caBundle " + (bundle ? "set" : "not set yet");
+            // An upgrade rolls the agent: the old replicas are ready until the new ones take over.
+            boolean rolledOut = deployment != null
+                    && RolloutProgress.of(JsonMappers.JSON.readTree(Serialization.asJson(deployment))).done();
+            String state = "waiting for the agent: " + ready + "/" + wanted + " ready, caBundle " + (bundle ? "set" : "not set yet")
+                    + (ready > 0 && !rolledOut ? ", rollout in progress" : "");
             if (!state.equals(last)) {
                 out().println(state);
                 out().flush();
                 last = state;
             }
-            if (ready > 0 && bundle) {
+            if (ready > 0 && bundle && rolledOut) {
                 return true;
             }
             if (Duration.ofNanos(System.nanoTime() - start).compareTo(limit) > 0) {

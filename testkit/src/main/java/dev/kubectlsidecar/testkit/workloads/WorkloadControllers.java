@@ -38,6 +38,10 @@ public final class WorkloadControllers implements AutoCloseable {
         this.client = client;
         this.agentDeployment = agentDeployment;
         this.loop = new Reconciler("workload-controllers", this::reconcile);
+    }
+
+    /** Starts reconciling, now and on every change of a workload or pod (not from the constructor: no early this). */
+    public void start() {
         store.onChange(path -> {
             if (path.is("apps", "deployments") || path.is("apps", "statefulsets") || path.is("apps", "daemonsets")
                     || path.is("", "pods")) {
