@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.agent;
 
 import dev.kubectlsidecar.agent.config.EngineHolder;
-import dev.kubectlsidecar.injector.config.ConfigDigest;
+import dev.kubectlsidecar.injector.ConfigDigest;
 import dev.kubectlsidecar.agent.files.FilePoller;
 import dev.kubectlsidecar.agent.health.Readiness;
 import dev.kubectlsidecar.agent.http.AdmissionServer;

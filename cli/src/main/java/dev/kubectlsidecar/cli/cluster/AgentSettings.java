@@ -66,33 +66,26 @@ record AgentSettings(String image, String failurePolicy, Integer port, Boolean h
     // ---- parsing the flags; every error names the flag and the value
 
     static Integer port(String flag, String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            int port = Integer.parseInt(text.strip());
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new UserError("invalid " + flag + " \"" + text + "\": use a port number from 1 to 65535 (443 or 10250 pass GKE private clusters' firewall)");
+        return number(flag, text, 1, 65535, "use a port number from 1 to 65535 (443 or 10250 pass GKE private clusters' firewall)");
     }
 
     static Integer replicas(String flag, String text) {
+        return number(flag, text, 1, 100, "use a number of replicas from 1 to 100");
+    }
+
+    private static Integer number(String flag, String text, int min, int max, String advice) {
         if (text == null) {
             return null;
         }
         try {
-            int replicas = Integer.parseInt(text.strip());
-            if (replicas >= 1 && replicas <= 100) {
-                return replicas;
+            int number = Integer.parseInt(text.strip());
+            if (number >= min && number <= max) {
+                return number;
             }
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new UserError("invalid " + flag + " \"" + text + "\": use a number of replicas from 1 to 100");
+        throw new UserError("invalid " + flag + " \"" + text + "\": " + advice);
     }
 
     /** {@code k=v,k2=v2}; an empty value clears the selector. */

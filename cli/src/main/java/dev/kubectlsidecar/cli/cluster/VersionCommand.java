@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.VersionProvider;
-import dev.kubectlsidecar.injector.config.ConfigDigest;
+import dev.kubectlsidecar.injector.ConfigDigest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
-package dev.kubectlsidecar.injector.config;
+package dev.kubectlsidecar.injector;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.config.InjectionConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,8 @@
-package dev.kubectlsidecar.injector.config;
+package dev.kubectlsidecar.injector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.injector.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 
 class ConfigDigestTest {
