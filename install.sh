@@ -4,6 +4,10 @@
 #
 #   ./install.sh [--prefix DIR]      install under DIR (default: $HOME/.local)
 #   ./install.sh --uninstall [--prefix DIR]
+
+# The script's steps: parse the options, check Java, build (build_jar), install the files (install_jar), then the
+# launcher and the completer. Another way to build (e.g. a native image) adds an option, a build_* and an install_*
+# function, and picks them where build_jar and install_jar are called.
 set -eu
 
 prefix="${HOME}/.local"
@@ -13,7 +17,7 @@ while [ $# -gt 0 ]; do
     --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }; prefix="$2"; shift 2 ;;
     --prefix=*) prefix="${1#--prefix=}"; shift ;;
     --uninstall) action=uninstall; shift ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^$/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,15 +47,41 @@ if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
   exit 1
 fi
 
-# Build when the jar is missing or older than any source or build file.
-if [ ! -f "$jar" ] || [ -n "$(find "$repo/pom.xml" "$repo"/*/pom.xml "$repo"/injector/src "$repo"/cli/src -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
-  echo "Building kubectl-sidecar (./mvnw package)…"
-  (cd "$repo" && ./mvnw -q -B -DskipTests package)
-fi
+# build_jar: builds the CLI jar and only what it needs (-pl cli -am: not the agent, the test harness or the
+# benchmarks) when the jar is missing or older than any source or build file. Prints a line per module and a count
+# of downloads as Maven goes (a first build downloads ~150 MB), and Maven's errors; the whole log on failure.
+build_jar() {
+  if [ -f "$jar" ] && [ -z "$(find "$repo/pom.xml" "$repo"/*/pom.xml "$repo"/injector/src "$repo"/cli/src -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+    echo "Using the jar built already: $jar"
+    return 0
+  fi
+  echo "Building the plugin: ./mvnw -B -pl cli -am -DskipTests package"
+  build_log=$(mktemp)
+  build_status=$(mktemp)
+  echo 1 > "$build_status"
+  { (cd "$repo" && ./mvnw -B -pl cli -am -DskipTests package) 2>&1; echo $? > "$build_status"; } | tee "$build_log" | awk '
+    /^\[INFO\] Building / { sub(/^\[INFO\] /, ""); sub(/ +\[[0-9]+\/[0-9]+\]$/, ""); print "  " $0; fflush(); next }
+    /^Downloaded from / { downloads++; if (downloads % 25 == 0) { print "  downloaded " downloads " files"; fflush() } next }
+    /^\[ERROR\]/ { print; fflush() }'
+  if [ "$(cat "$build_status")" != 0 ]; then
+    echo "install.sh: the build failed; its whole log: $build_log" >&2
+    rm -f "$build_status"
+    exit 1
+  fi
+  rm -f "$build_log" "$build_status"
+  echo "  built $jar"
+}
 
-mkdir -p "$bin" "$lib"
-tmp="$lib/.kubectl-sidecar.jar.$$"
-cp "$jar" "$tmp" && mv -f "$tmp" "$lib/kubectl-sidecar.jar"
+# install_jar: copies the jar under the prefix (whole or not at all).
+install_jar() {
+  mkdir -p "$bin" "$lib"
+  tmp="$lib/.kubectl-sidecar.jar.$$"
+  cp "$jar" "$tmp" && mv -f "$tmp" "$lib/kubectl-sidecar.jar"
+}
+
+build_jar
+install_jar
+echo "Making the start-up caches (two training runs of the CLI)…"
 
 # Start-up caches of the classes a run loads, made here once: on Java >= 25 AOT caches (classes loaded and linked
 # ahead of time), on older JVMs static AppCDS archives. Two of them, because the JVM relocates a cache as it maps

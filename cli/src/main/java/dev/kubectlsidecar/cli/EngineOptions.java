@@ -1,10 +1,11 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.cli.cluster.Kubeconfig;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,9 +28,37 @@ final class EngineOptions {
     @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context of the cluster whose config to use.")
     String context;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default",
-            description = "Namespace assumed for resources that name none (default: ${DEFAULT-VALUE}).")
-    String namespace;
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+            description = "Namespace assumed for resources that name none (default: the kubeconfig context's, else default).")
+    String namespaceFlag;
+
+    private Optional<Kubeconfig> kubeconfigFound;
+
+    /**
+     * Where resources that name no namespace go, as with {@code kubectl apply}: {@code -n}, else the namespace of the
+     * kubeconfig's context (read locally, even with {@code --offline}), else {@code default}.
+     */
+    String namespace() {
+        if (namespaceFlag != null) {
+            return namespaceFlag;
+        }
+        try {
+            return kubeconfig().map(found -> found.select(context, null, null).namespaceOrDefault()).orElse("default");
+        } catch (UserError e) {
+            return implicitOnly(e, "default");
+        }
+    }
+
+    /**
+     * A kubeconfig that selects nothing usable: an error when {@code --context} named the context (as in kubectl:
+     * a typo never falls back), else {@code fallback}: an offline command still works with an odd default kubeconfig.
+     */
+    private <T> T implicitOnly(UserError e, T fallback) {
+        if (context != null) {
+            throw e;
+        }
+        return fallback;
+    }
 
     /** The engine, and whether the cluster (when consulted) supports native sidecars; null when unknown. */
     record Choice(InjectionEngine engine, Boolean serverSupportsNativeSidecars) {
@@ -39,7 +68,13 @@ final class EngineOptions {
         if (config != null) {
             return new Choice(new InjectionEngine(ConfigLoader.load(config)), null);
         }
-        if (!offline && kubeconfigExists()) {
+        if (!offline && kubeconfig().isPresent()) {
+            try {
+                kubeconfig().get().select(context, null, null);
+            } catch (UserError e) {
+                err.println("note: " + implicitOnly(e, oneLine(e)) + ": using the embedded injection config (--offline skips the cluster)");
+                return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), null);
+            }
             try {
                 var defaults = dev.kubectlsidecar.cli.cluster.ClusterDefaults.read(kubeconfig, context);
                 return new Choice(new InjectionEngine(defaults.config()), defaults.serverSupportsNativeSidecars());
@@ -51,20 +86,11 @@ final class EngineOptions {
         return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), null);
     }
 
-    private boolean kubeconfigExists() {
-        if (kubeconfig != null) {
-            return true;
+    private Optional<Kubeconfig> kubeconfig() {
+        if (kubeconfigFound == null) {
+            kubeconfigFound = Kubeconfig.locate(kubeconfig);
         }
-        String variable = System.getenv("KUBECONFIG");
-        if (variable != null && !variable.isBlank()) {
-            for (String file : variable.split(java.io.File.pathSeparator)) {
-                if (!file.isBlank() && Files.isRegularFile(Path.of(file))) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        return Files.isRegularFile(Path.of(System.getProperty("user.home"), ".kube", "config"));
+        return kubeconfigFound;
     }
 
     private static String oneLine(Exception e) {

@@ -18,7 +18,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         boolean known = e instanceof UserError || e instanceof ManifestException || e instanceof InvalidConfigException;
-        err.println("error: " + (known ? e.getMessage()
+        err.println(e instanceof UserError user ? user.line() : "error: " + (known ? e.getMessage()
                 : "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
                         + " (this is a bug; rerun with -v for details and report it)"));
         if (verbose(parseResult)) {

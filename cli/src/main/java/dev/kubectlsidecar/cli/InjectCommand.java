@@ -37,7 +37,7 @@ public final class InjectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EngineOptions.Choice choice = engineOptions.choose(spec.commandLine().getErr());
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(engineOptions.namespace), nativeSidecar,
+        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(engineOptions.namespace()), nativeSidecar,
                 choice.serverSupportsNativeSidecars());
         ManifestInjector injector = new ManifestInjector(choice.engine(), request);
         return ManifestPipeline.run(input, System.in, spec.commandLine().getOut(), spec.commandLine().getErr(),
@@ -50,8 +50,7 @@ public final class InjectCommand implements Callable<Integer> {
             try {
                 return NativeSidecarMode.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(
-                        "invalid value \"" + value + "\": use auto, true or false");
+                throw new picocli.CommandLine.TypeConversionException("must be one of auto, true, false");
             }
         }
     }

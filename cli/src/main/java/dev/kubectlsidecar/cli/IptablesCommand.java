@@ -2,8 +2,10 @@ package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestException;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector.WorkloadPod;
@@ -11,6 +13,7 @@ import dev.kubectlsidecar.injector.manifest.ManifestReader;
 import dev.kubectlsidecar.injector.traffic.Family;
 import dev.kubectlsidecar.injector.traffic.IptablesRules;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,11 +41,13 @@ public final class IptablesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         InjectionEngine engine = engineOptions.choose(spec.commandLine().getErr()).engine();
-        ManifestInjector injector = new ManifestInjector(engine, PodRequest.offline(engineOptions.namespace));
+        ManifestInjector injector = new ManifestInjector(engine, PodRequest.offline(engineOptions.namespace()));
         StringBuilder out = new StringBuilder();
         for (ManifestSources.Source source : files.read(System.in)) {
-            for (WorkloadPod workload : injector.workloads(source.name(), ManifestReader.read(source.name(), source.text()))) {
-                describe(engine, source.name(), workload, out);
+            for (Document document : ManifestReader.read(source.name(), source.text())) {
+                for (WorkloadPod workload : injector.workloads(source.name(), List.of(document))) {
+                    describe(engine, source.name(), document, workload, out);
+                }
             }
         }
         PrintWriter stdout = spec.commandLine().getOut();
@@ -51,14 +56,16 @@ public final class IptablesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void describe(InjectionEngine engine, String source, WorkloadPod workload, StringBuilder out) {
+    private static void describe(InjectionEngine engine, String source, Document document, WorkloadPod workload,
+                                 StringBuilder out) {
         PodInjection decision;
         IptablesRules rules;
         try {
             decision = engine.inject(workload.pod(), PodRequest.offline(workload.namespace()));
             rules = IptablesRules.of(engine.trafficSettings(workload.pod()));
-        } catch (InvalidAnnotationException e) {
-            throw new ManifestException(source, null, null, workload.subject() + ": " + e.getMessage());
+        } catch (InvalidAnnotationException | MalformedPodException e) {
+            // Where the document is, as inject says it.
+            throw new ManifestException(source, document.number(), document.line(), workload.subject() + ": " + e.getMessage());
         }
         if (!decision.injected()) {
             out.append("# ").append(workload.subject()).append(": no sidecar, no rules (")

@@ -64,7 +64,10 @@ public final class Main implements Runnable {
         if (args.length > 0 && BUILT_ALONE.contains(args[0])) {
             EngineWarmUp.begin();
         }
-        System.exit(commandLine(args).execute(args));
+        Stdout stdout = Stdout.open();
+        CommandLine commandLine = commandLine(args).setOut(stdout.writer());
+        int code = commandLine.execute(args);
+        System.exit(stdout.exitCode(code, commandLine.getOut(), commandLine.getErr()));
     }
 
     /**
@@ -85,9 +88,12 @@ public final class Main implements Runnable {
         commandLine.getSubcommands().forEach((name, sub) -> {
             if (!name.equals("help") && !name.equals("__complete")) {
                 sub.getCommandSpec().mixinStandardHelpOptions(true); // `kubectl sidecar inject --help`
+                sub.getCommandSpec().versionProvider(new VersionProvider()); // and its -V
             }
         });
         commandLine.setExecutionExceptionHandler(new ErrorHandler());
+        commandLine.setParameterExceptionHandler(new UsageErrors());
+        commandLine.setOverwrittenOptionsAllowed(true); // as with kubectl, the last -o wins
         commandLine.setExecutionStrategy(parsed -> {
             EngineWarmUp.awaitDone();
             return new CommandLine.RunLast().execute(parsed);

@@ -32,8 +32,7 @@ final class ManifestInput {
             return switch (value) {
                 case "yaml" -> ManifestFormat.YAML;
                 case "json" -> ManifestFormat.JSON;
-                default -> throw new picocli.CommandLine.TypeConversionException(
-                        "unsupported output format \"" + value + "\": use yaml or json");
+                default -> throw new picocli.CommandLine.TypeConversionException("must be one of yaml, json");
             };
         }
     }

@@ -198,7 +198,8 @@ class InjectCommandTest {
     void wrongArgumentsGetUsageAndExitCode2() {
         CliRun run = CliRun.of("inject", "--offline", "-f", "x.yaml", "-o", "xml");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("unsupported output format \"xml\": use yaml or json");
+        assertThat(run.err()).isEqualTo("error: invalid argument \"xml\" for \"-o\" flag: must be one of yaml, json\n"
+                + "See 'kubectl sidecar inject --help' for usage.\n");
     }
 
     @Test

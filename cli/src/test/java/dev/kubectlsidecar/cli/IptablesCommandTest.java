@@ -27,6 +27,10 @@ class IptablesCommandTest {
     void anInvalidTrafficAnnotationIsAnErrorNamingIt() {
         String pod = """
                 apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: c}
+                ---
+                apiVersion: v1
                 kind: Pod
                 metadata:
                   name: p
@@ -36,6 +40,8 @@ class IptablesCommandTest {
         CliRun run = CliRun.withStdin(pod, "iptables", "--offline", "-f", "-");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).startsWith("error: stdin: pod/p: invalid annotation traffic.sidecar.istio.io/excludeOutboundIPRanges=\"10.0.0.0/33\"");
+        assertThat(run.err()).startsWith("error: stdin: document 2 (line 5): pod/p: invalid annotation "
+                + "traffic.sidecar.istio.io/excludeOutboundIPRanges=\"10.0.0.0/33\"");
+        assertThat(run.err()).as("the same place inject names").isEqualTo(CliRun.withStdin(pod, "inject", "--offline", "-f", "-").err());
     }
 }

@@ -60,12 +60,7 @@ final class PausedCli implements AutoCloseable {
 
     /** {@code kubectl-sidecar ARGS} as a child JVM (not under a debugger unless {@code jvmOptions} say so). */
     static ProcessBuilder child(Path logs, List<String> args, String... jvmOptions) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectOutput(logs.resolve("stdout").toFile())
+        return new ProcessBuilder(CliProcess.command(List.of(jvmOptions), args)).redirectOutput(logs.resolve("stdout").toFile())
                 .redirectError(logs.resolve("stderr").toFile());
     }
 

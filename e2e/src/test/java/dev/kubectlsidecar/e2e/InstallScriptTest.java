@@ -81,6 +81,55 @@ class InstallScriptTest {
         assertThat(lib).doesNotExist();
     }
 
+    /** A copy of install.sh beside a fake Maven wrapper that records its arguments and prints what Maven would. */
+    private static Path fakeRepository(Path dir, String mavenExit) throws IOException {
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Files.copy(SCRIPT, repo.resolve("install.sh"));
+        Files.writeString(repo.resolve("pom.xml"), "<project/>");
+        Path mvnw = Files.writeString(repo.resolve("mvnw"), """
+                #!/bin/sh
+                echo "$@" > "$(dirname "$0")/mvnw-args"
+                echo "[INFO] Scanning for projects..."
+                i=0; while [ $i -lt 50 ]; do echo "Downloaded from central: https://repo.example/a$i.jar (1 kB at 1 MB/s)"; i=$((i+1)); done
+                echo "[INFO] Building kubectl-sidecar :: injector 0.1.0                   [1/2]"
+                echo "[INFO] Building kubectl-sidecar :: cli (kubectl plugin) 0.1.0       [2/2]"
+                if [ "%s" != 0 ]; then echo "[ERROR] Failed to execute goal: boom"; exit %s; fi
+                mkdir -p "$(dirname "$0")/cli/target" && echo jar > "$(dirname "$0")/cli/target/kubectl-sidecar.jar"
+                echo "[INFO] BUILD SUCCESS"
+                """.formatted(mavenExit, mavenExit));
+        assertThat(mvnw.toFile().setExecutable(true)).isTrue();
+        return repo;
+    }
+
+    @Test
+    void buildsOnlyWhatItInstallsAndShowsProgress(@TempDir Path dir) throws Exception {
+        Path repo = fakeRepository(dir, "0");
+        Run install = run(List.of("sh", repo.resolve("install.sh").toString(), "--prefix", dir.resolve("prefix").toString()));
+        assertThat(install.exitCode()).as(install.out()).isZero();
+        assertThat(Files.readString(repo.resolve("mvnw-args")).strip()).isEqualTo("-B -pl cli -am -DskipTests package");
+        assertThat(install.out()).startsWith("""
+                Building the plugin: ./mvnw -B -pl cli -am -DskipTests package
+                  downloaded 25 files
+                  downloaded 50 files
+                  Building kubectl-sidecar :: injector 0.1.0
+                  Building kubectl-sidecar :: cli (kubectl plugin) 0.1.0
+                  built\s""").doesNotContain("repo.example", "[INFO]");
+
+        Path failing = fakeRepository(Files.createDirectories(dir.resolve("failing")), "1");
+        Run failed = run(List.of("sh", failing.resolve("install.sh").toString(), "--prefix", dir.resolve("prefix2").toString()));
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.out()).contains("[ERROR] Failed to execute goal: boom", "install.sh: the build failed; its whole log: ");
+        assertThat(dir.resolve("prefix2/bin/kubectl-sidecar")).doesNotExist();
+    }
+
+    @Test
+    void helpPrintsTheUsageOnly() throws Exception {
+        Run help = run(List.of("sh", SCRIPT.toString(), "--help"));
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("./install.sh [--prefix DIR]", "./install.sh --uninstall").doesNotContain("set -eu")
+                .doesNotContain("#");
+    }
+
     /** The launcher run by {@code sh -x} with these environment settings: its output, then the trace of its exec. */
     private static Run traced(Path launcher, List<String> environment, String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of("env", "-u", "KUBECONFIG"));

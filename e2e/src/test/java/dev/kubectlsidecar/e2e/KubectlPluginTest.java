@@ -67,7 +67,7 @@ class KubectlPluginTest {
                     "jsonpath={.spec.initContainers[*].name}").output()).isEqualTo("istio-init istio-proxy");
             Run status = kubectl(kubeconfig, bin, "sidecar", "status", "-n", "shop");
             assertThat(status.exitCode()).as(status.output()).isZero();
-            assertThat(status.output()).contains("namespace shop: injection enabled · 1 pods: 1 injected")
+            assertThat(status.output()).contains("namespace shop: injection enabled · 1 pod: 1 injected")
                     .containsPattern("web-1\\s+-\\s+yes");
             Run verify = kubectl(kubeconfig, bin, "sidecar", "verify");
             assertThat(verify.exitCode()).as(verify.output()).isZero();

@@ -16,7 +16,9 @@ public final class LocalClusterMain {
     private static final String USAGE = """
             Usage: java -jar local-cluster.jar --kubeconfig FILE [options]
               --kubeconfig FILE        where to write the kubeconfig for the local cluster (required)
-              --agent-jar PATH         run the agent's Deployment with this jar (java -jar PATH ...)
+              --agent-jar PATH         run the agent's Deployment with this jar (java -jar PATH ...);
+                                       default: agent.jar beside local-cluster.jar, else the
+                                       repository's agent/target/agent.jar
               --agent-arg ARG          an agent argument, repeatable; replaces the default
                                        --kubeconfig {kubeconfig} --namespace {namespace} --port {port}
                                        (placeholders: {kubeconfig} {namespace} {name} {port} {dir} {args})
@@ -44,6 +46,14 @@ public final class LocalClusterMain {
         if (options.help) {
             System.out.print(USAGE);
             return;
+        }
+        if (options.agentJar == null) {
+            options.agentJar = AgentJar.beside(AgentJar.home()).orElse(null);
+            System.err.println(options.agentJar != null
+                    ? "local-cluster: agent jar " + options.agentJar + " (--agent-jar PATH chooses another)"
+                    : "local-cluster: warning: no agent jar (looked for " + String.join(" and ", AgentJar.candidates(AgentJar.home()))
+                            + "; build it with ./mvnw -pl agent -am package, or pass --agent-jar PATH): the agent's Deployment "
+                            + "will not run, so `kubectl sidecar install` cannot become ready");
         }
         LocalCluster cluster;
         try {
@@ -118,6 +128,8 @@ public final class LocalClusterMain {
                 builder.agentLauncher(new ProcessAgentLauncher(agentJar,
                         agentJvmOptions.isEmpty() ? ProcessAgentLauncher.DEPLOYMENT_JVM_OPTIONS : agentJvmOptions,
                         agentArgs.isEmpty() ? ProcessAgentLauncher.DEFAULT_ARGUMENTS : agentArgs));
+            } else {
+                builder.agentLauncher(AgentJar.missing());
             }
             return builder;
         }

@@ -218,10 +218,17 @@ final class HandshakeLoad implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running.set(false);
-        clients.shutdownNow();
-        clients.awaitTermination(10, TimeUnit.SECONDS);
+    public void close() {
+        running.set(false); // each client finishes the call it is in, then stops
+        clients.shutdown();
+        try {
+            if (!clients.awaitTermination(20, TimeUnit.SECONDS)) {
+                clients.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            clients.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         for (Replica replica : replicas) {
             replica.close();
         }

@@ -34,7 +34,7 @@ class LeaderChangeMidRotationTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         load.close();
     }
 

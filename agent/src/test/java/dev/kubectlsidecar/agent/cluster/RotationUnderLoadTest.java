@@ -34,7 +34,7 @@ class RotationUnderLoadTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         load.close();
     }
 

@@ -8,9 +8,11 @@ import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLException;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -30,6 +32,30 @@ public abstract class ClusterCommand implements Callable<Integer> {
     /** Work that needs no cluster (e.g. printing manifests): its exit code, or null to go on to {@link #run}. */
     protected Integer withoutCluster() {
         return null;
+    }
+
+    /**
+     * The namespaces a command that takes them as arguments acts on: the arguments, else {@code -n}; naming none, or
+     * both ways at once, is a usage error (a typo must never fall back to the context's namespace).
+     */
+    protected List<String> namespaceArguments(List<String> arguments) {
+        boolean given = arguments != null && !arguments.isEmpty();
+        if (given && kube.namespaceGiven()) {
+            throw new ParameterException(spec.commandLine(),
+                    "name the namespaces either as arguments or with -n, not both");
+        }
+        if (!given && !kube.namespaceGiven()) {
+            throw new ParameterException(spec.commandLine(), "missing argument NAMESPACE: name the namespaces (or one with -n)");
+        }
+        return given ? List.copyOf(new LinkedHashSet<>(arguments)) : List.of(kube.namespace());
+    }
+
+    /** For commands on the agent itself: its namespace is fixed, so {@code -n} may only name it. */
+    protected void refuseOtherNamespace() {
+        if (kube.namespaceGiven() && !kube.namespace().equals(AgentNames.NAMESPACE)) {
+            throw new ParameterException(spec.commandLine(), "invalid argument \"" + kube.namespace()
+                    + "\" for \"-n\" flag: the agent always lives in namespace " + AgentNames.NAMESPACE);
+        }
     }
 
     protected PrintWriter out() {
@@ -64,7 +90,9 @@ public abstract class ClusterCommand implements Callable<Integer> {
             case 403 -> new UserError("forbidden: " + firstLine(e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())
                     + " — ask for the RBAC permission, or check `kubectl auth can-i`", e);
             case 404 -> new UserError("not found: " + firstLine(e.getMessage()), e);
-            default -> SlowRequest.explain(e, server, kube.requestTimeout()).map(message -> new UserError(message, e))
+            default -> SlowRequest.explain(e, server, kube.requestTimeout())
+                    .or(() -> TlsFailure.explain(e, server, kube.selection().cluster()))
+                    .map(message -> new UserError(message, e))
                     .orElseGet(() -> unreachable(e, server));
         };
     }
@@ -72,7 +100,7 @@ public abstract class ClusterCommand implements Callable<Integer> {
     private static UserError unreachable(KubernetesClientException e, String server) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException || cause instanceof UnknownHostException
-                    || cause instanceof HttpTimeoutException || cause instanceof SSLException) {
+                    || cause instanceof HttpTimeoutException) {
                 return new UserError("cannot reach the cluster at " + server + " (" + cause.getClass().getSimpleName()
                         + (cause.getMessage() != null ? ": " + firstLine(cause.getMessage()) : "")
                         + "): check the context with `kubectl cluster-info`, or pass --context/--kubeconfig", e);

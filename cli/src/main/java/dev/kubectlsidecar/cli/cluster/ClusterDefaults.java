@@ -13,7 +13,7 @@ public record ClusterDefaults(InjectionConfig config, Boolean serverSupportsNati
 
     /** @throws RuntimeException when the cluster cannot be reached or read (the caller falls back and says so) */
     public static ClusterDefaults read(Path kubeconfig, String context) {
-        KubeOptions options = KubeOptions.of(kubeconfig, context, "5s");
+        KubeOptions options = KubeOptions.of(kubeconfig, context, java.time.Duration.ofSeconds(5));
         try (KubernetesClient client = options.client()) {
             InjectionConfig config = ClusterInjectionConfig.load(client);
             return new ClusterDefaults(config, ServerVersion.supportsNativeSidecars(client));

@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -17,18 +19,27 @@ import picocli.CommandLine.Parameters;
 /** {@code kubectl sidecar disable NS...}: remove the label; new pods are no longer injected. */
 @Command(name = "disable", sortOptions = false,
         description = "Turn off automatic injection for namespaces (remove the istio-injection label).",
-        footer = {"", "Examples:", "  kubectl sidecar disable shop"})
+        footer = {"", "Examples:", "  kubectl sidecar disable shop", "  kubectl sidecar disable -n shop",
+                "", "-n NS names the namespace to disable when no NAMESPACE argument is given."})
 public final class DisableCommand extends ClusterCommand {
-    @Parameters(arity = "1..*", paramLabel = "NAMESPACE", description = "Namespaces to disable.")
+    @Parameters(arity = "0..*", paramLabel = "NAMESPACE", description = "Namespaces to disable (or one with -n).")
     List<String> namespaces;
 
     @Option(names = "--dry-run", description = "Say what would change; change nothing.")
     boolean dryRun;
 
+    private List<String> targets;
+
+    @Override
+    protected Integer withoutCluster() {
+        targets = namespaceArguments(namespaces);
+        return null;
+    }
+
     @Override
     protected int run(KubernetesClient client) {
         int failures = 0;
-        for (String name : new LinkedHashSet<>(namespaces)) {
+        for (String name : targets) {
             failures += disable(client, name) ? 0 : 1;
         }
         return failures == 0 ? 0 : 1;
@@ -57,7 +68,7 @@ public final class DisableCommand extends ClusterCommand {
             out().println("namespace/" + name + (dryRun ? ": would disable injection (dry run)" : ": injection disabled"));
         }
         Set<String> owners = new LinkedHashSet<>();
-        int bare = 0;
+        Map<String, Integer> others = new LinkedHashMap<>();
         for (Pod pod : client.pods().inNamespace(name).list().getItems()) {
             if (InjectionRecord.read(Workloads.tree(pod)).isEmpty()) {
                 continue;
@@ -66,18 +77,16 @@ public final class DisableCommand extends ClusterCommand {
             if (Workloads.restartable(owner)) {
                 owners.add(Workloads.describe(owner));
             } else {
-                bare++;
+                others.merge(owner, 1, Integer::sum);
             }
         }
-        if (!owners.isEmpty() || bare > 0) {
+        if (!owners.isEmpty() || !others.isEmpty()) {
             out().println("  running pods keep their sidecar until they are recreated:");
             if (!owners.isEmpty()) {
                 out().println("    " + String.join(", ", owners) + ": kubectl sidecar rollout -n " + name
                         + " --stale (--dry-run to see the plan)");
             }
-            if (bare > 0) {
-                out().println("    " + bare + " pod(s) of Jobs or without a controller: delete and recreate them yourself");
-            }
+            Workloads.recreateLines(others).forEach(line -> out().println("    " + line));
         }
         return true;
     }

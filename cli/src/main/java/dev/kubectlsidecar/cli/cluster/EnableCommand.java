@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,10 @@ import picocli.CommandLine.Parameters;
 /** {@code kubectl sidecar enable NS...}: label namespaces so the agent injects their new pods. */
 @Command(name = "enable", sortOptions = false,
         description = "Turn on automatic injection for namespaces (label istio-injection=enabled).",
-        footer = {"", "Examples:", "  kubectl sidecar enable shop", "  kubectl sidecar enable shop payments --restart"})
+        footer = {"", "Examples:", "  kubectl sidecar enable shop", "  kubectl sidecar enable shop payments --restart", "  kubectl sidecar enable -n shop",
+                "", "-n NS names the namespace to enable when no NAMESPACE argument is given."})
 public final class EnableCommand extends ClusterCommand {
-    @Parameters(arity = "1..*", paramLabel = "NAMESPACE", description = "Namespaces to enable.")
+    @Parameters(arity = "0..*", paramLabel = "NAMESPACE", description = "Namespaces to enable (or one with -n).")
     List<String> namespaces;
 
     @Option(names = "--restart", description = "Restart the Deployments, StatefulSets and DaemonSets whose running pods have no sidecar yet.")
@@ -36,6 +38,14 @@ public final class EnableCommand extends ClusterCommand {
 
     @Option(names = "--force", description = "Label the namespaces even though the agent is not installed.")
     boolean force;
+
+    private List<String> targets;
+
+    @Override
+    protected Integer withoutCluster() {
+        targets = namespaceArguments(namespaces);
+        return null;
+    }
 
     @Override
     protected int run(KubernetesClient client) {
@@ -49,7 +59,7 @@ public final class EnableCommand extends ClusterCommand {
         }
         InjectionConfig config = ClusterInjectionConfig.load(client);
         int failures = 0;
-        for (String name : new LinkedHashSet<>(namespaces)) {
+        for (String name : targets) {
             failures += enable(client, config, name) ? 0 : 1;
         }
         return failures == 0 ? 0 : 1;
@@ -93,7 +103,7 @@ public final class EnableCommand extends ClusterCommand {
 
     private void reportUnreachedPods(KubernetesClient client, InjectionConfig config, NamespaceInfo namespace) {
         Set<String> owners = new LinkedHashSet<>();
-        int bare = 0;
+        Map<String, Integer> others = new LinkedHashMap<>();
         for (Pod pod : client.pods().inNamespace(namespace.name()).list().getItems()) {
             var tree = Workloads.tree(pod);
             if (InjectionRecord.read(tree).isPresent() || !InjectionPolicy.decide(tree, namespace, config).inject()) {
@@ -103,10 +113,10 @@ public final class EnableCommand extends ClusterCommand {
             if (Workloads.restartable(owner)) {
                 owners.add(owner);
             } else {
-                bare++;
+                others.merge(owner, 1, Integer::sum);
             }
         }
-        if (owners.isEmpty() && bare == 0) {
+        if (owners.isEmpty() && others.isEmpty()) {
             return;
         }
         out().println("  running pods have no sidecar until they are recreated:");
@@ -121,8 +131,6 @@ public final class EnableCommand extends ClusterCommand {
             out().println("    " + String.join(", ", owners.stream().map(Workloads::describe).toList())
                     + ": kubectl sidecar rollout -n " + namespace.name() + " --missing (--dry-run to see the plan)");
         }
-        if (bare > 0) {
-            out().println("    " + bare + " pod(s) of Jobs or without a controller: delete and recreate them yourself");
-        }
+        Workloads.recreateLines(others).forEach(line -> out().println("    " + line));
     }
 }

@@ -32,14 +32,16 @@ final class InjectionChecks {
         }
         results.addAll(otherInjectors(client, enabledNamespaces, namespaceOrNull));
         StatusSource.Snapshot snapshot = new StatusSource(client).fetch(namespaceOrNull, null, null);
-        results.add(podsLacking(snapshot.pods(), PodSidecarState::missing, "pods should have a sidecar but have none",
-                "no pod lacks its sidecar", missingHint(snapshot.pods())));
-        results.add(podsLacking(snapshot.pods(), PodSidecarState::stale, "pods run a stale sidecar", "no stale sidecars",
-                "kubectl sidecar rollout --stale restarts their workloads (--dry-run first to see which)"));
+        results.add(podsLacking(snapshot.pods(), PodSidecarState::missing, "pod should have a sidecar but has none",
+                "pods should have a sidecar but have none", "no pod lacks its sidecar", missingHint(snapshot.pods())));
+        results.add(podsLacking(snapshot.pods(), PodSidecarState::stale, "pod runs a stale sidecar", "pods run a stale sidecar",
+                "no stale sidecars", "kubectl sidecar rollout --stale restarts their workloads (--dry-run first to see which)"));
         results.add(podsLacking(snapshot.pods(), p -> p.problems().contains(PodProblem.IPTABLES_MISMATCH),
+                "pod has iptables rules that differ from what its sidecar needs",
                 "pods have iptables rules that differ from what their sidecar needs", "no iptables mismatches",
                 "kubectl sidecar status -A -o wide shows them; recreating a pod runs istio-init again"));
         results.add(podsLacking(snapshot.pods(), PodSidecarState::proxyBypass,
+                "pod has app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
                 "pods have app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
                 "no app container runs as the proxy's UID or GID",
                 "run those containers as another user and group (securityContext.runAsUser/runAsGroup)"));
@@ -90,13 +92,13 @@ final class InjectionChecks {
         List<OtherInjectors.Overlap> overlaps = OtherInjectors.overlapping(client, enabled);
         results.add(overlaps.isEmpty()
                 ? CheckResult.ok(GROUP, "no other sidecar injector (Istio, Linkerd, Kuma) matches the pods of enabled namespaces")
-                : CheckResult.warn(GROUP, overlaps.size() + " other injector webhook" + (overlaps.size() == 1 ? "" : "s")
-                        + " match the same pods", OtherInjectors.ADVICE)
+                : CheckResult.warn(GROUP, Plural.of(overlaps.size(), "other injector webhook matches",
+                        "other injector webhooks match") + " the same pods", OtherInjectors.ADVICE)
                         .withDetails(overlaps.stream().map(OtherInjectors.Overlap::describe).toList()));
         var pods = namespaceOrNull == null ? client.pods().inAnyNamespace().list() : client.pods().inNamespace(namespaceOrNull).list();
         List<String> foreign = OtherInjectors.foreignSidecars(pods.getItems());
         if (!foreign.isEmpty()) {
-            results.add(CheckResult.warn(GROUP, foreign.size() + " pod" + (foreign.size() == 1 ? " runs a sidecar" : "s run sidecars")
+            results.add(CheckResult.warn(GROUP, Plural.of(foreign.size(), "pod runs a sidecar", "pods run sidecars")
                     + " another injector added", "kubectl-sidecar leaves them as they are; where its namespace is enabled too, "
                     + "a new pod would get both: use one injector per namespace").withDetails(foreign));
         }
@@ -126,15 +128,15 @@ final class InjectionChecks {
         };
     }
 
-    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String warning,
-                                           String fine, String hint) {
+    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String one,
+                                           String many, String fine, String hint) {
         List<String> affected = pods.stream().filter(problem)
                 .map(p -> p.namespace() + "/" + p.name() + (p.lastMessage() == null ? "" : ": " + p.lastMessage()))
                 .toList();
         if (affected.isEmpty()) {
             return CheckResult.ok(GROUP, fine);
         }
-        return CheckResult.warn(GROUP, affected.size() + " " + warning, hint)
+        return CheckResult.warn(GROUP, Plural.of(affected.size(), one, many), hint)
                 .withDetails(affected);
     }
 }

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.cli.ChoiceConverter;
 import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -20,12 +22,13 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "install", sortOptions = false,
         description = "Install the agent (webhook, certificates, RBAC) and wait until it is ready.",
         footer = {"", "Examples:", "  kubectl sidecar install",
-                "  kubectl sidecar install --failure-policy Ignore", "  kubectl sidecar install --dry-run -o yaml > agent.yaml"})
+                "  kubectl sidecar install --failure-policy Ignore", "  kubectl sidecar install --dry-run -o yaml > agent.yaml",
+                "", "The agent always lives in namespace " + AgentNames.NAMESPACE + ": -n may only name it."})
 public final class InstallCommand extends ClusterCommand {
     @Option(names = "--image", paramLabel = "REF", description = "The agent's image (default: " + AgentManifests.DEFAULT_IMAGE + ").")
     String image;
 
-    @Option(names = "--failure-policy", paramLabel = "Fail|Ignore",
+    @Option(names = "--failure-policy", paramLabel = "Fail|Ignore", converter = FailurePolicies.class,
             description = "What the API server does when the agent cannot answer: Fail refuses pods (default), Ignore creates them without a sidecar.")
     String failurePolicy;
 
@@ -55,35 +58,56 @@ public final class InstallCommand extends ClusterCommand {
     @Option(names = "--dry-run", description = "Print the manifests instead of applying them (with -o yaml|json).")
     boolean dryRun;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "yaml|json", description = "Format of --dry-run output (default: yaml).")
+    @Option(names = {"-o", "--output"}, paramLabel = "yaml|json", converter = Outputs.class,
+            description = "Format of --dry-run output (default: yaml).")
     String output;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3m", description = "How long to wait for the agent (default: ${DEFAULT-VALUE}).")
-    String timeout;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3m", converter = KubeOptions.DurationConverter.class,
+            description = "How long to wait for the agent (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
 
-    @Option(names = "--gitops", paramLabel = "argocd|flux",
+    static final class FailurePolicies extends ChoiceConverter {
+        FailurePolicies() {
+            super("Fail", "Ignore");
+        }
+    }
+
+    static final class GitOpsTools extends ChoiceConverter {
+        GitOpsTools() {
+            super("argocd", "flux");
+        }
+    }
+
+    static final class Outputs extends ChoiceConverter {
+        Outputs() {
+            super("yaml", "json");
+        }
+    }
+
+    @Option(names = "--gitops", paramLabel = "argocd|flux", converter = GitOpsTools.class,
             description = "With --dry-run: also print (on stderr) what the GitOps tool must leave to the agent (the webhook's caBundle).")
     String gitops;
 
     @Override
     protected Integer withoutCluster() {
+        refuseOtherNamespace();
         AgentSettings given = given();
-        if (gitops != null && !gitops.equals("argocd") && !gitops.equals("flux")) {
-            throw new UserError("invalid --gitops \"" + gitops + "\": use argocd or flux");
-        }
         if (!dryRun) {
             return null;
         }
         // GitOps: no cluster needed to print the manifests; from an installed cluster they carry what it runs with.
-        List<ObjectNode> resources;
-        try (KubernetesClient client = kube.client()) {
-            AgentSettings installed = installed(client);
-            resources = AgentManifests.render(given.over(installed));
-            if (!"flux".equals(gitops)) { // Flux applies server-side: a caBundle it never set stays the agent's
-                resources.forEach(resource -> keepCaBundle(client, resource));
+        List<ObjectNode> resources = AgentManifests.render(given);
+        if (kube.kubeconfigFound()) {
+            try (KubernetesClient client = kube.client()) {
+                AgentSettings installed = installed(client);
+                List<ObjectNode> live = AgentManifests.render(given.over(installed));
+                if (!"flux".equals(gitops)) { // Flux applies server-side: a caBundle it never set stays the agent's
+                    live.forEach(resource -> keepCaBundle(client, resource));
+                }
+                resources = live;
+            } catch (RuntimeException unreachable) { // no cluster behind the kubeconfig: the manifests as they ship
+                resources = AgentManifests.render(given);
             }
-        } catch (RuntimeException offline) { // no kubeconfig, or no cluster behind it: the manifests as they ship
-            resources = AgentManifests.render(given);
         }
         out().print(ManifestWriter.write(List.copyOf(resources), "json".equals(output) ? ManifestFormat.JSON : ManifestFormat.YAML));
         out().flush();
@@ -96,7 +120,6 @@ public final class InstallCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) throws InterruptedException {
-        Duration limit = KubeOptions.parseTimeout(timeout);
         AgentSettings installed = installed(client);
         AgentSettings settings = given().over(installed);
         List<String> changes = settings.changesFrom(installed);
@@ -107,13 +130,23 @@ public final class InstallCommand extends ClusterCommand {
         for (ObjectNode resource : AgentManifests.render(settings)) {
             keepCaBundle(client, resource);
             HasMetadata object = Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(resource), HasMetadata.class);
-            boolean existed = client.resource(object).get() != null;
-            client.resource(object).createOr(existing -> existing.update());
-            out().println(AgentManifests.describe(resource) + (existed ? " configured" : " created"));
+            HasMetadata existing = client.resource(object).get();
+            if (existing == null) {
+                client.resource(object).create();
+                out().println(AgentManifests.describe(resource) + " created");
+            } else if (Desired.heldBy(resource, JsonMappers.JSON.readTree(Serialization.asJson(existing)))) {
+                out().println(AgentManifests.describe(resource) + " unchanged");
+            } else {
+                client.resource(object).update();
+                out().println(AgentManifests.describe(resource) + " configured");
+            }
         }
         out().flush();
-        if (!waitUntilReady(client, limit)) {
-            err().println("error: the agent is not ready after " + timeout + ": kubectl -n " + AgentNames.NAMESPACE
+        if (!waitUntilReady(client, timeout)) {
+            if (out().checkError()) {
+                return 1; // stdout went away (e.g. | head): nobody is reading the progress
+            }
+            err().println("error: the agent is not ready after " + KubeOptions.DurationConverter.text(timeout) + ": kubectl -n " + AgentNames.NAMESPACE
                     + " get pods; kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT
                     + " (then `kubectl sidecar verify`)");
             return 1;
@@ -127,9 +160,6 @@ public final class InstallCommand extends ClusterCommand {
 
     /** The settings the flags give; null for each flag not given. */
     private AgentSettings given() {
-        if (failurePolicy != null && !failurePolicy.equals("Fail") && !failurePolicy.equals("Ignore")) {
-            throw new UserError("invalid --failure-policy \"" + failurePolicy + "\": use Fail or Ignore");
-        }
         return new AgentSettings(image, failurePolicy, AgentSettings.port("--port", port), hostNetwork,
                 AgentSettings.replicas("--replicas", replicas), AgentSettings.labels("--node-selector", nodeSelector),
                 AgentSettings.tolerations("--tolerations", tolerations), AgentSettings.name("--priority-class", priorityClass),
@@ -163,6 +193,26 @@ public final class InstallCommand extends ClusterCommand {
         }
     }
 
+    /**
+     * Why the Deployment makes no progress, from its conditions: ReplicaFailure (e.g. a quota or Pod Security
+     * refused the pods), or Available/Progressing false for a reason other than still starting.
+     */
+    static Optional<String> notProgressing(Deployment deployment) {
+        if (deployment == null || deployment.getStatus() == null || deployment.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return deployment.getStatus().getConditions().stream()
+                .filter(c -> "ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus())
+                        || !"ReplicaFailure".equals(c.getType()) && "False".equals(c.getStatus())
+                        && !STARTING.contains(String.valueOf(c.getReason())))
+                .map(c -> c.getReason() + ": " + c.getMessage())
+                .findFirst();
+    }
+
+    /** Reasons a Deployment gives while its pods are merely starting. */
+    private static final Set<String> STARTING = Set.of("MinimumReplicasUnavailable", "ReplicaSetUpdated", "NewReplicaSetCreated",
+            "FoundNewReplicaSet");
+
     private boolean waitUntilReady(KubernetesClient client, Duration limit) throws InterruptedException {
         long start = System.nanoTime();
         String last = "";
@@ -179,11 +229,15 @@ public final class InstallCommand extends ClusterCommand {
             boolean rolledOut = deployment != null
                     && RolloutProgress.of(JsonMappers.JSON.readTree(Serialization.asJson(deployment))).done();
             String state = "waiting for the agent: " + ready + "/" + wanted + " ready, caBundle " + (bundle ? "set" : "not set yet")
-                    + (ready > 0 && !rolledOut ? ", rollout in progress" : "");
+                    + (ready > 0 && !rolledOut ? ", rollout in progress" : "")
+                    + notProgressing(deployment).map(why -> " (" + why + ")").orElse("");
             if (!state.equals(last)) {
                 out().println(state);
                 out().flush();
                 last = state;
+            }
+            if (out().checkError()) {
+                return false;
             }
             if (ready > 0 && bundle && rolledOut) {
                 return true;

@@ -1,18 +1,15 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.UserError;
-import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,11 +30,12 @@ public final class KubeOptions {
     @Option(names = "--user", paramLabel = "NAME", description = "The kubeconfig user to use.")
     String user;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The namespace (default: the context's, else default).")
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The namespace (default: the kubeconfig context's, else default).")
     String namespace;
 
-    @Option(names = "--request-timeout", paramLabel = "DURATION", description = "Timeout of a single request, e.g. 10s, 1m (0: none).")
-    String requestTimeout;
+    @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Timeout of a single request, e.g. 10s, 1m (0: none).")
+    Duration requestTimeout;
 
     @Option(names = "--insecure-skip-tls-verify", description = "Do not verify the API server's certificate (insecure).")
     boolean insecureSkipTlsVerify;
@@ -47,9 +45,10 @@ public final class KubeOptions {
     Integer verbosity;
 
     private Config config;
+    private Kubeconfig.Selection selection;
 
     /** Options as if given on the command line, for commands that only sometimes talk to the cluster. */
-    public static KubeOptions of(Path kubeconfig, String context, String requestTimeout) {
+    public static KubeOptions of(Path kubeconfig, String context, Duration requestTimeout) {
         KubeOptions options = new KubeOptions();
         options.kubeconfig = kubeconfig;
         options.context = context;
@@ -66,12 +65,16 @@ public final class KubeOptions {
         if (namespace != null) {
             return namespace;
         }
-        String fromContext = config().getNamespace();
-        return fromContext == null || fromContext.isEmpty() ? "default" : fromContext;
+        return selection().namespaceOrDefault();
     }
 
     public boolean namespaceGiven() {
         return namespace != null;
+    }
+
+    /** Whether there is a kubeconfig to read ({@code --kubeconfig} must name one that exists). */
+    public boolean kubeconfigFound() {
+        return selection != null || Kubeconfig.locate(kubeconfig).isPresent();
     }
 
     public String server() {
@@ -87,7 +90,7 @@ public final class KubeOptions {
         if (config == null) {
             config = load();
             if (requestTimeout != null) {
-                config.setRequestTimeout((int) parseTimeout(requestTimeout).toMillis());
+                config.setRequestTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
             }
             if (insecureSkipTlsVerify) {
                 config.setTrustCerts(true);
@@ -98,65 +101,73 @@ public final class KubeOptions {
         return config;
     }
 
+    /**
+     * The kubeconfig's context, cluster and user these flags select, checked as kubectl checks them (a name that
+     * does not exist is an error, never the current context) before any request is made.
+     */
+    public Kubeconfig.Selection selection() {
+        if (selection == null) {
+            selection = Kubeconfig.locate(kubeconfig).orElseThrow(Kubeconfig::missing).select(context, cluster, user);
+        }
+        return selection;
+    }
+
     private Config load() {
-        File file = kubeconfigFile();
-        if (file == null) {
-            throw new UserError("no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config): "
-                    + "pass --kubeconfig FILE, or set up access with your cluster provider's CLI");
-        }
+        Kubeconfig.Selection selected = selection();
         try {
-            String text = Files.readString(file.toPath());
-            if (cluster == null && user == null) {
-                return Config.fromKubeconfig(context, text, file.getPath());
-            }
-            io.fabric8.kubernetes.api.model.Config model = KubeConfigUtils.parseConfigFromString(text);
-            String contextName = context != null ? context : model.getCurrentContext();
-            NamedContext named = model.getContexts().stream().filter(c -> c.getName().equals(contextName)).findFirst()
-                    .orElseThrow(() -> new UserError("context \"" + contextName + "\" not found in " + file));
-            if (cluster != null) {
-                named.getContext().setCluster(cluster);
-            }
-            if (user != null) {
-                named.getContext().setUser(user);
-            }
-            return Config.fromKubeconfig(contextName, Serialization.asYaml(model), file.getPath());
-        } catch (UserError e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UserError(file + ": cannot use this kubeconfig: " + e.getMessage());
+            return Config.fromKubeconfig(selected.context(), selected.yaml(), selected.file().toString());
+        } catch (RuntimeException e) {
+            throw new UserError(selected.file() + ": cannot use this kubeconfig: " + e.getMessage());
         }
     }
 
-    private File kubeconfigFile() {
-        if (kubeconfig != null) {
-            if (!Files.isRegularFile(kubeconfig)) {
-                throw new UserError(kubeconfig + ": no such kubeconfig file");
-            }
-            return kubeconfig.toFile();
-        }
-        for (String name : Config.getKubeconfigFilenames()) {
-            File candidate = new File(name);
-            if (candidate.isFile()) {
-                return candidate;
-            }
-        }
-        return null;
-    }
+    private static final Pattern SECONDS = Pattern.compile("\\d{1,9}");
+    private static final Pattern DURATION = Pattern.compile("(?:\\d{1,9}(?:\\.\\d{1,9})?(?:h|m|s|ms|us|µs|ns))+");
+    private static final Pattern PART = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)(h|ms|m|s|us|µs|ns)");
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
-
-    static Duration parseTimeout(String text) {
-        Matcher matcher = DURATION.matcher(text.trim());
-        if (!matcher.matches()) {
-            throw new UserError("invalid --request-timeout \"" + text + "\": use a duration such as 10s, 500ms or 1m");
+    /**
+     * kubectl's durations: Go's (a sequence of numbers with units h, m, s, ms, us, ns: {@code 1m30s}, {@code 1.5s}),
+     * or a whole number of seconds; 0 means no limit.
+     */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            String trimmed = text.trim();
+            if (SECONDS.matcher(trimmed).matches()) {
+                return Duration.ofSeconds(Long.parseLong(trimmed));
+            }
+            if (!DURATION.matcher(trimmed).matches()) {
+                throw new CommandLine.TypeConversionException("use a duration such as 10s, 500ms, 1m30s or 1h");
+            }
+            BigDecimal nanos = BigDecimal.ZERO;
+            Matcher part = PART.matcher(trimmed);
+            while (part.find()) {
+                long unit = switch (part.group(2)) {
+                    case "h" -> 3_600_000_000_000L;
+                    case "m" -> 60_000_000_000L;
+                    case "s" -> 1_000_000_000L;
+                    case "ms" -> 1_000_000L;
+                    case "us", "µs" -> 1_000L;
+                    default -> 1L;
+                };
+                nanos = nanos.add(new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(unit)));
+            }
+            if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                throw new CommandLine.TypeConversionException("longer than 2562047h (what kubectl accepts)");
+            }
+            return Duration.ofNanos(nanos.longValue());
         }
-        long amount = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
+
+        /** The duration as it would be typed: {@code 3m}, {@code 90s}, {@code 500ms}. */
+        public static String text(Duration duration) {
+            long millis = duration.toMillis();
+            if (millis % 3_600_000 == 0 && millis > 0) {
+                return millis / 3_600_000 + "h";
+            }
+            if (millis % 60_000 == 0 && millis > 0) {
+                return millis / 60_000 + "m";
+            }
+            return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+        }
     }
 }

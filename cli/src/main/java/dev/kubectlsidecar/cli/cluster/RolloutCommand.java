@@ -57,11 +57,12 @@ public final class RolloutCommand extends ClusterCommand {
             description = "Wait for each rollout and its new pods before the next (default); --wait=false restarts them all at once.")
     boolean await;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = KubeOptions.DurationConverter.class,
             description = "How long to wait for each workload (default: ${DEFAULT-VALUE}).")
-    String timeout;
+    Duration timeout;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "json", description = "Output format: json (default: text with progress).")
+    @Option(names = {"-o", "--output"}, paramLabel = "json", converter = VerifyCommand.Outputs.class,
+            description = "Output format: json (default: text with progress).")
     String output;
 
     /** Time between two looks at a rollout. */
@@ -74,17 +75,13 @@ public final class RolloutCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) throws InterruptedException {
-        if (output != null && !output.equals("json")) {
-            throw new UserError("unsupported output format \"" + output + "\": use json");
-        }
-        Duration limit = KubeOptions.parseTimeout(timeout);
+        Duration limit = timeout;
         boolean both = !missing && !stale;
         String namespace = allNamespaces ? null : kube.namespace();
         StatusSource source = new StatusSource(client);
         RolloutPlan plan = RolloutPlan.of(source.fetch(namespace, null, selector).pods(), missing || both, stale || both);
         if (!plan.noWebhook().isEmpty()) {
-            throw new UserError(plan.noWebhook().size() + " pod" + (plan.noWebhook().size() == 1 ? "" : "s")
-                    + " should have a sidecar, but no webhook configuration is installed: restarting them would not inject"
+            throw new UserError(Plural.of(plan.noWebhook().size(), "pod") + " should have a sidecar, but no webhook configuration is installed: restarting them would not inject"
                     + " them; run `kubectl sidecar install` first");
         }
         if (!dryRun && plan.workloads().stream().anyMatch(w -> !w.onlyRemovesSidecars())) {
@@ -114,8 +111,7 @@ public final class RolloutCommand extends ClusterCommand {
 
     private Outcome roll(KubernetesClient client, StatusSource source, RolloutPlan.Workload workload, Duration limit)
             throws InterruptedException {
-        String why = workload.pods().size() + " pod" + (workload.pods().size() == 1 ? "" : "s") + " "
-                + problemWords(workload.problems());
+        String why = Plural.of(workload.pods().size(), "pod") + " " + problemWords(workload.problems());
         JsonNode object = fetch(client, workload);
         if (object == null) {
             return report(new Outcome(workload, Result.FAILED, "not found (deleted since its pods were listed)"));
@@ -163,7 +159,7 @@ public final class RolloutCommand extends ClusterCommand {
                 last = state;
             }
             if (Duration.ofNanos(System.nanoTime() - start).compareTo(limit) > 0) {
-                return new Outcome(workload, Result.FAILED, "not done within " + timeout + ": " + state
+                return new Outcome(workload, Result.FAILED, "not done within " + KubeOptions.DurationConverter.text(timeout) + ": " + state
                         + (progress.trouble() != null ? " (" + progress.trouble() + ")" : ""));
             }
             Thread.sleep(pollInterval.toMillis());
@@ -265,7 +261,7 @@ public final class RolloutCommand extends ClusterCommand {
             case NOT_STARTED -> "not started";
         }));
         if (!plan.cannotRestart().isEmpty()) {
-            parts.add(plan.cannotRestart().size() + " pod" + (plan.cannotRestart().size() == 1 ? "" : "s") + " to recreate by hand");
+            parts.add(Plural.of(plan.cannotRestart().size(), "pod") + " to recreate by hand");
         }
         out().println();
         out().println("Workloads: " + String.join(", ", parts) + ".");

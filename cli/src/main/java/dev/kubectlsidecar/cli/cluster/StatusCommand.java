@@ -1,12 +1,13 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.cli.ChoiceConverter;
 import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code kubectl sidecar status}: per namespace and per pod, whether the sidecar is there, healthy and current, and why. */
@@ -24,24 +25,28 @@ public final class StatusCommand extends ClusterCommand {
     @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Only pods matching this label selector.")
     String selector;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "wide|json|yaml", description = "Output format.")
+    @Option(names = {"-o", "--output"}, paramLabel = "wide|json|yaml", converter = Outputs.class, description = "Output format.")
     String output;
 
-    @Option(names = {"-w", "--watch"}, description = "Redraw a live view until Ctrl-C.")
+    @Option(names = {"-w", "--watch"},
+            description = "On a terminal, redraw a live view until Ctrl-C; otherwise print the output again each time it changes.")
     boolean watch;
 
     @Override
-    protected int run(KubernetesClient client) throws Exception {
-        if (output != null && !output.matches("wide|json|yaml")) {
-            throw new UserError("unsupported output format \"" + output + "\": use wide, json or yaml");
-        }
+    protected Integer withoutCluster() {
         if (allNamespaces && pod != null) {
-            throw new UserError("a pod name cannot be combined with -A: name the namespace with -n");
+            throw new ParameterException(spec.commandLine(), "a pod name cannot be combined with -A: name the namespace with -n");
         }
+        return null;
+    }
+
+    @Override
+    protected int run(KubernetesClient client) throws Exception {
         String namespace = allNamespaces ? null : kube.namespace();
         StatusSource source = new StatusSource(client);
         if (watch) {
-            return LiveView.run(width -> render(source.fetch(namespace, pod, selector), width), out());
+            return LiveView.run(width -> render(source.fetch(namespace, pod, selector), width), out(),
+                    "json".equals(output) || "yaml".equals(output));
         }
         StatusSource.Snapshot snapshot = source.fetch(namespace, pod, selector);
         if (snapshot.fallbackReason() != null) {
@@ -55,12 +60,19 @@ public final class StatusCommand extends ClusterCommand {
         return 0;
     }
 
+    static final class Outputs extends ChoiceConverter {
+        Outputs() {
+            super("wide", "json", "yaml");
+        }
+    }
+
     private String render(StatusSource.Snapshot snapshot, int width) {
         if ("json".equals(output)) {
             return JsonMappers.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(PodStatesJson.write(snapshot.pods())) + "\n";
         }
         if ("yaml".equals(output)) {
-            return JsonMappers.YAML.writeValueAsString(PodStatesJson.write(snapshot.pods()));
+            String yaml = JsonMappers.YAML.writeValueAsString(PodStatesJson.write(snapshot.pods()));
+            return watch && !yaml.startsWith("---") ? "---\n" + yaml : yaml; // a stream of documents
         }
         return StatusView.render(snapshot, "wide".equals(output), width, Instant.now());
     }

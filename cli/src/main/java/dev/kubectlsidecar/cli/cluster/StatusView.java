@@ -86,8 +86,8 @@ final class StatusView {
         long iptables = pods.stream().filter(p -> p.iptables() == Verification.Status.MISMATCH).count();
         long bypass = pods.stream().filter(PodSidecarState::proxyBypass).count();
         return "namespace " + namespace + ": injection " + ("enabled".equals(label) ? "enabled" : "disabled")
-                + " · " + pods.size() + " pods: " + injected + " injected, " + (pods.size() - injected) + " not injected, "
-                + stale + " stale, " + iptables + " iptables problem" + (iptables == 1 ? "" : "s")
+                + " · " + Plural.of(pods.size(), "pod") + ": " + injected + " injected, " + (pods.size() - injected) + " not injected, "
+                + stale + " stale, " + Plural.of(iptables, "iptables problem")
                 + (bypass > 0 ? ", " + bypass + " bypassing the proxy" : "");
     }
 
@@ -103,7 +103,7 @@ final class StatusView {
         if (word.equals("none")) {
             return "-";
         }
-        return pod.proxy().restarts() > 0 ? word + " (" + pod.proxy().restarts() + " restarts)" : word;
+        return pod.proxy().restarts() > 0 ? word + " (" + Plural.of(pod.proxy().restarts(), "restart") + ")" : word;
     }
 
     private static String iptables(Verification.Status status) {

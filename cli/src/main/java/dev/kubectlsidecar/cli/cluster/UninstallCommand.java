@@ -14,9 +14,16 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code kubectl sidecar uninstall}: deletes what install created, webhook configuration first, and only that. */
 @Command(name = "uninstall", sortOptions = false,
         description = "Remove the agent: its webhook configuration first (so pod creation never depends on a missing agent), then the rest.",
-        footer = {"", "Namespaces keep their istio-injection label and running pods keep their sidecars until recreated."})
+        footer = {"", "The agent always lives in namespace " + AgentNames.NAMESPACE + ": -n may only name it.",
+                "Namespaces keep their istio-injection label and running pods keep their sidecars until recreated."})
 public final class UninstallCommand extends ClusterCommand {
     private static final String OWNER_LABEL = "app.kubernetes.io/name";
+
+    @Override
+    protected Integer withoutCluster() {
+        refuseOtherNamespace();
+        return null;
+    }
 
     @Override
     protected int run(KubernetesClient client) {

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.cli.ChoiceConverter;
 import dev.kubectlsidecar.cli.VersionProvider;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.JsonMappers;
@@ -19,14 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
         footer = {"", "Exit status: 0 when no check failed (warnings allowed), 1 otherwise.", "",
                 "Examples:", "  kubectl sidecar verify", "  kubectl sidecar verify -n shop -o json"})
 public final class VerifyCommand extends ClusterCommand {
-    @Option(names = {"-o", "--output"}, paramLabel = "json", description = "Output format: json (default: text).")
+    @Option(names = {"-o", "--output"}, paramLabel = "json", converter = Outputs.class, description = "Output format: json (default: text).")
     String output;
 
     @Override
     protected int run(KubernetesClient client) {
-        if (output != null && !output.equals("json")) {
-            throw new UserError("unsupported output format \"" + output + "\": use json");
-        }
         List<CheckResult> results = new ArrayList<>();
         String version = client.getKubernetesVersion().getGitVersion();
         results.add(CheckResult.ok("kubernetes-api", "can reach the API server at " + kube.server() + " (" + version + ")"));
@@ -45,6 +42,12 @@ public final class VerifyCommand extends ClusterCommand {
                         + ") are more than one minor version apart", "upgrade the older one: `kubectl sidecar install` "
                         + "upgrades the agent to the CLI's version (then `kubectl sidecar rollout --stale`)"))
                 .orElseGet(() -> CheckResult.ok(AgentChecks.GROUP, "CLI " + cli + " and agent " + agent + " are within one minor version"));
+    }
+
+    static final class Outputs extends ChoiceConverter {
+        Outputs() {
+            super("json");
+        }
     }
 
     private static String text(List<CheckResult> results, boolean failed) {

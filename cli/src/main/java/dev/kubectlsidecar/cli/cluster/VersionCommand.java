@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
  * {@code kubectl sidecar version}: the plugin's version and, when a cluster is reachable, the agent's with the digest
  * of the injection config it serves.
  */
-@Command(name = "version", description = "Print the plugin's version and, when the cluster is reachable, the agent's.")
+@Command(name = "version", description = "Print the plugin's version and, when the cluster is reachable, the agent's.",
+        footer = {"", "Without a kubeconfig it prints the plugin's version only, with a note, and exits 0."})
 public final class VersionCommand extends ClusterCommand {
     @Option(names = "--client", description = "Only the plugin's version; do not contact the cluster.")
     boolean clientOnly;
@@ -19,7 +20,16 @@ public final class VersionCommand extends ClusterCommand {
     @Override
     protected Integer withoutCluster() {
         out().println("Client: " + VersionProvider.version());
-        return clientOnly ? 0 : null;
+        if (clientOnly) {
+            return 0;
+        }
+        if (!kube.kubeconfigFound()) {
+            out().flush();
+            err().println("note: no kubeconfig found (pass --kubeconfig FILE or set $KUBECONFIG): "
+                    + "the agent's version needs a cluster");
+            return 0;
+        }
+        return null;
     }
 
     @Override

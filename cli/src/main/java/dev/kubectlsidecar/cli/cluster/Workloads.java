@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -43,6 +46,31 @@ final class Workloads {
     /** {@code deployment/web}, as kubectl names it. */
     static String describe(String owner) {
         return kind(owner).toLowerCase(Locale.ROOT) + "/" + name(owner);
+    }
+
+    /**
+     * What recreates the pods no restart covers ({@link #restartable}), a line per owner: a ReplicaSet or ReplicationController
+     * recreates pods deleted one by one, a Job's pods get the sidecar when it runs again, a pod without a
+     * controller must be recreated by hand.
+     *
+     * @param pods per owner ({@code Kind/name}, or null for pods without a controller), how many pods
+     */
+    static List<String> recreateLines(Map<String, Integer> pods) {
+        List<String> lines = new ArrayList<>();
+        pods.forEach((owner, count) -> {
+            String them = count == 1 ? "it" : "them";
+            if (owner == null) {
+                lines.add(Plural.of(count, "pod") + " without a controller: delete and recreate " + them + " yourself");
+                return;
+            }
+            String name = kind(owner).toLowerCase(Locale.ROOT) + "/" + name(owner);
+            lines.add(Plural.of(count, "pod") + " of " + name + switch (kind(owner)) {
+                case "ReplicaSet", "ReplicationController" -> ": delete " + them + " one at a time; " + name + " recreates " + them;
+                case "Job" -> ": a Job's pods are not restarted; its next run gets the change";
+                default -> ": recreate " + them + " through " + name;
+            });
+        });
+        return lines;
     }
 
     /** Restarts a Deployment, StatefulSet or DaemonSet the way {@code kubectl rollout restart} does. */

@@ -84,6 +84,51 @@ class EnableDisableCommandTest {
         assertThat(run("enable", "shop").out()).startsWith("namespace/shop: injection already enabled\n");
     }
 
+    /** A pod owned by {@code kind/name} (a controller reference), or by nothing when kind is null. */
+    private static void createPod(String name, String kind, String owner) {
+        var metadata = new PodBuilder().withNewMetadata().withName(name);
+        if (kind != null) {
+            metadata.addNewOwnerReference().withKind(kind).withName(owner).withController(true)
+                    .withApiVersion(kind.equals("Job") ? "batch/v1" : "apps/v1").withUid("u-" + owner).endOwnerReference();
+        }
+        client.pods().inNamespace("shop").resource(metadata.endMetadata().withNewSpec().addNewContainer().withName("app")
+                .withImage("app:1").endContainer().endSpec().build()).create();
+    }
+
+    @Test
+    void podsNoRolloutRestartsSayWhatRecreatesThemCountedInEnglish() {
+        createPod("cache-x1", "ReplicaSet", "cache");
+        createPod("cache-x2", "ReplicaSet", "cache");
+        createPod("report-1", "Job", "report");
+        createPod("debug", null, null);
+
+        CliRunner.Result run = run("enable", "shop");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                namespace/shop: injection enabled
+                  running pods have no sidecar until they are recreated:
+                    2 pods of replicaset/cache: delete them one at a time; replicaset/cache recreates them
+                    1 pod of job/report: a Job's pods are not restarted; its next run gets the change
+                    1 pod without a controller: delete and recreate it yourself
+                """);
+    }
+
+    @Test
+    void dashNNamesTheNamespaceWhenNoArgumentDoes() {
+        CliRunner.Result enable = run("enable", "-n", "shop");
+        assertThat(enable.exitCode()).as(enable.err()).isZero();
+        assertThat(enable.out()).startsWith("namespace/shop: injection enabled\n");
+        assertThat(label("shop")).isEqualTo("enabled");
+
+        CliRunner.Result disable = run("disable", "--namespace", "shop");
+        assertThat(disable.exitCode()).as(disable.err()).isZero();
+        assertThat(label("shop")).isNull();
+
+        CliRunner.Result neither = run("enable");
+        assertThat(neither.exitCode()).as("never the context's namespace by default").isEqualTo(2);
+    }
+
     @Test
     void enableRecordsSinceWhenAndDisableForgetsIt() {
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -184,6 +229,6 @@ class EnableDisableCommandTest {
     void noKubeconfigIsOneLineSayingWhatToDo() {
         CliRunner.Result run = CliRunner.run("enable", "shop", "--kubeconfig", dir.resolve("missing").toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("error: " + dir.resolve("missing") + ": no such kubeconfig file\n");
+        assertThat(run.err()).isEqualTo("error: stat " + dir.resolve("missing") + ": no such file or directory\n");
     }
 }

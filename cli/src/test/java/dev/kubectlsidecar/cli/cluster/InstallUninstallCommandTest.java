@@ -42,7 +42,8 @@ class InstallUninstallCommandTest {
         String text = run.out();
         assertThat(text).contains("image: registry.example/agent:9").contains("failurePolicy: Ignore").doesNotContain("failurePolicy: Fail");
         assertThat(CliRunner.run("install", "--failure-policy", "Sometimes").err())
-                .isEqualTo("error: invalid --failure-policy \"Sometimes\": use Fail or Ignore\n");
+                .isEqualTo("error: invalid argument \"Sometimes\" for \"--failure-policy\" flag: must be one of Fail, Ignore\n"
+                        + "See 'kubectl sidecar install --help' for usage.\n");
     }
 
     @Test
@@ -115,7 +116,11 @@ class InstallUninstallCommandTest {
         assertThat(client.apps().deployments().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-agent").get()).isNotNull();
 
         CliRunner.Result again = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s");
-        assertThat(again.out()).contains("deployment/kubectl-sidecar-agent configured");
+        assertThat(again.out()).as("nothing changed, as kubectl apply says it").contains("deployment/kubectl-sidecar-agent unchanged")
+                .doesNotContain("configured").doesNotContain("created");
+        CliRunner.Result otherImage = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s",
+                "--image", "registry.example/agent:2");
+        assertThat(otherImage.out()).contains("deployment/kubectl-sidecar-agent configured", "namespace/kubectl-sidecar unchanged");
 
         CliRunner.Result uninstall = CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString());
         assertThat(uninstall.exitCode()).isZero();
@@ -126,5 +131,27 @@ class InstallUninstallCommandTest {
         assertThat(client.rbac().clusterRoles().withName("kubectl-sidecar-agent").get()).isNull();
         assertThat(CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString()).out().lines().limit(AgentManifests.FILES.size()))
                 .allMatch(line -> line.endsWith(" not found"));
+    }
+
+    @Test
+    void whileWaitingInstallSaysWhyTheDeploymentMakesNoProgress() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+        for (var resource : AgentManifests.render(null, "Fail")) {
+            var object = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                    dev.kubectlsidecar.injector.JsonMappers.JSON.writeValueAsString(resource), io.fabric8.kubernetes.api.model.HasMetadata.class);
+            if (object instanceof io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
+                deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().addNewCondition()
+                        .withType("Available").withStatus("False").withReason("AgentNotStarted")
+                        .withMessage("no agent jar").endCondition().build());
+            }
+            client.resource(object).createOr(r -> r.update());
+        }
+        try {
+            CliRunner.Result install = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s");
+            assertThat(install.out()).contains("waiting for the agent: 0/2 ready, caBundle not set yet (AgentNotStarted: no agent jar)");
+            assertThat(install.exitCode()).isEqualTo(1);
+        } finally {
+            assertThat(CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString()).exitCode()).isZero();
+        }
     }
 }
