@@ -164,11 +164,12 @@ record AgentSettings(String image, String failurePolicy, Integer port, Boolean h
         }
         if (port != null) {
             for (JsonNode entry : container.path("ports")) {
-                if ("https".equals(entry.path("name").asString())) {
+                // the manifests' own port needs no AGENT_PORT: a re-install then changes nothing
+                if ("https".equals(entry.path("name").asString()) && entry.path("containerPort").asInt() != port) {
                     ((ObjectNode) entry).put("containerPort", port);
+                    env(container, "AGENT_PORT", String.valueOf(port));
                 }
             }
-            env(container, "AGENT_PORT", String.valueOf(port));
         }
         if (hostNetwork != null) {
             if (hostNetwork) {

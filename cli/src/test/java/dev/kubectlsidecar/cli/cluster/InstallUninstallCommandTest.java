@@ -136,7 +136,7 @@ class InstallUninstallCommandTest {
     @Test
     void whileWaitingInstallSaysWhyTheDeploymentMakesNoProgress() throws IOException {
         Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
-        for (var resource : AgentManifests.render(null, "Fail")) {
+        for (var resource : AgentManifests.render(AgentSettings.DEFAULTS)) {
             var object = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                     dev.kubectlsidecar.injector.JsonMappers.JSON.writeValueAsString(resource), io.fabric8.kubernetes.api.model.HasMetadata.class);
             if (object instanceof io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
