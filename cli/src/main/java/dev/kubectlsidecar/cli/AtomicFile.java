@@ -11,23 +11,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.FileSystemException;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Writes a file whole or not at all: into a hidden temporary file beside it, {@code .NAME.kubectl-sidecar-PID.tmp},
  * synced to disk, then renamed over it, so a failed, interrupted or killed run leaves the old file as it was. The
- * new file keeps the old one's permissions. A run killed outright (SIGKILL) cannot delete its temporary file; the
+ * new file keeps the old one's permissions. A symbolic link is written through (its target is replaced, the link
+ * stays); a read-only file or a directory is refused with the operating system's reason. A run killed outright (SIGKILL) cannot delete its temporary file; the
  * next write of the same file removes those whose process is gone.
  */
 final class AtomicFile {
     private static final String MARK = ".kubectl-sidecar-";
     private static final String SUFFIX = ".tmp";
+    private static final int MAX_LINKS = 40;
+    private static final Set<PosixFilePermission> WRITE = EnumSet.of(PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
     private AtomicFile() {
     }
 
     static void write(Path target, String text) {
-        Path absolute = target.toAbsolutePath();
+        Path absolute;
+        try {
+            absolute = writable(target);
+        } catch (IOException e) {
+            throw new UserError(target + ": cannot write: " + FileErrors.reason(e) + " (the file was left as it was)");
+        }
         Path directory = absolute.getParent();
         String name = absolute.getFileName().toString();
         Path temporary = directory.resolve(temporaryName(name, ProcessHandle.current().pid()));
@@ -47,7 +61,7 @@ final class AtomicFile {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UserError(target + ": cannot write: " + e.getMessage() + " (the file was left as it was)");
+            throw new UserError(target + ": cannot write: " + FileErrors.reason(e) + " (the file was left as it was)");
         } finally {
             try {
                 Files.deleteIfExists(temporary);
@@ -55,6 +69,34 @@ final class AtomicFile {
                 // hidden, named after its target, and removed by the next write of it
             }
         }
+    }
+
+    /**
+     * The file to replace: a symbolic link's final target (so the link stays a link and its target gets the new
+     * text), refused when it is a directory or read-only. A rename replaces a read-only file as easily as any
+     * (only the directory's permissions count), and root may write anything: the file's mode is checked here.
+     */
+    private static Path writable(Path target) throws IOException {
+        Path file = target.toAbsolutePath();
+        for (int links = 0; Files.isSymbolicLink(file); links++) {
+            if (links == MAX_LINKS) {
+                throw new FileSystemException(target.toString(), null, "Too many levels of symbolic links");
+            }
+            file = file.resolveSibling(Files.readSymbolicLink(file)).normalize();
+        }
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(target.toString(), null, "Is a directory");
+        }
+        if (Files.exists(file)) {
+            PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+            boolean readOnly = view != null
+                    ? Collections.disjoint(view.readAttributes().permissions(), WRITE)
+                    : !Files.isWritable(file);
+            if (readOnly || !Files.isWritable(file)) {
+                throw new FileSystemException(target.toString(), null, "Permission denied (the file is read-only)");
+            }
+        }
+        return file;
     }
 
     static String temporaryName(String target, long pid) {

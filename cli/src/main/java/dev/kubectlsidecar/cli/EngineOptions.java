@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.cli.cluster.Kubeconfig;
 import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ final class EngineOptions {
 
     Choice choose(PrintWriter err) {
         if (config != null) {
-            return new Choice(new InjectionEngine(ConfigLoader.load(config)), null);
+            return new Choice(new InjectionEngine(ConfigLoader.parse(config.toString(), ManifestSources.readText(config))), null);
         }
         if (!offline && kubeconfig().isPresent()) {
             try {
@@ -79,7 +80,7 @@ final class EngineOptions {
                 var defaults = dev.kubectlsidecar.cli.cluster.ClusterDefaults.read(kubeconfig, context);
                 return new Choice(new InjectionEngine(defaults.config()), defaults.serverSupportsNativeSidecars());
             } catch (RuntimeException e) {
-                err.println("note: cannot read the cluster's injection config (" + oneLine(e)
+                err.println("note: cannot read the cluster's injection config (" + PrintedText.escape(oneLine(e))
                         + "): using the embedded default (--offline skips the cluster)");
             }
         }

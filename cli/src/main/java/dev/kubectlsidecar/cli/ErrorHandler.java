@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.config.InvalidConfigException;
 import dev.kubectlsidecar.injector.manifest.ManifestException;
 import java.io.PrintWriter;
@@ -18,9 +19,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         boolean known = e instanceof UserError || e instanceof ManifestException || e instanceof InvalidConfigException;
-        err.println(e instanceof UserError user ? user.line() : "error: " + (known ? e.getMessage()
+        err.println(PrintedText.escape(e instanceof UserError user ? user.line() : "error: " + (known ? e.getMessage()
                 : "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
-                        + " (this is a bug; rerun with -v for details and report it)"));
+                        + " (this is a bug; rerun with -v for details and report it)")));
         if (verbose(parseResult)) {
             e.printStackTrace(err);
         }

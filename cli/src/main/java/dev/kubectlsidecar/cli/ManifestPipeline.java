@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
@@ -57,8 +58,8 @@ final class ManifestPipeline {
             }
         }
         for (ResourceReport report : reports) {
-            err.println(report.line());
-            report.warnings().forEach(warning -> err.println("  warning: " + warning));
+            err.println(PrintedText.escape(report.line()));
+            report.warnings().forEach(warning -> err.println("  warning: " + PrintedText.escape(warning)));
         }
         err.flush();
         return 0;

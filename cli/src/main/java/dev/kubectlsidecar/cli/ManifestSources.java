@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * Expands {@code -f} arguments as kubectl does: a file, a directory (its .yaml/.yml/.json files in name order;
- * with {@code -R} its subdirectories too), or {@code -} for standard input. Reads each whole, strictly as UTF-8.
+ * with {@code -R} its subdirectories too), or {@code -} for standard input. Reads each whole, strictly as UTF-8,
+ * within the limits of {@link BoundedInput}; every file error carries the operating system's reason.
  */
 final class ManifestSources {
     record Source(String name, String text) {
@@ -24,23 +25,27 @@ final class ManifestSources {
 
     static List<Source> read(List<String> arguments, boolean recursive, InputStream stdin) {
         List<Source> sources = new ArrayList<>();
+        BoundedInput input = new BoundedInput();
         for (String argument : arguments) {
             if (argument.equals("-")) {
-                sources.add(new Source("stdin", decode("stdin", readAll(stdin))));
+                sources.add(new Source("stdin", decode("stdin", readAll(input, stdin))));
                 continue;
             }
             Path path = Path.of(argument);
             if (Files.isDirectory(path)) {
                 for (Path file : manifestsIn(path, recursive)) {
-                    sources.add(new Source(file.toString(), decode(file.toString(), readFile(file))));
+                    sources.add(new Source(file.toString(), decode(file.toString(), input.read(file))));
                 }
-            } else if (Files.exists(path)) {
-                sources.add(new Source(argument, decode(argument, readFile(path))));
             } else {
-                throw new UserError(argument + ": no such file or directory");
+                sources.add(new Source(argument, decode(argument, input.read(path))));
             }
         }
         return sources;
+    }
+
+    /** One file's text, read like a manifest (limits, strict UTF-8, OS reasons): for {@code --config}. */
+    static String readText(Path file) {
+        return decode(file.toString(), new BoundedInput().read(file));
     }
 
     private static List<Path> manifestsIn(Path directory, boolean recursive) {
@@ -55,23 +60,17 @@ final class ManifestSources {
             }
             return found;
         } catch (IOException e) {
-            throw new UserError(directory + ": cannot list the directory: " + e.getMessage());
+            throw new UserError(directory + ": cannot list the directory: " + FileErrors.reason(e));
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserError(directory + ": cannot list the directory: " + FileErrors.reason(e.getCause()));
         }
     }
 
-    private static byte[] readFile(Path file) {
+    private static byte[] readAll(BoundedInput input, InputStream in) {
         try {
-            return Files.readAllBytes(file);
+            return input.read("stdin", in);
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage());
-        }
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UserError("stdin: cannot read: " + e.getMessage());
+            throw new UserError("stdin: cannot read: " + FileErrors.reason(e));
         }
     }
 

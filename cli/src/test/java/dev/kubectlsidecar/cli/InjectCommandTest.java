@@ -139,7 +139,7 @@ class InjectCommandTest {
     void missingFilesInvalidUtf8AndBadConfigAreClearErrors() throws IOException {
         CliRun missing = CliRun.of("inject", "--offline", "-f", dir.resolve("nope.yaml").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err()).isEqualTo("error: " + dir.resolve("nope.yaml") + ": no such file or directory\n");
+        assertThat(missing.err()).isEqualTo("error: " + dir.resolve("nope.yaml") + ": cannot read: No such file or directory\n");
 
         Path binary = dir.resolve("bad.yaml");
         Files.write(binary, new byte[] {'k', 'i', 'n', 'd', ':', ' ', (byte) 0xC3, (byte) 0x28});
@@ -210,5 +210,17 @@ class InjectCommandTest {
         assertThat(back.exitCode()).isZero();
         assertThat(JsonMappers.YAML.readTree(back.out())).isEqualTo(JsonMappers.YAML.readTree(DEPLOYMENT));
         assertThat(back.err()).isEqualTo("deployment/web uninjected\n");
+    }
+
+    @Test
+    void uninjectRefusesAForgedRecordInOneLineAndPrintsNothing() {
+        String forged = DEPLOYMENT.replace("metadata: {labels: {app: web}}", "metadata:\n"
+                + "      labels: {app: web}\n"
+                + "      annotations: {sidecar.istio.io/status: '{\"containers\":[\"web\"]}'}");
+        CliRun run = CliRun.withStdin(forged, "uninject", "-f", "-");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("error: stdin: document 1 (line 1): deployment/web: invalid annotation "
+                + "sidecar.istio.io/status=").contains("lists web in containers").endsWith(")\n").hasLineCount(1);
     }
 }

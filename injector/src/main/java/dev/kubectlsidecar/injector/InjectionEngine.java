@@ -4,12 +4,15 @@ import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import dev.kubectlsidecar.injector.policy.Decision;
 import dev.kubectlsidecar.injector.policy.InjectionPolicy;
+import dev.kubectlsidecar.injector.render.InjectedInit;
+import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.PodAnnotations;
 import dev.kubectlsidecar.injector.render.ProxyBypass;
 import dev.kubectlsidecar.injector.render.ProxyOptions;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.render.SidecarTemplate;
+import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.util.ArrayList;
@@ -22,8 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one injection path: offline {@code inject}, the webhook and {@code status} all come through here. A pod
- * that already carries an injection record is first uninjected, then decided and rendered afresh, so injecting
- * twice gives the same pod.
+ * that already carries an injection record is first uninjected (only of what the record lists and injection adds,
+ * see {@code RecordCheck}), then decided and rendered afresh, so injecting twice gives the same pod.
  */
 public final class InjectionEngine {
     private static final int RENDER_CACHE_SIZE = 256;
@@ -79,15 +82,19 @@ public final class InjectionEngine {
      * @throws MalformedPodException when the pod has no usable containers
      */
     public PodInjection inject(ObjectNode pod, PodRequest request) {
-        ObjectNode clean = SidecarRenderer.uninject(pod);
-        Decision decision = InjectionPolicy.decide(clean, request.namespace(), config);
+        // The policy reads nothing injection adds, so it decides on the pod as it came. Skipped, the pod stays
+        // exactly so: an injection record (trusted or not) neither removes nor restores anything.
+        Decision decision = InjectionPolicy.decide(pod, request.namespace(), config);
         if (!decision.inject()) {
-            return new PodInjection(clean, decision, null, List.of());
+            return new PodInjection(pod.deepCopy(), decision, null, List.of());
         }
+        ObjectNode clean = SidecarRenderer.uninject(pod);
         Map<String, String> annotations = annotations(clean);
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
-        SidecarParts parts = render(annotations, options, request);
+        SidecarParts parts = render(annotations, options, nativeSidecar(options, request));
         List<String> warnings = new ArrayList<>(options.warnings());
+        CaptureScope.nothingCaptured(TrafficSettings.resolve(options.profile().traffic(), annotations))
+                .ifPresent(warnings::add);
         ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name(),
                 config.allowImageOverride(), warnings);
         warnings.addAll(ProxyBypass.of(injected, options.profile().traffic()));
@@ -116,16 +123,56 @@ public final class InjectionEngine {
         return TrafficSettings.resolve(PodAnnotations.resolve(annotations, config).profile().traffic(), annotations);
     }
 
-    /** A copy of the pod without the sidecar its injection record describes. */
-    public ObjectNode uninject(ObjectNode pod) {
-        return SidecarRenderer.uninject(pod);
+    /**
+     * Whether the pod's {@code istio-init} is the init container this engine renders for it ({@link InjectedInit}),
+     * in the list injection puts it in: only then is its termination message evidence of the rules applied.
+     *
+     * @throws InvalidAnnotationException when an annotation the pod sets cannot be honoured
+     */
+    public boolean runsOurInit(ObjectNode pod) {
+        Map<String, String> annotations = annotations(SidecarRenderer.uninject(pod));
+        ProxyOptions options = PodAnnotations.resolve(annotations, config);
+        ObjectNode ours = renderAsRecorded(pod, annotations, options).initContainer();
+        for (JsonNode container : pod.path("spec").path("initContainers")) {
+            if (SidecarParts.INIT_NAME.equals(container.path("name").asString(null))) {
+                return InjectedInit.matches(container, ours, config.allowImageOverride());
+            }
+        }
+        return false;
     }
 
-    private SidecarParts render(Map<String, String> annotations, ProxyOptions options, PodRequest request) {
+    /**
+     * A copy of the pod without the sidecar its injection record describes. The pod's own sidecar containers that
+     * come back (merged into ours at injection) pass the checks they would meet if the pod were injected now.
+     *
+     * @throws InvalidAnnotationException when the record lists what injection does not add, or an annotation the
+     *     pod sets cannot be honoured
+     * @throws MalformedPodException when an own sidecar container that comes back loosens the sidecar
+     */
+    public ObjectNode uninject(ObjectNode pod) {
+        ObjectNode clean = SidecarRenderer.uninject(pod);
+        if (SidecarRenderer.hasOwnSidecar(clean)) {
+            Map<String, String> annotations = annotations(clean);
+            ProxyOptions options = PodAnnotations.resolve(annotations, config);
+            SidecarRenderer.injectInto(clean.deepCopy(), renderAsRecorded(pod, annotations, options),
+                    options.profile().name(), config.allowImageOverride(), new ArrayList<>());
+        }
+        return clean;
+    }
+
+    private boolean nativeSidecar(ProxyOptions options, PodRequest request) {
         NativeSidecarMode mode = request.nativeSidecarMode() != null ? request.nativeSidecarMode() : config.nativeSidecar();
-        boolean nativeSidecar = options.nativeSidecar() != null
+        return options.nativeSidecar() != null
                 ? options.nativeSidecar()
                 : mode.resolve(request.serverSupportsNativeSidecars());
+    }
+
+    /** The parts for an injected pod, as native or not as its record says it was injected. */
+    private SidecarParts renderAsRecorded(ObjectNode pod, Map<String, String> annotations, ProxyOptions options) {
+        return render(annotations, options, InjectionRecord.read(pod).map(InjectionRecord::nativeSidecar).orElse(false));
+    }
+
+    private SidecarParts render(Map<String, String> annotations, ProxyOptions options, boolean nativeSidecar) {
         return renders.computeIfAbsent(new RenderKey(PodAnnotations.renderInputs(annotations), nativeSidecar),
                 key -> SidecarTemplate.render(options,
                         InitScript.command(TrafficSettings.resolve(options.profile().traffic(), annotations)),

@@ -10,6 +10,7 @@ import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import java.util.List;
@@ -69,10 +70,13 @@ public final class InjectHandler {
             result = engine.inject(pod, new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled(request.namespace()),
                     null, serverSupportsNativeSidecars));
         } catch (InvalidAnnotationException | MalformedPodException e) {
-            return new Answer(AdmissionResponse.denied(request.uid(), 400, e.getMessage()), Outcome.DENIED);
+            // Escaped: kubectl prints the message, and the ReplicaSet's events carry it to whoever describes them.
+            return new Answer(AdmissionResponse.denied(request.uid(), 400, PrintedText.escape(e.getMessage())),
+                    Outcome.DENIED);
         }
         ArrayNode patch = JsonPatches.diff(pod, result.pod());
-        return new Answer(AdmissionResponse.allowed(request.uid(), patch, result.warnings()),
+        return new Answer(AdmissionResponse.allowed(request.uid(), patch,
+                result.warnings().stream().map(PrintedText::escape).toList()),
                 result.injected() ? Outcome.INJECTED : Outcome.SKIPPED);
     }
 }

@@ -45,6 +45,11 @@ final class InjectionChecks {
                 "pods have app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
                 "no app container runs as the proxy's UID or GID",
                 "run those containers as another user and group (securityContext.runAsUser/runAsGroup)"));
+        results.add(podsLacking(snapshot.pods(), p -> p.injected() && p.has(ReasonCode.NO_TRAFFIC_CAPTURED),
+                "pod captures no traffic: their traffic.sidecar.istio.io annotations let everything bypass the proxy",
+                "pods capture no traffic: their traffic.sidecar.istio.io annotations let everything bypass the proxy",
+                "every injected pod captures some traffic",
+                "fix the pods' traffic.sidecar.istio.io annotations (kubectl sidecar status -A shows which)"));
         return results;
     }
 

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.ChoiceConverter;
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,10 +51,10 @@ public final class StatusCommand extends ClusterCommand {
         }
         StatusSource.Snapshot snapshot = source.fetch(namespace, pod, selector);
         if (snapshot.fallbackReason() != null) {
-            err().println("note: " + snapshot.fallbackReason());
+            err().println("note: " + PrintedText.escape(snapshot.fallbackReason()));
         }
         if (pod != null && snapshot.pods().isEmpty()) {
-            err().println("error: pod " + pod + " not found in namespace " + namespace);
+            err().println("error: pod " + PrintedText.escape(pod) + " not found in namespace " + PrintedText.escape(namespace));
             return 1;
         }
         out().print(render(snapshot, Terminal.columns()));

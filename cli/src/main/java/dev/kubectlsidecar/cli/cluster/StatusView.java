@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import dev.kubectlsidecar.injector.traffic.Verification;
@@ -27,7 +28,7 @@ final class StatusView {
         if (byNamespace.isEmpty()) {
             snapshot.namespaceLabels().keySet().stream().sorted().forEach(ns -> byNamespace.put(ns, List.of()));
         }
-        byNamespace.forEach((namespace, pods) -> out.append(summary(namespace, snapshot, pods)).append('\n'));
+        byNamespace.forEach((namespace, pods) -> out.append(PrintedText.escape(summary(namespace, snapshot, pods))).append('\n'));
         if (snapshot.pods().isEmpty()) {
             return out.append("No pods found.\n").toString();
         }

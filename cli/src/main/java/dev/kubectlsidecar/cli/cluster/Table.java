@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.PrintedText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +16,9 @@ final class Table {
         this.headers = headers;
     }
 
+    /** Cells come from the cluster (names, reasons): escaped for the terminal ({@link PrintedText}). */
     void add(List<String> row) {
-        rows.add(row);
+        rows.add(row.stream().map(PrintedText::escape).toList());
     }
 
     /** Written into one buffer, cell by cell: a table of 10 000 pods is some 2 MB of text. */

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.ChoiceConverter;
 import dev.kubectlsidecar.cli.VersionProvider;
+import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.JsonMappers;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -58,10 +59,10 @@ public final class VerifyCommand extends ClusterCommand {
                 group = result.group();
                 out.append(out.isEmpty() ? "" : "\n").append(group).append('\n').append("-".repeat(group.length())).append('\n');
             }
-            out.append(result.level().mark).append(' ').append(result.message()).append('\n');
-            result.details().forEach(detail -> out.append("    ").append(detail).append('\n'));
+            out.append(result.level().mark).append(' ').append(PrintedText.escape(result.message())).append('\n');
+            result.details().forEach(detail -> out.append("    ").append(PrintedText.escape(detail)).append('\n'));
             if (result.hint() != null) {
-                out.append("    see: ").append(result.hint()).append('\n');
+                out.append("    see: ").append(PrintedText.escape(result.hint())).append('\n');
             }
         }
         return out.append("\nStatus check results are ").append(failed ? "✘" : "✔").append('\n').toString();

@@ -40,4 +40,14 @@ class StatusViewTest {
         assertThat(table.render(40).lines().toList().get(1)).isEqualTo("web-1                ready   namespace …")
                 .hasSize(40);
     }
+
+    @Test
+    void cellsFromTheClusterAreEscapedBeforeTheyAreMeasured() {
+        Table table = new Table(List.of("POD", "REASON"));
+        table.add(List.of("web", "invalid annotation x=\"\u001b]0;owned\u0007\nfake\""));
+        assertThat(table.render(0)).isEqualTo("""
+                POD   REASON
+                web   invalid annotation x="\\x1b]0;owned\\x07\\nfake"
+                """);
+    }
 }

@@ -40,4 +40,29 @@ class VerifyCommandTest {
         assertThat(json.path("success").asBoolean(true)).isFalse();
         assertThat(json.path("checks").get(1).path("result").asString()).isEqualTo("fail");
     }
+
+    @Test
+    void aPodWhoseAnnotationsCaptureNothingIsAWarningNamingIt() throws IOException {
+        server.expect().get().withPath("/version").andReturn(200, "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0\"}").always();
+        tools.jackson.databind.node.ObjectNode pod = (tools.jackson.databind.node.ObjectNode) JsonMappers.YAML.readTree("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: blind
+                  namespace: default
+                  annotations: {traffic.sidecar.istio.io/includeInboundPorts: "", traffic.sidecar.istio.io/includeOutboundIPRanges: ""}
+                spec:
+                  containers: [{name: app, image: app:1}]
+                """);
+        tools.jackson.databind.JsonNode injected = new dev.kubectlsidecar.injector.InjectionEngine(
+                dev.kubectlsidecar.injector.config.ConfigLoader.embeddedDefault())
+                .inject(pod, dev.kubectlsidecar.injector.PodRequest.offline("default")).pod();
+        client.resource(JsonMappers.JSON.writeValueAsString(injected)).inNamespace("default").create();
+        Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+
+        CliRunner.Result run = CliRunner.run("verify", "--kubeconfig", kubeconfig.toString());
+
+        assertThat(run.out()).containsPattern("‼ 1 pods? captures? no traffic: their traffic.sidecar.istio.io annotations "
+                + "let everything bypass the proxy\n    default/blind: ");
+    }
 }

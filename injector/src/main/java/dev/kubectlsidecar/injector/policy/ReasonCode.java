@@ -30,6 +30,10 @@ public enum ReasonCode {
     STALE("stale"),
     NO_LONGER_INJECTED("noLongerInjected"),
     PROXY_BYPASS("proxyBypass"),
+    /** Injected, but the pod's annotations leave no traffic captured: the proxy sees nothing (a warning). */
+    NO_TRAFFIC_CAPTURED("noTrafficCaptured"),
+    /** istio-init is not what the injector renders: its report of the rules is not trusted (iptables unknown). */
+    UNTRUSTED_INIT("untrustedInit"),
     INVALID_ANNOTATION("invalidAnnotation"),
     MALFORMED_POD("malformedPod"),
     /** A code this version does not know (written by a newer agent): read, shown, never acted on. */

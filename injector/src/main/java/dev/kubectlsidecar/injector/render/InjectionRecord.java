@@ -18,7 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code initContainers}, {@code containers}, {@code volumes}, {@code imagePullSecrets}, {@code revision}), so
  * Istio's tools read it, plus a {@code kubectl-sidecar} member (ignored by Istio's decoder) with what uninject needs
  * to give back the exact original: the profile, the annotations and fields injection created, and where a user's
- * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours.
+ * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours, and a digest of each
+ * sidecar container's command and args as injected ({@link RecordCheck} tells our containers from others with it).
+ * The annotation is the pod author's to write, so nothing here is trusted before {@link RecordCheck} agrees.
  */
 public record InjectionRecord(
         List<String> initContainers,
@@ -27,7 +29,8 @@ public record InjectionRecord(
         String profile,
         List<String> addedAnnotations,
         List<String> createdFields,
-        Map<String, String> overriddenPositions) {
+        Map<String, String> overriddenPositions,
+        Map<String, String> digests) {
 
     public static final String ANNOTATION = "sidecar.istio.io/status";
     private static final String OURS = "kubectl-sidecar";
@@ -39,6 +42,7 @@ public record InjectionRecord(
         addedAnnotations = List.copyOf(addedAnnotations);
         createdFields = List.copyOf(createdFields);
         overriddenPositions = Map.copyOf(overriddenPositions);
+        digests = Map.copyOf(digests);
     }
 
     /** The record on the pod, if it was injected (by us or by Istio). */
@@ -70,9 +74,20 @@ public record InjectionRecord(
                 positions.put(e.getKey(), position);
             }
         });
+        Map<String, String> digests = new LinkedHashMap<>();
+        ours.path("digests").properties().forEach(e -> {
+            if (e.getValue().isString()) {
+                digests.put(e.getKey(), e.getValue().asString());
+            }
+        });
         return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
                 names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
-                names(ours.get("created")), positions));
+                names(ours.get("created")), positions, digests));
+    }
+
+    /** Whether the proxy was injected as a native sidecar (an init container). */
+    public boolean nativeSidecar() {
+        return initContainers.contains(SidecarParts.PROXY_NAME);
     }
 
     public String toJson() {
@@ -89,6 +104,10 @@ public record InjectionRecord(
         if (!overriddenPositions.isEmpty()) {
             ObjectNode positions = ours.putObject("positions");
             overriddenPositions.keySet().stream().sorted().forEach(k -> positions.put(k, overriddenPositions.get(k)));
+        }
+        if (!digests.isEmpty()) {
+            ObjectNode byName = ours.putObject("digests");
+            digests.keySet().stream().sorted().forEach(k -> byName.put(k, digests.get(k)));
         }
         return JsonText.writeJson(json);
     }
@@ -114,7 +133,7 @@ public record InjectionRecord(
         return array;
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 }

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.injector.render;
 
 import dev.kubectlsidecar.injector.Json;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,6 +47,13 @@ final class IstioProxyLayout {
         mount(mounts, SidecarTemplate.ENVOY_VOLUME, "/etc/istio/proxy");
         mount(mounts, "istio-token", "/var/run/secrets/tokens");
         mount(mounts, "istio-podinfo", "/etc/istio/pod");
+        volumes.addAll(volumes());
+        return proxy;
+    }
+
+    /** The volumes this layout adds besides the Envoy volume: Istio's own names and sources. */
+    static List<ObjectNode> volumes() {
+        List<ObjectNode> volumes = new ArrayList<>();
         for (String emptyDir : List.of("workload-socket", "credential-socket", "workload-certs", "istio-data")) {
             volumes.add(Json.object().put("name", emptyDir).set("emptyDir", Json.object()));
         }
@@ -60,7 +68,7 @@ final class IstioProxyLayout {
         volumes.add(token);
         volumes.add(Json.object().put("name", "istiod-ca-cert")
                 .set("configMap", Json.object().put("name", "istio-ca-root-cert")));
-        return proxy;
+        return volumes;
     }
 
     private static void value(ArrayNode env, String name, String value) {

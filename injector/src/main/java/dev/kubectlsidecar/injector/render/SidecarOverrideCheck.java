@@ -10,8 +10,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Refuses a sidecar container that a user's own {@code istio-proxy}/{@code istio-init} made less secure than the
  * one we render: Istio lets such a container override anything, here its security context may only be tightened
- * and it may not mount the node's filesystem. Every other override (env, resources, args, probes…) is the pod
- * author's business, as in Istio.
+ * and it may not mount the node's filesystem, nor change when it restarts ({@code restartPolicy},
+ * {@code restartPolicyRules}: a native sidecar must stay one). A pod's own {@code istio-init} may set nothing else
+ * either ({@link OwnInitContainer}); for {@code istio-proxy}, every other override (env, resources, args,
+ * probes…) is the pod author's business, as in Istio: it runs without capabilities as the proxy's UID, which an
+ * app container may use too.
  *
  * <table>
  *   <caption>the merged {@code securityContext}</caption>
@@ -39,6 +42,13 @@ final class SidecarOverrideCheck {
      */
     static void check(ObjectNode ours, ObjectNode merged, String field, JsonNode podVolumes) {
         securityContext(ours.path("securityContext"), merged.get("securityContext"), field + ".securityContext");
+        for (String restart : new String[] {"restartPolicy", "restartPolicyRules"}) {
+            JsonNode value = merged.get(restart);
+            if (value != null && !value.equals(ours.get(restart))) {
+                throw refused(field + "." + restart, value.toString(), ours.has(restart)
+                        ? "must stay " + ours.get(restart) : "may not be set on the sidecar");
+            }
+        }
         for (String list : new String[] {"volumeMounts", "volumeDevices"}) {
             for (JsonNode mount : merged.path(list)) {
                 String volume = mount.path("name").asString("");
@@ -84,10 +94,24 @@ final class SidecarOverrideCheck {
             switch (name) {
                 case "add" -> require(allowedAdds.containsAll(names(value)), at + ".add", value,
                         allowedAdds.isEmpty() ? "must add nothing" : "may add only " + String.join(", ", allowedAdds));
-                case "drop" -> require(names(value).contains("ALL"), at + ".drop", value, "must drop ALL");
+                case "drop" -> require(dropsAll(value), at + ".drop", value,
+                        "must drop ALL (spelt ALL in any case: runtimes read CAP_ALL as an unknown capability)");
                 default -> throw refused(at + "." + name, value.toString(), "may not be set on the sidecar");
             }
         }
+    }
+
+    /** Whether the list holds {@code ALL}: container runtimes compare it case-insensitively and without a prefix. */
+    private static boolean dropsAll(JsonNode list) {
+        if (!list.isArray()) {
+            return false;
+        }
+        for (JsonNode item : list) {
+            if (item.isString() && item.asString().equalsIgnoreCase("ALL")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

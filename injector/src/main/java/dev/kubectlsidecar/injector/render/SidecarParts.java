@@ -4,6 +4,7 @@ import dev.kubectlsidecar.injector.JsonText;
 import dev.kubectlsidecar.injector.Json;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -12,14 +13,17 @@ import tools.jackson.databind.node.ObjectNode;
  * a digest of all that. Treated as immutable: the renderer inserts copies, so one instance can serve many pods.
  *
  * @param templateHash a short, stable digest: a pod whose recorded hash differs from a fresh render is stale
+ * @param containerDigests each container's {@link RecordCheck#digest}, by name: what an injection record keeps when
+ *     no own container was merged into it (computed once per render, not once per pod)
  */
 public record SidecarParts(ObjectNode initContainer, ObjectNode proxyContainer, List<ObjectNode> volumes,
-                           boolean nativeSidecar, String templateHash) {
+                           boolean nativeSidecar, String templateHash, Map<String, String> containerDigests) {
     public static final String INIT_NAME = "istio-init";
     public static final String PROXY_NAME = "istio-proxy";
 
     public SidecarParts {
         volumes = List.copyOf(volumes);
+        containerDigests = Map.copyOf(containerDigests);
     }
 
     public static SidecarParts of(ObjectNode initContainer, ObjectNode proxyContainer, List<ObjectNode> volumes,
@@ -31,14 +35,15 @@ public record SidecarParts(ObjectNode initContainer, ObjectNode proxyContainer, 
         volumes.forEach(volumeArray::add);
         canonical.put("native", nativeSidecar);
         return new SidecarParts(initContainer, proxyContainer, volumes, nativeSidecar,
-                fnv1a64(JsonText.writeJsonBytes(canonical)));
+                fnv1a64(JsonText.writeJsonBytes(canonical)),
+                Map.of(INIT_NAME, RecordCheck.digest(initContainer), PROXY_NAME, RecordCheck.digest(proxyContainer)));
     }
 
     /**
      * FNV-1a, 64 bits, as 16 hex digits. The hash only tells a stale sidecar from a current one (no adversary), and
      * unlike SHA-256 it does not start the JCA providers, which costs a CLI run ~25 ms.
      */
-    private static String fnv1a64(byte[] bytes) {
+    static String fnv1a64(byte[] bytes) {
         long hash = 0xcbf29ce484222325L;
         for (byte b : bytes) {
             hash ^= b & 0xff;

@@ -82,19 +82,31 @@ public final class SidecarRenderer {
             annotations.put(OVERRIDES, JsonText.writeJson(overrides));
         }
         annotations.put(TEMPLATE_HASH, parts.templateHash());
+        Map<String, String> digests = new LinkedHashMap<>();
+        digests.put(SidecarParts.INIT_NAME, userInit == null ? parts.containerDigests().get(SidecarParts.INIT_NAME)
+                : RecordCheck.digest(init));
+        digests.put(SidecarParts.PROXY_NAME, userProxy == null ? parts.containerDigests().get(SidecarParts.PROXY_NAME)
+                : RecordCheck.digest(proxy));
         InjectionRecord record = new InjectionRecord(initNames, containerNames, volumeNames, profile, added,
-                created.paths(), positions);
+                created.paths(), positions, digests);
         annotations.put(InjectionRecord.ANNOTATION, record.toJson());
         return out;
     }
 
-    /** A copy of {@code pod} without what its injection record says was added; an uninjected pod is copied as is. */
+    /**
+     * A copy of {@code pod} without what its injection record says was added; an uninjected pod is copied as is.
+     * Own containers the record says were merged into ours come back as the pod author wrote them: unchecked, so
+     * a caller that returns them checks them first ({@code InjectionEngine#uninject}, or a reinjection).
+     *
+     * @throws InvalidAnnotationException when the record lists what injection does not add ({@link RecordCheck})
+     */
     public static ObjectNode uninject(ObjectNode pod) {
         ObjectNode out = pod.deepCopy();
         InjectionRecord record = InjectionRecord.read(out).orElse(null);
         if (record == null) {
             return out;
         }
+        RecordCheck.check(pod, record);
         ObjectNode spec = out.get("spec") instanceof ObjectNode s ? s : Json.object();
         removeNamed(spec.get(INIT_CONTAINERS), record.initContainers());
         removeNamed(spec.get(CONTAINERS), record.containers());
@@ -104,7 +116,14 @@ public final class SidecarRenderer {
         annotations.remove(List.of(InjectionRecord.ANNOTATION, TEMPLATE_HASH, OVERRIDES));
         annotations.remove(record.addedAnnotations());
         CreatedFields.undo(out, record.createdFields());
+        RecordCheck.leavesAppContainers(pod, out);
         return out;
+    }
+
+    /** Whether the pod has its own {@code istio-init} or {@code istio-proxy} container (in either list). */
+    public static boolean hasOwnSidecar(ObjectNode pod) {
+        return pod.get("spec") instanceof ObjectNode spec
+                && (fieldOf(spec, SidecarParts.INIT_NAME) != null || fieldOf(spec, SidecarParts.PROXY_NAME) != null);
     }
 
     private static ObjectNode spec(ObjectNode pod) {
@@ -130,6 +149,9 @@ public final class SidecarRenderer {
 
     private static ObjectNode override(ObjectNode ours, ObjectNode user, String field, ObjectNode spec,
                                        boolean imageOverrideAllowed, List<String> warnings) {
+        if (SidecarParts.INIT_NAME.equals(ours.path("name").asString(null))) {
+            OwnInitContainer.check(ours, user, field);
+        }
         ObjectNode merged = ContainerOverride.merge(ours, user, imageOverrideAllowed, warnings);
         SidecarOverrideCheck.check(ours, merged, field, spec.get("volumes"));
         return merged;

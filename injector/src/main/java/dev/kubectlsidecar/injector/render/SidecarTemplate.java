@@ -5,6 +5,7 @@ import dev.kubectlsidecar.injector.config.ProxyFlavor;
 import dev.kubectlsidecar.injector.config.Resources;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.node.ArrayNode;
@@ -23,7 +24,7 @@ public final class SidecarTemplate {
 
     public static SidecarParts render(ProxyOptions options, List<String> initCommand, boolean nativeSidecar) {
         List<ObjectNode> volumes = new ArrayList<>();
-        volumes.add(Json.object().put("name", ENVOY_VOLUME).set("emptyDir", Json.object().put("medium", "Memory")));
+        volumes.add(envoyVolume());
         ObjectNode proxy = options.profile().flavor() == ProxyFlavor.ISTIO
                 ? IstioProxyLayout.container(options, volumes)
                 : envoyContainer(options);
@@ -31,6 +32,18 @@ public final class SidecarTemplate {
             proxy.put("restartPolicy", "Always");
         }
         return SidecarParts.of(initContainer(options, initCommand), proxy, volumes, nativeSidecar);
+    }
+
+    /** Every volume a profile of either flavour adds, by name: what an injection record may list. */
+    static Map<String, ObjectNode> everyVolume() {
+        Map<String, ObjectNode> volumes = new LinkedHashMap<>();
+        volumes.put(ENVOY_VOLUME, envoyVolume());
+        IstioProxyLayout.volumes().forEach(volume -> volumes.put(volume.get("name").asString(), volume));
+        return volumes;
+    }
+
+    private static ObjectNode envoyVolume() {
+        return Json.object().put("name", ENVOY_VOLUME).set("emptyDir", Json.object().put("medium", "Memory"));
     }
 
     private static ObjectNode initContainer(ProxyOptions options, List<String> command) {

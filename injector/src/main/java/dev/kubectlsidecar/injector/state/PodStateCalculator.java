@@ -12,6 +12,7 @@ import dev.kubectlsidecar.injector.policy.ReasonCode;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
+import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.RuleSetVerifier;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import dev.kubectlsidecar.injector.traffic.Verification;
@@ -38,6 +39,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class PodStateCalculator {
     static final int REMEMBERED = 64;
+    static final String UNTRUSTED_INIT = "istio-init is not the init container the injector renders for this pod "
+            + "(its image, command or another field that decides what runs differs): its report of the iptables rules "
+            + "is not trusted";
 
     private final InjectionEngine engine;
     private final Boolean serverSupportsNativeSidecars;
@@ -91,17 +95,22 @@ public final class PodStateCalculator {
         } catch (MalformedPodException e) {
             reasons.add(new Reason(ReasonCode.MALFORMED_POD, e.getMessage()));
         }
+        TrafficSettings settings = injected ? trafficSettings(pod) : null;
+        if (settings != null) {
+            CaptureScope.nothingCaptured(settings)
+                    .ifPresent(message -> reasons.add(new Reason(ReasonCode.NO_TRAFFIC_CAPTURED, message)));
+        }
         if (injected) {
             proxyBypass(pod).forEach(message -> reasons.add(new Reason(ReasonCode.PROXY_BYPASS, message)));
         }
-        Verification iptables = injected ? verify(pod) : Verification.NOT_APPLICABLE;
+        Verification iptables = injected ? verify(pod, settings, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
                 metadata.path("namespace").asString(namespace.name()),
                 metadata.path("name").asString(null),
                 Owners.of(pod),
                 injected,
                 record.map(InjectionRecord::profile).orElse(null),
-                record.map(r -> r.initContainers().contains(SidecarParts.PROXY_NAME)).orElse(false),
+                record.map(InjectionRecord::nativeSidecar).orElse(false),
                 hashOf(metadata),
                 injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
                 iptables.status(),
@@ -147,6 +156,15 @@ public final class PodStateCalculator {
         }
     }
 
+    /** The pod's traffic settings; null when its annotations are invalid (the fresh injection said so). */
+    private TrafficSettings trafficSettings(ObjectNode pod) {
+        try {
+            return engine.trafficSettings(pod);
+        } catch (InvalidAnnotationException e) {
+            return null;
+        }
+    }
+
     private List<String> proxyBypass(ObjectNode pod) {
         try {
             return engine.proxyBypass(pod);
@@ -155,13 +173,17 @@ public final class PodStateCalculator {
         }
     }
 
-    private Verification verify(ObjectNode pod) {
+    private Verification verify(ObjectNode pod, TrafficSettings settings, List<Reason> reasons) {
         String message = ContainerStatuses.terminationMessage(pod, SidecarParts.INIT_NAME);
-        if (message == null) {
+        if (message == null || settings == null) {
             return Verification.UNKNOWN;
         }
         try {
-            return verified.computeIfAbsent(new VerificationInput(engine.trafficSettings(pod), message),
+            if (!engine.runsOurInit(pod)) {
+                reasons.add(new Reason(ReasonCode.UNTRUSTED_INIT, UNTRUSTED_INIT));
+                return Verification.UNKNOWN;
+            }
+            return verified.computeIfAbsent(new VerificationInput(settings, message),
                     input -> RuleSetVerifier.verify(input.settings(), input.terminationMessage()));
         } catch (InvalidAnnotationException e) {
             return Verification.UNKNOWN;

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.traffic;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -60,6 +61,16 @@ public final class Cidr {
             network[i] &= (byte) (0xff00 >> keep);
         }
         return new Cidr(network, bits, v4MappedV6);
+    }
+
+    /** The first address of the range, as an unsigned number. */
+    BigInteger first() {
+        return new BigInteger(1, masked().address);
+    }
+
+    /** The last address of the range, as an unsigned number. */
+    BigInteger last() {
+        return first().add(BigInteger.ONE.shiftLeft(address.length * 8 - bits)).subtract(BigInteger.ONE);
     }
 
     @Override

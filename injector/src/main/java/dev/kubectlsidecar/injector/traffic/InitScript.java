@@ -40,6 +40,14 @@ public final class InitScript {
         return List.of("sh", "-c", script(IptablesRules.of(settings)));
     }
 
+    /**
+     * Whether a script starts as every script of ours does (its fixed lines before the first generated one): the
+     * signature by which an injection record without digests is matched to the init container it names.
+     */
+    public static boolean isOurs(String script) {
+        return script.startsWith(TEMPLATE.substring(0, TEMPLATE.indexOf("@TERMINATION_LOG_ENV@")));
+    }
+
     static String script(IptablesRules rules) {
         TrafficSettings settings = rules.settings();
         String tproxy = settings.interceptionMode() == InterceptionMode.TPROXY

@@ -123,9 +123,64 @@ class AnnotationAbuseTest {
                 Arguments.of("the node's filesystem in istio-init",
                         own("initContainers", "{name: istio-init, volumeMounts: [{name: host, mountPath: /host}]}"),
                         "spec.initContainers[0].volumeMounts"),
+                Arguments.of("CAP_ALL, which runtimes do not read as ALL, dropped by the proxy",
+                        ownProxy("{capabilities: {drop: [CAP_ALL]}}"), "spec.containers[1].securityContext.capabilities.drop"),
+                Arguments.of("CAP_ALL dropped by istio-init",
+                        own("initContainers", "{name: istio-init, securityContext: {capabilities: {drop: [CAP_ALL]}}}"),
+                        "spec.initContainers[0].securityContext.capabilities.drop"),
+                Arguments.of("every capability added, in lower case", ownProxy("{capabilities: {add: [all]}}"),
+                        "spec.containers[1].securityContext.capabilities.add"),
+                Arguments.of("a native proxy that no longer restarts",
+                        own("containers", "{name: istio-proxy, image: auto, restartPolicy: Never}"),
+                        "spec.containers[1].restartPolicy"),
+                Arguments.of("istio-init over the profile's memory limit",
+                        own("initContainers", "{name: istio-init, resources: {limits: {memory: 51Mi}}}"),
+                        "spec.initContainers[0].resources.limits.memory"),
+                Arguments.of("istio-init requesting more CPU than the profile allows",
+                        own("initContainers", "{name: istio-init, resources: {requests: {cpu: 101m}}}"),
+                        "spec.initContainers[0].resources.requests.cpu"),
+                Arguments.of("istio-init claiming a device",
+                        own("initContainers", "{name: istio-init, resources: {claims: [{name: gpu}]}}"),
+                        "spec.initContainers[0].resources.claims"),
+                Arguments.of("istio-init with an invalid quantity",
+                        own("initContainers", "{name: istio-init, resources: {limits: {cpu: lots}}}"),
+                        "spec.initContainers[0].resources.limits.cpu"),
                 Arguments.of("a privileged proxy smuggled in through a forged injection record",
                         forgedRecord("{\"containers\":[{\"name\":\"istio-proxy\",\"securityContext\":{\"privileged\":true}}]}"),
                         "securityContext.privileged"));
+    }
+
+    /** Every field a pod's own istio-init may not set: what runs as root, and where its report comes from. */
+    static Stream<Arguments> ownInitFields() {
+        return Stream.of("command: [sh, -c, 'sleep 1d']", "args: [-p, '1']", "lifecycle: {postStart: {exec: {command: [id]}}}",
+                "env: [{name: A, value: b}]", "envFrom: [{configMapRef: {name: x}}]", "restartPolicy: Always",
+                "ports: [{containerPort: 80}]", "volumeMounts: [{name: x, mountPath: /x}]",
+                "volumeDevices: [{name: x, devicePath: /dev/x}]", "startupProbe: {exec: {command: [id]}}",
+                "livenessProbe: {exec: {command: [id]}}", "readinessProbe: {exec: {command: [id]}}",
+                "workingDir: /tmp", "stdin: true", "stdinOnce: true", "tty: true",
+                "terminationMessagePath: /tmp/forged", "terminationMessagePolicy: FallbackToLogsOnError",
+                "imagePullPolicy: Always", "resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]",
+                "someFutureField: 1").map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "own istio-init refused: {0}")
+    @MethodSource("ownInitFields")
+    void anOwnInitContainerMayOnlyTighten(String field) {
+        String name = field.substring(0, field.indexOf(':'));
+        Throwable thrown = catchThrowable(() -> ENGINE.inject(
+                own("initContainers", "{name: istio-init, image: auto, " + field + "}").apply(pod()), PodRequest.offline("shop")));
+        assertThat(thrown).isInstanceOf(MalformedPodException.class)
+                .hasMessageStartingWith("spec.initContainers[0]." + name + ": may not be set on a pod's own istio-init");
+    }
+
+    @Test
+    void anOwnInitContainerMayLowerItsResourcesAndDropAllInAnyCase() {
+        ObjectNode pod = own("initContainers", "{name: istio-init, image: auto, resources: {limits: {cpu: 50m, memory: 50Mi},"
+                + " requests: {cpu: 5m}}, securityContext: {capabilities: {drop: [all]}}}").apply(pod());
+        JsonNode init = container(ENGINE.inject(pod, PodRequest.offline("shop")).pod().at("/spec/initContainers"), "istio-init");
+        assertThat(init.at("/resources/limits/cpu").asString()).isEqualTo("50m");
+        assertThat(init.at("/resources/requests/memory").asString()).isEqualTo("10Mi");
+        assertThat(init.at("/command/0").asString()).isEqualTo("sh");
     }
 
     /** An injection record (as if injected before) whose saved "own container" is the attacker's. */

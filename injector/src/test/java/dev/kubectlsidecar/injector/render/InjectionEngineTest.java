@@ -230,8 +230,8 @@ class InjectionEngineTest {
                   annotations:
                     sidecar.istio.io/status: '{"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["istio-data"],"imagePullSecrets":null,"revision":"default"}'
                 spec:
-                  initContainers: [{name: istio-init, image: docker.io/istio/proxyv2:1.20}]
-                  containers: [{name: app, image: app:1}, {name: istio-proxy, image: docker.io/istio/proxyv2:1.20}]
+                  initContainers: [{name: istio-init, image: docker.io/istio/proxyv2:1.20, args: [istio-iptables, -p, "15001"]}]
+                  containers: [{name: app, image: app:1}, {name: istio-proxy, image: docker.io/istio/proxyv2:1.20, args: [proxy, sidecar]}]
                   volumes: [{name: istio-data, emptyDir: {}}]
                 """);
         JsonNode result = engine.inject(istioInjected, PodRequest.offline("shop")).pod();

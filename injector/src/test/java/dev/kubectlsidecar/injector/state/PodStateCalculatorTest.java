@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -87,6 +89,52 @@ class PodStateCalculatorTest {
 
         PodSidecarState notInjected = calculator.of(pod, SHOP);
         assertThat(notInjected.proxyBypass()).as("no proxy, nothing to bypass").isFalse();
+    }
+
+    /**
+     * A pod created without the webhook (or before the own istio-init rules) whose istio-init prints a captured
+     * message instead of applying rules: the message is not evidence, so the rules are unknown, never verified.
+     */
+    @ParameterizedTest(name = "forged report: {0}")
+    @ValueSource(strings = {"/command/2", "/image", "/terminationMessagePath", "/args", "/env"})
+    void aTerminationMessageFromAnInitContainerThatIsNotOursIsNotTrusted(String field) throws IOException {
+        ObjectNode pod = injected();
+        ObjectNode init = (ObjectNode) pod.at("/spec/initContainers/0");
+        switch (field) {
+            case "/command/2" -> init.withArray("command").set(2, "cat /forged > /dev/termination-log");
+            case "/image" -> init.put("image", "evil/iptables:1");
+            case "/terminationMessagePath" -> init.put("terminationMessagePath", "/etc/forged");
+            case "/args" -> init.putArray("args").add("--forge");
+            default -> init.putArray("env").addObject().put("name", "TERMINATION_LOG").put("value", "/dev/null");
+        }
+        status(pod, capturedTerminationMessage(), true, 0);
+        PodSidecarState state = calculator.of(pod, SHOP);
+        assertThat(state.iptables()).isEqualTo(Verification.Status.UNKNOWN);
+        assertThat(state.messages()).as("a changed command or args no longer matches the record's digest either")
+                .anyMatch(reason -> reason.equals(PodStateCalculator.UNTRUSTED_INIT)
+                        || reason.contains("spec.initContainers[0] is not the sidecar injection added"));
+    }
+
+    @Test
+    void theApiServersDefaultsAndTokenMountDoNotMakeOurInitContainerUntrusted() throws IOException {
+        ObjectNode pod = injected();
+        ObjectNode init = (ObjectNode) pod.at("/spec/initContainers/0");
+        init.putArray("volumeMounts").addObject().put("name", "kube-api-access-x2x")
+                .put("mountPath", "/var/run/secrets/kubernetes.io/serviceaccount").put("readOnly", true);
+        init.put("imagePullPolicy", "Always");
+        status(pod, capturedTerminationMessage(), true, 0);
+        assertThat(calculator.of(pod, SHOP).iptables()).isEqualTo(Verification.Status.VERIFIED);
+    }
+
+    @Test
+    void aPodWhoseAnnotationsCaptureNothingSaysSo() {
+        ObjectNode pod = pod();
+        ((ObjectNode) pod.get("metadata")).putObject("annotations").put("traffic.sidecar.istio.io/excludeInterfaces", "+");
+        PodSidecarState state = calculator.of(engine.inject(pod, PodRequest.offline("shop")).pod(), SHOP);
+        assertThat(state.injected()).isTrue();
+        assertThat(state.messages()).anyMatch(reason -> reason.startsWith(
+                dev.kubectlsidecar.injector.traffic.CaptureScope.NOTHING_CAPTURED));
+        assertThat(state.has(ReasonCode.NO_TRAFFIC_CAPTURED)).isTrue();
     }
 
     @Test

@@ -1,0 +1,178 @@
+package dev.kubectlsidecar.injector.render;
+
+import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.JsonText;
+import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.traffic.InitScript;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Decides whether an injection record ({@code sidecar.istio.io/status}) may be acted on. The record is an
+ * annotation the pod author can write, so uninject (and reinjection) removes only what the record lists
+ * <em>and</em> what is recognisably injected:
+ * <ul>
+ * <li>containers named {@code istio-init}/{@code istio-proxy} whose command and args hash to the digest the record
+ * holds for them, or, for records without digests (Istio's, older ones), that carry a sidecar's signature: our
+ * init script, Envoy run with our bootstrap, or Istio's {@code istio-iptables}/{@code pilot-agent proxy};</li>
+ * <li>volumes named and shaped as one of ours (the API server's defaults aside);</li>
+ * <li>only the annotation and the fields injection ever creates.</li>
+ * </ul>
+ * Anything else is an error naming the record, never a silent deletion.
+ */
+final class RecordCheck {
+    private static final Set<String> INIT_CONTAINERS = Set.of(SidecarParts.INIT_NAME, SidecarParts.PROXY_NAME);
+    private static final Set<String> CONTAINERS = Set.of(SidecarParts.PROXY_NAME);
+    private static final Set<String> ANNOTATIONS = Set.of(SidecarRenderer.DEFAULT_CONTAINER);
+    private static final Set<String> CREATED = Set.of("metadata", "metadata.annotations", "spec.initContainers",
+            "spec.volumes");
+    private static final Map<String, ObjectNode> VOLUMES = SidecarTemplate.everyVolume();
+    private static final String NULL_SUFFIX = ":null";
+
+    private RecordCheck() {
+    }
+
+    /** The digest {@link #check} compares a recorded container with: its command and args. */
+    static String digest(JsonNode container) {
+        ObjectNode program = Json.object();
+        program.set("command", container.path("command").isMissingNode() ? null : container.get("command"));
+        program.set("args", container.path("args").isMissingNode() ? null : container.get("args"));
+        return SidecarParts.fnv1a64(JsonText.writeJsonBytes(program));
+    }
+
+    /**
+     * @param pod the pod carrying the record
+     * @throws InvalidAnnotationException naming the record and what of it does not match the pod
+     */
+    static void check(JsonNode pod, InjectionRecord record) {
+        JsonNode spec = pod.path("spec");
+        String shown = shown(pod);
+        containers(spec, "initContainers", record.initContainers(), INIT_CONTAINERS, record, shown);
+        containers(spec, "containers", record.containers(), CONTAINERS, record, shown);
+        for (String name : record.volumes()) {
+            ObjectNode ours = VOLUMES.get(name);
+            if (ours == null) {
+                throw refused(shown, "lists volume " + name + ", which is not one injection adds");
+            }
+            for (JsonNode volume : spec.path("volumes")) {
+                if (name.equals(volume.path("name").asString(null)) && !sameVolume(ours, volume)) {
+                    throw refused(shown, "lists volume " + name + ", but the pod's volume " + name
+                            + " is not the one injection adds");
+                }
+            }
+        }
+        for (String annotation : record.addedAnnotations()) {
+            if (!ANNOTATIONS.contains(annotation)) {
+                throw refused(shown, "lists annotation " + annotation + ", which injection never adds");
+            }
+        }
+        for (String field : record.createdFields()) {
+            String path = field.endsWith(NULL_SUFFIX) ? field.substring(0, field.length() - NULL_SUFFIX.length()) : field;
+            if (!CREATED.contains(path)) {
+                throw refused(shown, "lists field " + field + ", which injection never creates");
+            }
+        }
+    }
+
+    /** After the removal: a pod without a container left was not one injection made. */
+    static void leavesAppContainers(JsonNode pod, JsonNode uninjected) {
+        if (uninjected.path("spec").path("containers").isEmpty()) {
+            throw refused(shown(pod), "would leave the pod without containers: injection never adds a pod's only container");
+        }
+    }
+
+    private static void containers(JsonNode spec, String list, List<String> names, Set<String> allowed,
+                                   InjectionRecord record, String shown) {
+        JsonNode items = spec.path(list);
+        for (String name : names) {
+            if (!allowed.contains(name)) {
+                throw refused(shown, "lists " + name + " in " + list + ", but injection adds only "
+                        + String.join(" and ", allowed.stream().sorted().toList()) + " there");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                JsonNode container = items.get(i);
+                if (name.equals(container.path("name").asString(null)) && !injected(container, record)) {
+                    throw refused(shown, "lists " + name + ", but spec." + list + "[" + i + "] is not the sidecar "
+                            + "injection added (its command and args differ from the injected one's)");
+                }
+            }
+        }
+    }
+
+    private static boolean injected(JsonNode container, InjectionRecord record) {
+        String recorded = record.digests().get(container.path("name").asString());
+        if (recorded != null) {
+            return recorded.equals(digest(container));
+        }
+        JsonNode command = container.path("command");
+        JsonNode args = container.path("args");
+        return switch (container.path("name").asString()) {
+            case SidecarParts.INIT_NAME -> command.size() == 3 && "sh".equals(command.get(0).asString(null))
+                    && "-c".equals(command.get(1).asString(null)) && InitScript.isOurs(command.get(2).asString(""))
+                    || "istio-iptables".equals(args.path(0).asString(null));
+            case SidecarParts.PROXY_NAME -> command.size() == 1 && "envoy".equals(command.get(0).asString(null))
+                    && "--config-yaml".equals(args.path(0).asString(null))
+                    || "proxy".equals(args.path(0).asString(null))
+                    && Set.of("sidecar", "router").contains(args.path(1).asString(""));
+            default -> false;
+        };
+    }
+
+    /**
+     * The pod's volume has our source (no other kind of source) with at least our fields: the API server adds
+     * defaults ({@code defaultMode}, {@code apiVersion}), and a volume with no source is an emptyDir.
+     */
+    private static boolean sameVolume(ObjectNode ours, JsonNode volume) {
+        if (!(volume instanceof ObjectNode theirs)) {
+            return false;
+        }
+        ObjectNode normalised = theirs.deepCopy();
+        if (normalised.size() == 1) {
+            normalised.set("emptyDir", Json.object());
+        }
+        return Set.copyOf(normalised.propertyNames()).equals(Set.copyOf(ours.propertyNames())) && contains(normalised, ours);
+    }
+
+    private static boolean contains(JsonNode theirs, JsonNode ours) {
+        if (ours instanceof ObjectNode object) {
+            if (!(theirs instanceof ObjectNode)) {
+                return false;
+            }
+            for (Iterator<String> it = object.propertyNames().iterator(); it.hasNext(); ) {
+                String name = it.next();
+                if (!theirs.has(name) || !contains(theirs.get(name), object.get(name))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (ours instanceof ArrayNode array) {
+            if (!(theirs instanceof ArrayNode) || theirs.size() != array.size()) {
+                return false;
+            }
+            for (int i = 0; i < array.size(); i++) {
+                if (!contains(theirs.get(i), array.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return ours.equals(theirs);
+    }
+
+    private static String shown(JsonNode pod) {
+        return InjectionRecord.abbreviate(pod.path("metadata").path("annotations").path(InjectionRecord.ANNOTATION)
+                .asString(""));
+    }
+
+    private static InvalidAnnotationException refused(String shown, String problem) {
+        return new InvalidAnnotationException(InjectionRecord.ANNOTATION, shown, problem
+                + " (a record is trusted only as far as it matches what injection adds; if the pod was never "
+                + "injected, remove the annotation)");
+    }
+}
