@@ -3,19 +3,25 @@
 # and makes a class-data-sharing archive so the CLI starts fast. Non-interactive; safe to run twice.
 #
 #   ./install.sh [--prefix DIR]      install under DIR (default: $HOME/.local)
+#   ./install.sh --native            install the GraalVM native image instead (./mvnw -Pnative, ~6-10 min on 2 cores);
+#                                    automatic when GRAALVM_HOME is set, found through GRAALVM_HOME or native-image on PATH
+#   ./install.sh --jvm               the JVM launcher even when GRAALVM_HOME is set
 #   ./install.sh --uninstall [--prefix DIR]
 
 # The script's steps: parse the options, check Java, build (build_jar), install the files (install_jar), then the
-# launcher and the completer. Another way to build (e.g. a native image) adds an option, a build_* and an install_*
-# function, and picks them where build_jar and install_jar are called.
+# launcher and the completer. The native image (--native) has its own build_native and install_native, picked where
+# build_jar and install_jar are called; it needs no launcher and no caches.
 set -eu
 
 prefix="${HOME}/.local"
 action=install
+flavour=auto
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }; prefix="$2"; shift 2 ;;
     --prefix=*) prefix="${1#--prefix=}"; shift ;;
+    --native) flavour=native; shift ;;
+    --jvm) flavour=jvm; shift ;;
     --uninstall) action=uninstall; shift ;;
     -h|--help) sed -n '2,/^$/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
@@ -47,6 +53,34 @@ if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
   exit 1
 fi
 
+# The native-image toolchain: $GRAALVM_HOME/bin/native-image, else native-image on PATH (its GraalVM home).
+graalvm_home=""
+if [ -n "${GRAALVM_HOME:-}" ] && [ -x "$GRAALVM_HOME/bin/native-image" ]; then
+  graalvm_home="$GRAALVM_HOME"
+elif native_image=$(command -v native-image 2>/dev/null) && [ -n "$native_image" ]; then
+  graalvm_home=$(cd "$(dirname "$(readlink -f "$native_image")")/.." && pwd)
+fi
+case "$flavour" in
+  native)
+    if [ -z "$graalvm_home" ]; then
+      echo "install.sh: --native needs GraalVM's native-image, and there is none:" >&2
+      if [ -n "${GRAALVM_HOME:-}" ]; then echo "  GRAALVM_HOME=$GRAALVM_HOME has no bin/native-image, and native-image is not on PATH." >&2
+      else echo "  GRAALVM_HOME is not set and native-image is not on PATH." >&2; fi
+      echo "  Install a GraalVM for JDK 25 (https://www.graalvm.org/downloads/) and set GRAALVM_HOME to it," >&2
+      echo "  or run ./install.sh without --native for the JVM launcher (Java 17+ only)." >&2
+      exit 1
+    fi ;;
+  auto)
+    flavour=jvm
+    if [ -n "${GRAALVM_HOME:-}" ]; then
+      if [ -n "$graalvm_home" ] && [ "$graalvm_home" = "$GRAALVM_HOME" ]; then
+        flavour=native
+      else
+        echo "install.sh: GRAALVM_HOME=$GRAALVM_HOME has no bin/native-image; installing the JVM launcher." >&2
+      fi
+    fi ;;
+esac
+
 # build_jar: builds the CLI jar and only what it needs (-pl cli -am: not the agent, the test harness or the
 # benchmarks) when the jar is missing or older than any source or build file. Prints a line per module and a count
 # of downloads as Maven goes (a first build downloads ~150 MB), and Maven's errors; the whole log on failure.
@@ -72,13 +106,52 @@ build_jar() {
   echo "  built $jar"
 }
 
-# install_jar: copies the jar under the prefix (whole or not at all).
+# install_jar: copies the jar under the prefix (whole or not at all), in place of a native image installed before.
 install_jar() {
   mkdir -p "$bin" "$lib"
+  rm -rf "$lib/kubectl-sidecar" "$lib/lib"
   tmp="$lib/.kubectl-sidecar.jar.$$"
   cp "$jar" "$tmp" && mv -f "$tmp" "$lib/kubectl-sidecar.jar"
 }
 
+# build_native: builds cli/target/kubectl-sidecar with the toolchain found above when it is missing or older than
+# any source or build file.
+build_native() {
+  if [ -f "$image" ] && [ -z "$(find "$repo/pom.xml" "$repo"/*/pom.xml "$repo"/injector/src "$repo"/cli/src -newer "$image" -type f 2>/dev/null | head -n 1)" ]; then
+    echo "Using the native image built already: $image"
+    return 0
+  fi
+  echo "Building the native image with $graalvm_home/bin/native-image: ./mvnw -B -Pnative -pl cli -am -DskipTests package"
+  echo "  (6-10 minutes and ~6 GB of memory on 2 cores)"
+  (cd "$repo" && GRAALVM_HOME="$graalvm_home" ./mvnw -q -B -Pnative -pl cli -am -DskipTests package) || {
+    echo "install.sh: the native build failed (see above); ./install.sh --jvm installs the JVM launcher" >&2
+    exit 1
+  }
+  echo "  built $image"
+}
+
+# install_native: the image under the prefix (whole or not at all) with the JDK libraries it links, if any, in lib/
+# beside it (rpath $ORIGIN/lib), and bin/kubectl-sidecar a link to it; the jar and caches of a JVM install go.
+install_native() {
+  mkdir -p "$bin" "$lib"
+  rm -f "$lib"/kubectl-sidecar.jar "$lib"/kubectl-sidecar*.jsa "$lib"/kubectl-sidecar*.aot
+  rm -rf "$lib/lib"
+  if [ -d "$repo/cli/target/lib" ]; then
+    cp -R "$repo/cli/target/lib" "$lib/lib"
+  fi
+  cp "$image" "$lib/.kubectl-sidecar.$$" && mv -f "$lib/.kubectl-sidecar.$$" "$lib/kubectl-sidecar"
+  rm -f "$bin/kubectl-sidecar.$$"
+  ln -s "$lib/kubectl-sidecar" "$bin/kubectl-sidecar.$$"
+  mv -f "$bin/kubectl-sidecar.$$" "$bin/kubectl-sidecar"
+}
+
+launcher="$bin/kubectl-sidecar"
+if [ "$flavour" = native ]; then
+  image="$repo/cli/target/kubectl-sidecar"
+  build_native
+  install_native
+  installed="$lib/kubectl-sidecar (native image)"
+else
 build_jar
 install_jar
 echo "Making the start-up caches (two training runs of the CLI)…"
@@ -145,7 +218,6 @@ fi
 # $lib as a single-quoted shell word, whatever the prefix holds.
 quoted_lib="'$(printf '%s' "$lib" | sed "s/'/'\\\\''/g")'"
 
-launcher="$bin/kubectl-sidecar"
 cat > "$launcher.$$" <<LAUNCHER
 #!/usr/bin/env sh
 # kubectl-sidecar launcher, written by install.sh. C1 only and the serial GC: a CLI run is short.
@@ -178,6 +250,9 @@ exec java $jvm_flags $jit_flags $cache_option -jar "\$lib/kubectl-sidecar.jar" "
 LAUNCHER
 chmod 755 "$launcher.$$"
 mv -f "$launcher.$$" "$launcher"
+installed="$lib/kubectl-sidecar.jar"
+[ -z "$offline_cache$cluster_cache" ] || installed="$installed (+ start-up caches: $offline_cache $cluster_cache)"
+fi
 
 # kubectl >= 1.26 asks kubectl_complete-<plugin> for completions of `kubectl sidecar …`.
 completer="$bin/kubectl_complete-sidecar"
@@ -188,7 +263,7 @@ mv -f "$completer.$$" "$completer"
 echo "Installed kubectl-sidecar into $prefix:"
 echo "  $launcher"
 echo "  $completer (shell completion through kubectl)"
-echo "  $lib/kubectl-sidecar.jar$( [ -n "$offline_cache$cluster_cache" ] && echo " (+ start-up caches: $offline_cache $cluster_cache)")"
+echo "  $installed"
 case ":${PATH}:" in
   *":$bin:"*) ;;
   *) echo ""

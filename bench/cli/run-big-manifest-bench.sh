@@ -15,7 +15,8 @@
 #
 # Environment: DOCUMENTS (default 1000), PREFIX to install into (default bench/target/big-manifest/install), RUNS
 # per command in all (default 10), ROUNDS (default 5), WARMUP runs per command and round (default 1), KUBECTL
-# (default /usr/bin/kubectl).
+# (default /usr/bin/kubectl), NATIVE (default cli/target/kubectl-sidecar: when it exists, the native image is timed
+# too, and must write the same output as the launcher).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -43,7 +44,7 @@ require_hyperfine
 
 rm -rf "$OUT/inputs" "$OUT"/*.json "$OUT"/*.log
 mkdir -p "$OUT"
-./install.sh --prefix "$PREFIX" >"$OUT/install.log" 2>&1 || fail "install.sh failed: see $OUT/install.log"
+./install.sh --jvm --prefix "$PREFIX" >"$OUT/install.log" 2>&1 || fail "install.sh failed: see $OUT/install.log"
 PLUGIN=$PREFIX/bin/kubectl-sidecar
 java -cp bench/target/benchmarks.jar dev.kubectlsidecar.bench.BigManifest "$OUT/inputs" "$DOCUMENTS"
 
@@ -59,11 +60,18 @@ for output in inject kustomize; do
 done
 [[ ${proxies[inject]} == "${proxies[kustomize]}" && ${proxies[inject]} -gt 0 ]] \
     || fail "inject added ${proxies[inject]} proxies, kustomize ${proxies[kustomize]}"
+NATIVE=${NATIVE:-cli/target/kubectl-sidecar}
+native=()
+if [[ -x $NATIVE ]]; then
+    "$NATIVE" inject --offline -f "$OUT/inputs/big.yaml" >"$OUT/native.out" 2>"$OUT/native.err"
+    cmp -s "$OUT/inject.out" "$OUT/native.out" || fail "the native image's output differs from the launcher's ($OUT/native.out)"
+    native=(--command-name "kubectl-sidecar inject --offline -f big.yaml (native image)" "$NATIVE inject --offline -f $OUT/inputs/big.yaml")
+fi
 
 echo "run-big-manifest-bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
     "$ROUNDS rounds of $RUNS_PER_ROUND runs after $WARMUP warm-up runs, per command" >&2
 rounds big --command-name "kubectl-sidecar inject --offline -f big.yaml (installed launcher)" \
-    "$PLUGIN inject --offline -f $OUT/inputs/big.yaml" \
+    "$PLUGIN inject --offline -f $OUT/inputs/big.yaml" "${native[@]}" \
     --command-name "kubectl kustomize (big.yaml + sidecar patches)" "$KUBECTL kustomize $OUT/inputs/kustomize"
 
 {

@@ -6,6 +6,7 @@ import dev.kubectlsidecar.agent.files.FilePoller;
 import dev.kubectlsidecar.agent.health.Readiness;
 import dev.kubectlsidecar.agent.http.AdmissionServer;
 import dev.kubectlsidecar.agent.http.InvalidCertificateException;
+import dev.kubectlsidecar.agent.http.ReadAuthorizer;
 import dev.kubectlsidecar.agent.http.Reply;
 import dev.kubectlsidecar.agent.http.Routes;
 import dev.kubectlsidecar.agent.http.ServingCertificate;
@@ -21,6 +22,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -60,6 +62,15 @@ public final class Agent {
 
     /** As {@link #start(AgentOptions)}, with the certificate from elsewhere (in a cluster: the TLS Secret). */
     public static Future<Agent> start(AgentOptions options, Function<Vertx, ServingCertificate> firstCertificate) {
+        return start(options, firstCertificate, (vertx, metrics) -> ReadAuthorizer.open());
+    }
+
+    /**
+     * As {@link #start(AgentOptions, Function)}, with who may read {@code /api/v1/config} and {@code /api/v1/status}
+     * (in a cluster: callers allowed to list pods).
+     */
+    public static Future<Agent> start(AgentOptions options, Function<Vertx, ServingCertificate> firstCertificate,
+                                      BiFunction<Vertx, AgentMetrics, ReadAuthorizer> reads) {
         AgentMetrics metrics = new AgentMetrics();
         EngineHolder engines = options.config() == null
                 ? new EngineHolder("the embedded default", ConfigLoader.embeddedDefault(), options.namespace(), metrics)
@@ -72,7 +83,7 @@ public final class Agent {
         try {
             ServingCertificate certificate = firstCertificate.apply(vertx);
             Readiness readiness = new Readiness();
-            Routes routes = new Routes();
+            Routes routes = new Routes(reads.apply(vertx, metrics));
             AdmissionServer server = new AdmissionServer(vertx, certificate,
                     new InjectHandler(engines, options.serverSupportsNativeSidecars(), metrics), metrics, routes);
             Agent agent = new Agent(vertx, engines, server, readiness, metrics, routes);
@@ -101,7 +112,8 @@ public final class Agent {
                     return Reply.text(report.ready() ? 200 : 503, report.text());
                 })
                 .get("/metrics", request -> Reply.text(200, AgentMetrics.CONTENT_TYPE, metrics.scrape()))
-                .get("/api/v1/config", request -> Reply.json(200, JsonMappers.JSON.valueToTree(engines.config())))
+                .getAuthorized("/api/v1/config", request -> null,
+                        request -> Reply.json(200, JsonMappers.JSON.valueToTree(engines.config())))
                 .get("/version", request -> Reply.json(200, Json.object().put("version", version())
                         .put("configDigest", ConfigDigest.of(engines.config()))));
     }

@@ -174,7 +174,8 @@ class BadRequestTest {
     @Test
     void bodyJustUnderTheLimitIsReadAndParsed() throws Exception {
         ObjectNode review = Reviews.podCreate("big", "shop",
-                Reviews.annotated(Reviews.pod("p"), "example.com/blob", "x".repeat(5 * 1024 * 1024)));
+                Reviews.annotated(Reviews.pod("p"), "example.com/blob",
+                        "x".repeat((int) AdmissionServer.MAX_BODY_BYTES - 1024)));
         HttpResponse<String> response = running.review(review);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JsonMappers.JSON.readTree(response.body()).at("/response/uid").asString()).isEqualTo("big");

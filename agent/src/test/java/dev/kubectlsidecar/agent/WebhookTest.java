@@ -113,13 +113,13 @@ class WebhookTest {
 
     @Test
     void engineWarningsBecomeAdmissionWarnings() throws Exception {
-        ObjectNode pod = Reviews.annotated(Reviews.pod("warned"), "sidecar.istio.io/rewriteAppHTTPProbers", "true");
+        ObjectNode pod = Reviews.annotated(Reviews.pod("warned"), "sidecar.istio.io/logLevel", "debug");
         JsonNode response = running.reviewOk(Reviews.podCreate("uid-8", "shop", pod));
         assertThat(response.get("allowed").asBoolean()).isTrue();
         assertThat(response.get("warnings")).hasSize(1);
         assertThat(response.get("warnings").get(0).asString())
                 .isEqualTo(ENGINE.inject(pod, webhook("shop")).warnings().get(0))
-                .contains("sidecar.istio.io/rewriteAppHTTPProbers");
+                .contains("sidecar.istio.io/logLevel");
     }
 
     @Test

@@ -3,9 +3,7 @@ package dev.kubectlsidecar.cli;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
-import dev.kubectlsidecar.injector.manifest.ManifestFormat;
-import dev.kubectlsidecar.injector.manifest.ManifestReader;
-import dev.kubectlsidecar.injector.manifest.ManifestWriter;
+import dev.kubectlsidecar.injector.manifest.ManifestSource;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -41,6 +39,9 @@ final class EngineWarmUp {
         if (Runtime.getRuntime().availableProcessors() < 2) {
             return; // on one core it would only compete with the real work
         }
+        if (System.getProperty("org.graalvm.nativeimage.imagecode") != null) {
+            return; // a native image has its classes initialised ahead of time: nothing to load
+        }
         Thread thread = new Thread(EngineWarmUp::run, "engine-warm-up");
         thread.setDaemon(true);
         running = thread;
@@ -63,9 +64,10 @@ final class EngineWarmUp {
 
     private static void run() {
         try {
-            ObjectNode pod = (ObjectNode) ManifestReader.read("warm-up", POD).get(0).tree();
+            ManifestSource manifest = ManifestSource.read("warm-up", POD);
+            ObjectNode pod = (ObjectNode) manifest.documents().get(0).tree();
             InjectionEngine engine = new InjectionEngine(ConfigLoader.embeddedDefault());
-            ManifestWriter.write(List.of(engine.inject(pod, PodRequest.offline("default")).pod()), ManifestFormat.YAML);
+            manifest.write(List.of(engine.inject(pod, PodRequest.offline("default")).pod()));
         } catch (RuntimeException | LinkageError ignored) {
             // The command itself reports whatever is wrong, with its own input's name.
         }

@@ -10,10 +10,12 @@ final class ManifestInput {
     ManifestFiles files;
 
     @Option(names = {"-o", "--output"}, paramLabel = "yaml|json", converter = FormatConverter.class,
-            description = "Output format: yaml (default) or json (one object, or a List for several).")
-    ManifestFormat format = ManifestFormat.YAML;
+            description = "Output format: yaml or json (one object, or a List for several). Default: as each file is"
+                    + " written, changed only where injection changes it.")
+    ManifestFormat format;
 
-    @Option(names = "--diff", description = "Print a unified diff of what would change instead of the result.")
+    @Option(names = "--diff", description = "Print a unified diff of each file as written against its result instead of"
+            + " the result (patch -p1 and git apply apply it).")
     boolean diff;
 
     @Option(names = "--output-file", paramLabel = "FILE",

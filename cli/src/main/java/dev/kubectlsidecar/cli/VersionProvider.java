@@ -1,12 +1,22 @@
 package dev.kubectlsidecar.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the jar's manifest (set by the build), or "dev" when run from classes. */
+/**
+ * The version the build wrote into the resource {@code version.txt} (a resource, not the jar's manifest, so that a
+ * native image, which has no manifest, reports the same), or "dev" when run from unfiltered classes.
+ */
 public final class VersionProvider implements IVersionProvider {
     public static String version() {
-        String version = Main.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        try (InputStream in = VersionProvider.class.getResourceAsStream("version.txt")) {
+            String version = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            return version.isEmpty() || version.startsWith("${") ? "dev" : version;
+        } catch (IOException e) {
+            return "dev";
+        }
     }
 
     @Override

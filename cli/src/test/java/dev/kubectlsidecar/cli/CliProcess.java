@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** The plugin as its own process (this test classpath), for tests that need real pipes, signals or environments. */
+/**
+ * The plugin as its own process (this test classpath, or the executable {@link CliExecutable} names), for tests that
+ * need real pipes, signals or environments.
+ */
 public final class CliProcess {
     private static final long WAIT_MILLIS = 60_000;
 
@@ -16,12 +19,28 @@ public final class CliProcess {
         return command(List.of(), args);
     }
 
-    /** {@code java JVM-OPTIONS -cp … Main ARGS}. */
+    /**
+     * {@code java JVM-OPTIONS -cp … Main ARGS}, or {@code EXECUTABLE ARGS} when {@link CliExecutable}'s switch names
+     * one (then the only JVM options allowed are system properties, {@code -Dname=value}, which a native image takes
+     * from its command line).
+     */
     static List<String> command(List<String> jvmOptions, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>();
+        var executable = CliExecutable.configured();
+        if (executable.isPresent()) {
+            command.add(executable.get().toString());
+            for (String option : jvmOptions) {
+                if (!option.startsWith("-D")) {
+                    throw new IllegalArgumentException("a JVM option for the executable " + executable.get() + ": " + option);
+                }
+                command.add(option); // a native image reads -Dname=value before its arguments as a system property
+            }
+        } else {
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        }
         command.addAll(args);
         return command;
     }

@@ -72,7 +72,13 @@ class InjectCommandTest {
         CliRun run = CliRun.of("inject", "--offline", "-f", file.toString(), "--diff");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("--- a/" + file + "\n+++ b/" + file + "\n@@ ");
-        assertThat(run.out()).contains("+      - name: istio-proxy").doesNotContain("-kind:");
+        // The file's containers are a flow sequence: the proxy joins it there, in flow style.
+        assertThat(run.out()).contains("-      containers: [{name: web, image: web:1}]\n")
+                .contains("+      containers: [{name: web, image: web:1}, {name: istio-proxy, ").doesNotContain("-kind:");
+        Path block = write("block.yaml", DEPLOYMENT.replace("containers: [{name: web, image: web:1}]",
+                "containers:\n      - name: web\n        image: web:1"));
+        assertThat(CliRun.of("inject", "--offline", "-f", block.toString(), "--diff").out())
+                .contains("+      - name: istio-proxy\n");
     }
 
     @Test

@@ -42,6 +42,8 @@ final class PausedCli implements AutoCloseable {
 
     /** Starts {@code kubectl-sidecar ARGS}, suspended before its first instruction; output goes to {@code logs}. */
     static PausedCli start(Path logs, List<String> args) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CliExecutable.configured().isEmpty(),
+                "-D" + CliExecutable.PROPERTY + " names an executable: a native image has no debugger to pause it");
         ListeningConnector connector = Bootstrap.virtualMachineManager().listeningConnectors().stream()
                 .filter(c -> c.name().equals("com.sun.jdi.SocketListen")).findFirst().orElseThrow();
         Map<String, Connector.Argument> arguments = connector.defaultArguments();
@@ -58,7 +60,10 @@ final class PausedCli implements AutoCloseable {
         }
     }
 
-    /** {@code kubectl-sidecar ARGS} as a child JVM (not under a debugger unless {@code jvmOptions} say so). */
+    /**
+     * {@code kubectl-sidecar ARGS} as a child JVM (not under a debugger unless {@code jvmOptions} say so), or as the
+     * executable {@link CliExecutable}'s switch names ({@link CliProcess#command}).
+     */
     static ProcessBuilder child(Path logs, List<String> args, String... jvmOptions) {
         return new ProcessBuilder(CliProcess.command(List.of(jvmOptions), args)).redirectOutput(logs.resolve("stdout").toFile())
                 .redirectError(logs.resolve("stderr").toFile());

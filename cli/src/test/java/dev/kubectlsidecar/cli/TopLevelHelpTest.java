@@ -42,6 +42,9 @@ class TopLevelHelpTest {
     }
 
     private static synchronized String printedByMain(String[] args) {
+        if (CliExecutable.configured().isPresent()) {
+            return CliRun.of(args).out(); // the executable's own main
+        }
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));

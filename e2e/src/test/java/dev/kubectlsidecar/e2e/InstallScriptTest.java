@@ -2,6 +2,7 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.cli.CliExecutable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +25,8 @@ class InstallScriptTest {
     @Test
     void installsALauncherWithAStartUpCacheReRunsCleanlyAndUninstalls(@TempDir Path dir) throws Exception {
         Path prefix = dir.resolve("a prefix with spaces");
-        Run first = run(List.of("sh", SCRIPT.toString(), "--prefix", prefix.toString()));
+        // README's first command on a machine with Java alone (GRAALVM_HOME would make it install the native image).
+        Run first = run(List.of("env", "-u", "GRAALVM_HOME", "sh", SCRIPT.toString(), "--prefix", prefix.toString()));
         assertThat(first.exitCode()).as(first.out()).isZero();
         assertThat(first.out()).contains("Installed kubectl-sidecar into " + prefix, "start-up cache", "Try it:");
 
@@ -70,7 +73,7 @@ class InstallScriptTest {
         Run help = run(List.of(launcher.toString(), "--help"));
         assertThat(help.out()).startsWith("Usage: kubectl sidecar [-hV] [COMMAND]");
 
-        Run again = run(List.of("sh", SCRIPT.toString(), "--prefix", prefix.toString()));
+        Run again = run(List.of("env", "-u", "GRAALVM_HOME", "sh", SCRIPT.toString(), "--prefix", prefix.toString()));
         assertThat(again.exitCode()).as(again.out()).isZero();
         assertThat(run(List.of(launcher.toString(), "--version")).out()).startsWith("kubectl-sidecar ");
 
@@ -78,6 +81,61 @@ class InstallScriptTest {
         assertThat(uninstall.exitCode()).isZero();
         assertThat(launcher).doesNotExist();
         assertThat(prefix.resolve("bin/kubectl_complete-sidecar")).doesNotExist();
+        assertThat(lib).doesNotExist();
+    }
+
+    @Test
+    void nativeWithoutAToolchainSaysWhatToDoAndInstallsNothing(@TempDir Path dir) throws Exception {
+        Path prefix = dir.resolve("prefix");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("sh", "java", "dirname", "sed", "head", "find", "readlink")) {
+            Path found = Path.of(run(List.of("sh", "-c", "command -v " + tool)).out().strip());
+            Files.createSymbolicLink(bin.resolve(tool), found);
+        }
+
+        Run unset = run(List.of("env", "-u", "GRAALVM_HOME", "PATH=" + bin, "sh", SCRIPT.toString(), "--native", "--prefix", prefix.toString()));
+        Run empty = run(List.of("env", "GRAALVM_HOME=" + dir, "PATH=" + bin, "sh", SCRIPT.toString(), "--native", "--prefix", prefix.toString()));
+
+        assertThat(unset.exitCode()).isEqualTo(1);
+        assertThat(unset.out()).isEqualTo("""
+                install.sh: --native needs GraalVM's native-image, and there is none:
+                  GRAALVM_HOME is not set and native-image is not on PATH.
+                  Install a GraalVM for JDK 25 (https://www.graalvm.org/downloads/) and set GRAALVM_HOME to it,
+                  or run ./install.sh without --native for the JVM launcher (Java 17+ only).
+                """);
+        assertThat(empty.exitCode()).isEqualTo(1);
+        assertThat(empty.out()).contains("  GRAALVM_HOME=" + dir + " has no bin/native-image, and native-image is not on PATH.\n");
+        assertThat(prefix).doesNotExist();
+    }
+
+    /** The native image named by -Dkubectl-sidecar.executable, when it is this checkout's cli/target/kubectl-sidecar. */
+    @Test
+    void nativeInstallsTheImageItFindsUpToDateAndUninstalls(@TempDir Path dir) throws Exception {
+        Path image = Paths.REPO.resolve("cli/target/kubectl-sidecar");
+        Assumptions.assumeTrue(CliExecutable.configured().filter(image::equals).isPresent(),
+                "-D" + CliExecutable.PROPERTY + " does not name " + image + ": the native install is not tested here");
+        // A toolchain that must not be used: the image is newer than the sources, so install.sh only copies it.
+        Path graalvm = dir.resolve("graalvm");
+        Path nativeImage = Files.createDirectories(graalvm.resolve("bin")).resolve("native-image");
+        Files.writeString(nativeImage, "#!/bin/sh\necho 'the image is older than the sources: rebuild it first' >&2\nexit 1\n");
+        assertThat(nativeImage.toFile().setExecutable(true)).isTrue();
+        Path prefix = dir.resolve("prefix");
+
+        Run install = run(List.of("env", "GRAALVM_HOME=" + graalvm, "sh", SCRIPT.toString(), "--prefix", prefix.toString()));
+
+        assertThat(install.exitCode()).as(install.out()).isZero();
+        assertThat(install.out()).contains("Installed kubectl-sidecar into " + prefix, "(native image)").doesNotContain("Building");
+        Path lib = prefix.resolve("lib/kubectl-sidecar");
+        try (var files = Files.list(lib)) {
+            assertThat(files.map(file -> file.getFileName().toString())).doesNotContain("kubectl-sidecar.jar").contains("kubectl-sidecar");
+        }
+        Run inject = run(List.of(prefix.resolve("bin/kubectl-sidecar").toString(), "inject", "--offline", "-f", "examples/shop.yaml"));
+        assertThat(inject.exitCode()).as(inject.out()).isZero();
+        assertThat(inject.out()).contains(Files.readString(Paths.REPO.resolve("examples/expected/shop.yaml")));
+
+        Run uninstall = run(List.of("sh", SCRIPT.toString(), "--uninstall", "--prefix", prefix.toString()));
+        assertThat(uninstall.exitCode()).isZero();
+        assertThat(prefix.resolve("bin/kubectl-sidecar")).doesNotExist();
         assertThat(lib).doesNotExist();
     }
 
@@ -104,7 +162,8 @@ class InstallScriptTest {
     @Test
     void buildsOnlyWhatItInstallsAndShowsProgress(@TempDir Path dir) throws Exception {
         Path repo = fakeRepository(dir, "0");
-        Run install = run(List.of("sh", repo.resolve("install.sh").toString(), "--prefix", dir.resolve("prefix").toString()));
+        Run install = run(List.of("env", "-u", "GRAALVM_HOME", "sh", repo.resolve("install.sh").toString(), "--prefix",
+                dir.resolve("prefix").toString()));
         assertThat(install.exitCode()).as(install.out()).isZero();
         assertThat(Files.readString(repo.resolve("mvnw-args")).strip()).isEqualTo("-B -pl cli -am -DskipTests package");
         assertThat(install.out()).startsWith("""
@@ -116,7 +175,8 @@ class InstallScriptTest {
                   built\s""").doesNotContain("repo.example", "[INFO]");
 
         Path failing = fakeRepository(Files.createDirectories(dir.resolve("failing")), "1");
-        Run failed = run(List.of("sh", failing.resolve("install.sh").toString(), "--prefix", dir.resolve("prefix2").toString()));
+        Run failed = run(List.of("env", "-u", "GRAALVM_HOME", "sh", failing.resolve("install.sh").toString(), "--prefix",
+                dir.resolve("prefix2").toString()));
         assertThat(failed.exitCode()).isEqualTo(1);
         assertThat(failed.out()).contains("[ERROR] Failed to execute goal: boom", "install.sh: the build failed; its whole log: ");
         assertThat(dir.resolve("prefix2/bin/kubectl-sidecar")).doesNotExist();

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.cli.CliExecutable;
 import dev.kubectlsidecar.testkit.LocalCluster;
 import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
 import java.io.IOException;
@@ -41,8 +42,10 @@ class KubectlPluginTest {
         Assumptions.assumeTrue(Paths.onPath("kubectl"), "kubectl is not on PATH: the plugin flow through kubectl is skipped");
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path launcher = bin.resolve("kubectl-sidecar");
-        Files.writeString(launcher, "#!/bin/sh\nexec \"" + Path.of(System.getProperty("java.home"), "bin", "java")
-                + "\" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar \"" + Paths.CLI_JAR + "\" \"$@\"\n");
+        String command = CliExecutable.configured().map(executable -> "\"" + executable + "\"")
+                .orElse("\"" + Path.of(System.getProperty("java.home"), "bin", "java") + "\" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar \""
+                        + Paths.CLI_JAR + "\"");
+        Files.writeString(launcher, "#!/bin/sh\nexec " + command + " \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path manifest = Files.writeString(dir.resolve("pod.yaml"), """
                 apiVersion: v1

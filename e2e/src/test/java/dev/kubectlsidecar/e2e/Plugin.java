@@ -1,13 +1,14 @@
 package dev.kubectlsidecar.e2e;
 
-import dev.kubectlsidecar.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.kubectlsidecar.cli.CliRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The plugin run in-process against the local cluster, as `kubectl sidecar …` with --kubeconfig would run it. */
+/**
+ * The plugin run against the local cluster, as `kubectl sidecar …` with --kubeconfig would run it: in-process, or
+ * the executable that {@code -Dkubectl-sidecar.executable} names (see {@code CliExecutable}).
+ */
 final class Plugin {
     record Result(int exitCode, String out, String err) {
         String both() {
@@ -25,10 +26,7 @@ final class Plugin {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--kubeconfig");
         all.add(kubeconfig.toString());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(all.toArray(String[]::new)).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute(all.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
+        CliRunner.Result result = CliRunner.run(all.toArray(String[]::new));
+        return new Result(result.exitCode(), result.out(), result.err());
     }
 }

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.cli.CliExecutable;
 import dev.kubectlsidecar.injector.JsonMappers;
 import java.io.File;
 import java.io.IOException;
@@ -24,20 +25,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The krew manifest (plugin-manifest/sidecar.yaml) passes krew's validation, names the archive that
- * plugin-manifest/package.sh builds from this build's jar by its sha256, and that archive, unpacked and put on PATH
- * through a symlink as krew installs it, runs the plugin.
+ * The krew manifest (plugin-manifest/sidecar.yaml) passes krew's validation and names one native archive per
+ * platform; plugin-manifest/package.sh builds those archives reproducibly and writes each one's sha256 into its own
+ * entry; the native archive (when -Dkubectl-sidecar.executable names a native image) and the JVM archive, unpacked
+ * and put on PATH through a symlink as krew installs them, run the plugin.
  */
 class PluginManifestTest {
     private static final Path MANIFEST = Paths.REPO.resolve("plugin-manifest/sidecar.yaml");
     private static final Path PACKAGE_SCRIPT = Paths.REPO.resolve("plugin-manifest/package.sh");
     private static final Path LAUNCHER = Paths.REPO.resolve("plugin-manifest/kubectl-sidecar");
-    private static final Set<String> PLATFORMS = Set.of("linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64");
+    private static final Set<String> PLATFORMS = Set.of("linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64");
     private static final String VERSION = "v\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?";
-    private static final String STALE = "the manifest's sha256 is not that of the archive built from "
-            + "cli/target/kubectl-sidecar.jar: build from the committed sources, run `sh plugin-manifest/package.sh` "
-            + "and commit the sidecar.yaml it rewrites";
-
     @TempDir
     Path dir;
 
@@ -74,10 +72,13 @@ class PluginManifestTest {
                 "tar is not GNU tar: package.sh needs its --sort/--mtime/--owner to build the archive reproducibly");
     }
 
-    /** Runs package.sh on this build's jar into {@code out}, leaving the committed manifest alone; returns the archive. */
+    /** Runs package.sh on this build's jar into {@code out}; returns the archive. */
     private static Path buildArchive(Path out) throws IOException, InterruptedException {
-        Run build = run(Paths.REPO, Map.of(), "sh", PACKAGE_SCRIPT.toString(), "--jar", Paths.CLI_JAR.toString(),
-                "--out", out.toString(), "--keep-manifest");
+        return onlyArchive(out, run(Paths.REPO, Map.of(), "sh", PACKAGE_SCRIPT.toString(), "--jar", Paths.CLI_JAR.toString(),
+                "--out", out.toString()));
+    }
+
+    private static Path onlyArchive(Path out, Run build) throws IOException {
         assertThat(build.exitCode()).as(build.err()).isZero();
         try (var files = Files.list(out)) {
             List<Path> archives = files.toList();
@@ -105,7 +106,7 @@ class PluginManifestTest {
         assertThat(spec.path("homepage").asString()).startsWith("https://");
         assertThat(spec.path("shortDescription").asString()).isNotBlank().hasSizeLessThan(50);
         assertThat(spec.path("description").asString()).isNotBlank();
-        assertThat(spec.path("caveats").asString()).contains("Java 17", "java -version", "Windows");
+        assertThat(spec.path("caveats").asString()).contains("native", "needs no Java", "kubectl sidecar version");
 
         List<String> platforms = new ArrayList<>();
         for (JsonNode platform : spec.path("platforms")) {
@@ -113,9 +114,12 @@ class PluginManifestTest {
             assertThat(labels.propertyNames()).as("selector keys krew supports").containsExactlyInAnyOrder("os", "arch");
             String name = labels.path("os").asString() + "/" + labels.path("arch").asString();
             platforms.add(name);
-            assertThat(platform.path("uri").asString()).as(name).startsWith("https://");
+            String version = spec.path("version").asString();
+            assertThat(platform.path("uri").asString()).as(name).startsWith("https://")
+                    .endsWith("/" + version + "/kubectl-sidecar-" + version + "-" + name.replace('/', '-') + ".tar.gz");
             assertThat(platform.path("sha256").asString()).as(name).matches("[a-f0-9]{64}");
-            assertThat(platform.path("bin").asString()).as(name).isEqualTo("kubectl-sidecar");
+            assertThat(platform.path("bin").asString()).as(name)
+                    .isEqualTo(name.startsWith("windows/") ? "kubectl-sidecar.exe" : "kubectl-sidecar");
             assertThat(platform.path("files")).as(name).isNotEmpty();
             for (JsonNode operation : platform.path("files")) {
                 assertThat(operation.path("from").asString()).as(name).isNotBlank();
@@ -126,49 +130,100 @@ class PluginManifestTest {
     }
 
     @Test
-    void manifestSha256IsTheArchiveThatPackageShBuildsFromThisBuild() throws Exception {
+    void jvmArchiveIsTheSameFromTheSameJarAndLeavesTheManifestAlone() throws Exception {
         assumePackagingTools();
         byte[] committed = Files.readAllBytes(MANIFEST);
         Path first = buildArchive(dir.resolve("first"));
         Path second = buildArchive(dir.resolve("second"));
 
         assertThat(Files.mismatch(first, second)).as("two builds of the archive differ").isEqualTo(-1L);
-        assertThat(Files.readAllBytes(MANIFEST)).as("--keep-manifest rewrote the manifest").isEqualTo(committed);
-        String sha = sha256(first);
-        JsonNode spec = manifest().path("spec");
-        assertThat(first.getFileName().toString()).isEqualTo("kubectl-sidecar-" + spec.path("version").asString() + ".tar.gz");
-        for (JsonNode platform : spec.path("platforms")) {
-            assertThat(platform.path("sha256").asString()).as(STALE).isEqualTo(sha);
-            assertThat(platform.path("uri").asString()).endsWith("/" + spec.path("version").asString() + "/" + first.getFileName());
-        }
+        assertThat(Files.readAllBytes(MANIFEST)).as("the JVM archive is not krew's").isEqualTo(committed);
+        assertThat(first.getFileName().toString()).isEqualTo("kubectl-sidecar-" + manifest().at("/spec/version").asString() + ".tar.gz");
     }
 
-    @Test
-    void packageShWritesTheArchiveSha256IntoTheManifest() throws Exception {
-        assumePackagingTools();
-        // A copy of the repository's packaging files, so the committed manifest stays as it is.
+    /** A copy of the repository's packaging files, so the committed manifest stays as it is; returns its package.sh. */
+    private Path packagingCopy() throws IOException {
         Path repo = Files.createDirectories(dir.resolve("repo/plugin-manifest"));
         for (Path file : List.of(PACKAGE_SCRIPT, LAUNCHER, MANIFEST)) {
             Files.copy(file, repo.resolve(file.getFileName()));
         }
         Files.copy(Paths.REPO.resolve("LICENSE"), repo.resolveSibling("LICENSE"));
-        Path jar = Files.writeString(dir.resolve("other.jar"), "not the committed jar");
+        return repo.resolve("package.sh");
+    }
 
-        Run build = run(dir, Map.of(), "sh", repo.resolve("package.sh").toString(), "--jar", jar.toString());
+    @ParameterizedTest
+    @CsvSource({"darwin/arm64, kubectl-sidecar", "windows/amd64, kubectl-sidecar.exe"})
+    void nativeArchiveIsReproducibleAndItsSha256GoesIntoItsPlatformsEntryOnly(String platform, String exe) throws Exception {
+        assumePackagingTools();
+        Path script = packagingCopy();
+        Path built = Files.createDirectories(dir.resolve("built"));
+        Path binary = Files.writeString(built.resolve("kubectl-sidecar-binary"), "not a real image for " + platform);
+        Files.writeString(Files.createDirectories(built.resolve("lib")).resolve("libjava.so"), "a library beside it");
+        String version = manifest().at("/spec/version").asString();
 
-        assertThat(build.exitCode()).as(build.err()).isZero();
-        Path archive = repo.resolve("dist").resolve("kubectl-sidecar-" + manifest().at("/spec/version").asString() + ".tar.gz");
-        String sha = sha256(archive);
-        assertThat(build.out()).isEqualTo(sha + "  " + archive + "\n");
-        JsonNode rewritten = JsonMappers.YAML.readTree(Files.readString(repo.resolve("sidecar.yaml")));
-        assertThat(rewritten.at("/spec/platforms").findValuesAsString("sha256")).hasSize(PLATFORMS.size()).containsOnly(sha);
-        assertThat(Files.readString(repo.resolve("sidecar.yaml")).replaceAll("sha256: \"[a-f0-9]{64}\"", "sha256"))
+        Path first = onlyArchive(dir.resolve("first"), run(dir, Map.of(), "sh", script.toString(), "--native", binary.toString(),
+                "--platform", platform, "--out", dir.resolve("first").toString()));
+        Path second = onlyArchive(dir.resolve("second"), run(dir, Map.of(), "sh", script.toString(), "--native", binary.toString(),
+                "--platform", platform, "--out", dir.resolve("second").toString(), "--keep-manifest"));
+
+        assertThat(first.getFileName().toString()).isEqualTo("kubectl-sidecar-" + version + "-" + platform.replace('/', '-') + ".tar.gz");
+        assertThat(Files.mismatch(first, second)).as("two builds of the archive differ").isEqualTo(-1L);
+        Path unpacked = Files.createDirectories(dir.resolve("unpacked"));
+        assertThat(run(unpacked, Map.of(), "tar", "-xzf", first.toString()).exitCode()).isZero();
+        assertThat(unpacked.resolve(exe)).hasContent("not a real image for " + platform);
+        assertThat(Files.getPosixFilePermissions(unpacked.resolve(exe))).isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(unpacked.resolve("lib/libjava.so")).hasContent("a library beside it");
+        assertThat(unpacked.resolve("LICENSE")).hasSameTextualContentAs(Paths.REPO.resolve("LICENSE"));
+
+        String sha = sha256(first);
+        JsonNode rewritten = JsonMappers.YAML.readTree(Files.readString(script.resolveSibling("sidecar.yaml")));
+        JsonNode committed = manifest();
+        for (int i = 0; i < committed.at("/spec/platforms").size(); i++) {
+            JsonNode entry = rewritten.at("/spec/platforms").get(i);
+            String name = entry.at("/selector/matchLabels/os").asString() + "/" + entry.at("/selector/matchLabels/arch").asString();
+            assertThat(entry.path("sha256").asString()).as(name)
+                    .isEqualTo(name.equals(platform) ? sha : committed.at("/spec/platforms").get(i).path("sha256").asString());
+        }
+        assertThat(Files.readString(script.resolveSibling("sidecar.yaml")).replaceAll("sha256: \"[a-f0-9]{64}\"", "sha256"))
                 .as("only the sha256 values change")
                 .isEqualTo(Files.readString(MANIFEST).replaceAll("sha256: \"[a-f0-9]{64}\"", "sha256"));
     }
 
     @Test
-    void archiveInstalledAsKrewDoesRunsThePluginThroughASymlinkOnPath() throws Exception {
+    void nativeArchiveOfAnUnknownPlatformIsRefused() throws Exception {
+        assumePackagingTools();
+        Path script = packagingCopy();
+        Path binary = Files.writeString(dir.resolve("kubectl-sidecar"), "image");
+
+        Run build = run(dir, Map.of(), "sh", script.toString(), "--native", binary.toString(), "--platform", "plan9/amd64");
+
+        assertThat(build.exitCode()).isEqualTo(1);
+        assertThat(build.err()).isEqualTo("package.sh: --platform plan9/amd64: one of linux/amd64, linux/arm64, darwin/amd64, "
+                + "darwin/arm64, windows/amd64\n");
+    }
+
+    @Test
+    void nativeArchiveInstalledAsKrewDoesRunsThePluginThroughASymlinkOnPath() throws Exception {
+        assumePackagingTools();
+        var executable = CliExecutable.configured();
+        Assumptions.assumeTrue(executable.isPresent(), "no native image named by -D" + CliExecutable.PROPERTY);
+        Path script = packagingCopy();
+        Path archive = onlyArchive(dir.resolve("dist"), run(dir, Map.of(), "sh", script.toString(), "--native",
+                executable.get().toString(), "--platform", "linux/amd64", "--out", dir.resolve("dist").toString()));
+        Path install = Files.createDirectories(dir.resolve("store/sidecar/v0.1.0"));
+        assertThat(run(install, Map.of(), "tar", "-xzf", archive.toString()).exitCode()).isZero();
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("kubectl-sidecar"), install.resolve("kubectl-sidecar"));
+
+        Run inject = run(Paths.REPO, Map.of("PATH", bin + File.pathSeparator + System.getenv("PATH")), "sh", "-c",
+                "exec kubectl-sidecar \"$@\"", "sh", "inject", "--offline", "-f", "examples/shop.yaml");
+        assertThat(inject.exitCode()).as(inject.err()).isZero();
+        assertThat(inject.out()).isEqualTo(Files.readString(Paths.REPO.resolve("examples/expected/shop.yaml")));
+        assertThat(inject.err()).isEqualTo(Files.readString(Paths.REPO.resolve("examples/expected/shop.report")));
+    }
+
+    @Test
+    void jvmArchiveInstalledAsKrewDoesRunsThePluginThroughASymlinkOnPath() throws Exception {
         assumePackagingTools();
         Path archive = buildArchive(dir.resolve("dist"));
         // krew unpacks the archive, applies `files: [{from: "*", to: "."}]` (the same tree) and links bin into its bin/.

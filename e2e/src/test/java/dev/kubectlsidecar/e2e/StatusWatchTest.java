@@ -2,6 +2,7 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.cli.CliExecutable;
 import dev.kubectlsidecar.testkit.LocalCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -42,9 +43,9 @@ class StatusWatchTest {
             cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
                     .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
             Path done = dir.resolve("exit-code");
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String cli = String.join(" ", CliExecutable.command(Paths.CLI_JAR));
             tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "40",
-                    javaBin + " -jar " + Paths.CLI_JAR + " status -n shop --watch --kubeconfig " + kubeconfig
+                    cli + " status -n shop --watch --kubeconfig " + kubeconfig
                             + "; echo $? > " + done + "; sleep 30");
             Poll.until("the first frame", () -> capture(session).contains("namespace shop: injection enabled · 0 pods") ? true : null);
 

@@ -1,22 +1,25 @@
 package dev.kubectlsidecar.injector;
 
 import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.MeshSettings;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import dev.kubectlsidecar.injector.policy.Decision;
 import dev.kubectlsidecar.injector.policy.InjectionPolicy;
+import dev.kubectlsidecar.injector.policy.IstioCoexistence;
 import dev.kubectlsidecar.injector.render.InjectedInit;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
+import dev.kubectlsidecar.injector.render.IstioPodFields;
 import dev.kubectlsidecar.injector.render.PodAnnotations;
 import dev.kubectlsidecar.injector.render.ProxyBypass;
 import dev.kubectlsidecar.injector.render.ProxyOptions;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
 import dev.kubectlsidecar.injector.render.SidecarTemplate;
+import dev.kubectlsidecar.injector.render.WorkloadIdentity;
 import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,44 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * see {@code RecordCheck}), then decided and rendered afresh, so injecting twice gives the same pod.
  */
 public final class InjectionEngine {
-    private static final int RENDER_CACHE_SIZE = 256;
-
-    /**
-     * What a render depends on: the annotations a render reads ({@link PodAnnotations#renderInputs}) decide the
-     * proxy options and traffic settings under this engine's config, so pods that agree on them get the same
-     * (immutable) parts. Not a record of those options and settings: linking a record's equals and hashCode (method
-     * handles, on first use of each record class) costs a cold {@code inject} ~13 ms.
-     */
-    private static final class RenderKey {
-        private final Map<String, String> annotations;
-        private final boolean nativeSidecar;
-
-        RenderKey(Map<String, String> annotations, boolean nativeSidecar) {
-            this.annotations = annotations;
-            this.nativeSidecar = nativeSidecar;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof RenderKey key && key.nativeSidecar == nativeSidecar
-                    && key.annotations.equals(annotations);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * annotations.hashCode() + Boolean.hashCode(nativeSidecar);
-        }
-    }
-
     private final InjectionConfig config;
     /** Most pods share a handful of renders; rendering (init script, bootstrap, digest) is the engine's main cost. */
-    private final Map<RenderKey, SidecarParts> renders = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<RenderKey, SidecarParts> eldest) {
-                    return size() > RENDER_CACHE_SIZE;
-                }
-            });
+    private final RenderCache renders = new RenderCache();
 
     public InjectionEngine(InjectionConfig config) {
         this.config = config;
@@ -82,21 +50,49 @@ public final class InjectionEngine {
      * @throws MalformedPodException when the pod has no usable containers
      */
     public PodInjection inject(ObjectNode pod, PodRequest request) {
+        return inject(pod, request, null);
+    }
+
+    /**
+     * @param workload the workload the pod (template) belongs to, as a manifest says it; null to derive it from
+     *     the pod as istiod does ({@link WorkloadIdentity#ofPod})
+     */
+    public PodInjection inject(ObjectNode pod, PodRequest request, WorkloadIdentity workload) {
         // The policy reads nothing injection adds, so it decides on the pod as it came. Skipped, the pod stays
         // exactly so: an injection record (trusted or not) neither removes nor restores anything.
         Decision decision = InjectionPolicy.decide(pod, request.namespace(), config);
         if (!decision.inject()) {
             return new PodInjection(pod.deepCopy(), decision, null, List.of());
         }
+        InjectionRecord existing = InjectionRecord.read(pod).orElse(null);
+        if (existing != null && !existing.ours()) {
+            // istiod's sidecar only if its record holds up: a forged one is an error naming it, never a skip
+            existing.check(pod);
+            return new PodInjection(pod.deepCopy(), IstioCoexistence.injectedByIstiod(existing.revision()), null,
+                    List.of());
+        }
         ObjectNode clean = SidecarRenderer.uninject(pod);
         Map<String, String> annotations = annotations(clean);
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
+        MeshSettings mesh = options.profile().mesh();
+        Decision otherRevision = IstioCoexistence.otherRevision(clean, request.namespace(), mesh);
+        if (otherRevision != null) {
+            return new PodInjection(pod.deepCopy(), otherRevision, null, List.of());
+        }
         SidecarParts parts = render(annotations, options, nativeSidecar(options, request));
         List<String> warnings = new ArrayList<>(options.warnings());
         CaptureScope.nothingCaptured(TrafficSettings.resolve(options.profile().traffic(), annotations))
                 .ifPresent(warnings::add);
         ObjectNode injected = SidecarRenderer.injectInto(clean, parts, options.profile().name(),
                 config.allowImageOverride(), warnings);
+        if (mesh != null) {
+            WorkloadIdentity identity = workload != null ? workload : WorkloadIdentity.ofPod(pod);
+            if (identity.namespace().isEmpty()) {
+                identity = new WorkloadIdentity(identity.apiVersion(), identity.kind(), identity.name(),
+                        request.namespace().name());
+            }
+            warnings.addAll(IstioPodFields.apply(injected, identity, mesh, annotations));
+        }
         warnings.addAll(ProxyBypass.of(injected, options.profile().traffic()));
         return new PodInjection(injected, decision, parts, warnings);
     }
@@ -173,8 +169,8 @@ public final class InjectionEngine {
     }
 
     private SidecarParts render(Map<String, String> annotations, ProxyOptions options, boolean nativeSidecar) {
-        return renders.computeIfAbsent(new RenderKey(PodAnnotations.renderInputs(annotations), nativeSidecar),
-                key -> SidecarTemplate.render(options,
+        return renders.get(PodAnnotations.renderInputs(annotations), nativeSidecar,
+                () -> SidecarTemplate.render(options,
                         InitScript.command(TrafficSettings.resolve(options.profile().traffic(), annotations)),
                         nativeSidecar));
     }

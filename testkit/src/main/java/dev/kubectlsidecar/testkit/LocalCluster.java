@@ -5,6 +5,7 @@ import dev.kubectlsidecar.testkit.admission.WebhookClient;
 import dev.kubectlsidecar.testkit.agent.AgentLauncher;
 import dev.kubectlsidecar.testkit.agent.AgentRunner;
 import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
+import dev.kubectlsidecar.testkit.api.AccessReviews;
 import dev.kubectlsidecar.testkit.api.ApiDispatcher;
 import dev.kubectlsidecar.testkit.api.ApiServer;
 import dev.kubectlsidecar.testkit.api.Await;
@@ -62,6 +63,7 @@ public final class LocalCluster implements AutoCloseable {
     private final WorkerExecutor workers;
     private final ObjectStore store;
     private final ServiceRoutes routes;
+    private final AccessReviews accessReviews;
     private final ApiServer server;
     private final String url;
     private final KubernetesClient client;
@@ -76,12 +78,14 @@ public final class LocalCluster implements AutoCloseable {
         this.store = new ObjectStore();
         this.routes = new ServiceRoutes();
         HttpCalls calls = new HttpCalls(vertx);
+        this.accessReviews = new AccessReviews();
         NamespaceLifecycle namespaces = new NamespaceLifecycle(store);
         namespaces.createInitial();
         this.server = new ApiServer(vertx, new ApiDispatcher(version, store, List.of(
                 namespaces,
                 new PodAdmission(store, new WebhookClient(calls, routes)),
                 new ServiceProxy(store, routes, calls),
+                accessReviews,
                 new DryRunRequests(store),
                 new PatchRequests(store))), workers, store);
         this.url = "http://127.0.0.1:" + server.start();
@@ -114,6 +118,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The cluster's users, for TokenReview and SubjectAccessReview (tests add users with less than admin). */
+    public AccessReviews accessReviews() {
+        return accessReviews;
     }
 
     /** A fabric8 client of this cluster (namespace {@code default}); closed with the cluster. */

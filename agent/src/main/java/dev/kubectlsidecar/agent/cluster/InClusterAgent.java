@@ -95,7 +95,8 @@ public final class InClusterAgent implements AutoCloseable {
         ServingBundle bundle = waitForFirst();
         AgentOptions settled = options.serverSupportsNativeSidecars() != null ? options
                 : options.withNativeSidecars(supportsNativeSidecars());
-        agent = Agent.start(settled, vertx -> certificate(vertx, bundle))
+        agent = Agent.start(settled, vertx -> certificate(vertx, bundle),
+                        (vertx, metrics) -> new TokenReviewAuthorizer(client, vertx, metrics))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         ServingBundle newest = latest.get();
         if (newest != null && newest != bundle) {

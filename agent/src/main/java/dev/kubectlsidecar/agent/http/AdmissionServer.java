@@ -25,15 +25,34 @@ import java.util.concurrent.TimeUnit;
 public final class AdmissionServer {
     private static final System.Logger LOG = System.getLogger(AdmissionServer.class.getName());
 
-    /** Kubernetes objects are at most ~1.5 MiB in etcd; 6 MiB leaves room for any pod and refuses abuse. */
-    public static final long MAX_BODY_BYTES = 6L * 1024 * 1024;
+    /**
+     * The largest review: the API server takes request bodies up to 3 MiB and stores objects up to 1.5 MiB (etcd's
+     * limit); a review of the largest storable pod, as JSON, with its request envelope, fits in 3 MiB.
+     */
+    public static final long MAX_BODY_BYTES = 3L * 1024 * 1024;
     /** The API server gives a webhook at most 30 s (10 s by default) for the whole call. */
     static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
+    /**
+     * Longer than the API server keeps an idle connection to a webhook (Go's {@code IdleConnTimeout}, 90 s), so it
+     * is always the API server that closes its own: closing first would race its next request on that connection.
+     */
     private static final int IDLE_TIMEOUT_SECONDS = 120;
+    private static final int HANDSHAKE_TIMEOUT_SECONDS = 5;
+    /** Open connections at most; the API servers need a few dozen. Over it, the idlest connection is closed. */
+    public static final int MAX_CONNECTIONS = 256;
+    /**
+     * Heap a review takes per byte of its JSON at its peak: the body, its tree (~16 bytes per byte for a pod of many
+     * small entries) and the engine's copy of it; measured (BENCHMARKS.md).
+     */
+    static final long HEAP_PER_REVIEW_BYTE = 32;
+    /** Heap kept for everything but reviews: the pod states of 10 000 tracked pods, caches, TLS, the client. */
+    static final long HEAP_RESERVE = 40L * 1024 * 1024;
 
     private final Vertx vertx;
     private final Routes routes;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    private final ConnectionLimit connections = new ConnectionLimit(MAX_CONNECTIONS);
+    private final ReviewBudget budget;
     private volatile ServingCertificate certificate;
 
     /** @param routes the routes besides {@code POST /inject}, which this server adds */
@@ -41,7 +60,12 @@ public final class AdmissionServer {
                            Routes routes) {
         this.vertx = vertx;
         this.certificate = certificate;
-        this.routes = routes.post("/inject", new InjectEndpoint(vertx, inject, metrics, MAX_BODY_BYTES, BODY_DEADLINE));
+        this.budget = new ReviewBudget(vertx, reviewBudgetBytes());
+        metrics.reviewBudget(budget::used, budget::waiting);
+        metrics.connections(connections::open, connections::evicted);
+        this.routes = routes.post("/inject",
+                new InjectEndpoint(vertx, inject, metrics, budget, Math.min(MAX_BODY_BYTES, budget.capacity()),
+                        BODY_DEADLINE));
     }
 
     /**
@@ -58,10 +82,23 @@ public final class AdmissionServer {
                 .setSslEngineOptions(TlsEngine.options())
                 .setKeyCertOptions(certificate.keyCertOptions())
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
-                .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
-        return vertx.deployVerticle(() -> new ServerVerticle(options, routes, servers::add),
+        return vertx.deployVerticle(() -> new ServerVerticle(options, routes, connections, servers::add),
                 new DeploymentOptions().setInstances(instances)).mapEmpty();
+    }
+
+    /**
+     * The bytes of reviews held at once: a review costs about {@link #HEAP_PER_REVIEW_BYTE} times its size in heap
+     * while parsed and injected, so the budget is what the heap leaves after {@link #HEAP_RESERVE}, divided by that.
+     * With the Deployment's {@code -Xmx144m}: 3.25 MiB, one largest review or two 1.5 MiB pods at once.
+     */
+    static long reviewBudgetBytes() {
+        return Math.max(256 * 1024, (Runtime.getRuntime().maxMemory() - HEAP_RESERVE) / HEAP_PER_REVIEW_BYTE);
+    }
+
+    public ReviewBudget budget() {
+        return budget;
     }
 
     public int port() {

@@ -1,6 +1,5 @@
 package dev.kubectlsidecar.agent.http;
 
-import io.vertx.core.buffer.Buffer;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -42,10 +41,10 @@ final class JsonBodies {
     }
 
     /** @throws HttpError 400 when the body is empty or not JSON (the message says where) */
-    static JsonNode parse(Buffer body) {
+    static JsonNode parse(byte[] body) {
         JsonNode tree;
         try {
-            tree = MAPPER.readTree(body.getBytes());
+            tree = MAPPER.readTree(body);
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")";

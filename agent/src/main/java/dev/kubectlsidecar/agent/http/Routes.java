@@ -16,6 +16,12 @@ public final class Routes implements Handler<HttpServerRequest> {
     }
 
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final ReadAuthorizer reads;
+
+    /** @param reads who may use the routes added with {@link #getAuthorized} */
+    public Routes(ReadAuthorizer reads) {
+        this.reads = reads;
+    }
 
     /** A POST route whose handler reads the body and answers itself. */
     public Routes post(String path, Handler<HttpServerRequest> handler) {
@@ -26,6 +32,27 @@ public final class Routes implements Handler<HttpServerRequest> {
     /** A GET route answered synchronously from the request (path, query). */
     public Routes get(String path, Function<HttpServerRequest, Reply> answer) {
         routes.put(path, new Route(HttpMethod.GET, request -> answer.apply(request).send(request)));
+        return this;
+    }
+
+    /**
+     * A GET route answered only to callers the {@link ReadAuthorizer} allows for the namespace {@code scope} names
+     * (null: cluster-wide); refusals are the authorizer's status with its message.
+     */
+    public Routes getAuthorized(String path, Function<HttpServerRequest, String> scope,
+                                Function<HttpServerRequest, Reply> answer) {
+        routes.put(path, new Route(HttpMethod.GET, request -> reads.authorize(request, scope.apply(request))
+                .onComplete(verdict -> {
+                    if (verdict.succeeded() && verdict.result().allowed()) {
+                        answer.apply(request).send(request);
+                    } else {
+                        ReadAuthorizer.Verdict refusal = verdict.succeeded() ? verdict.result()
+                                : new ReadAuthorizer.Verdict(503, "cannot check the caller's access: "
+                                + verdict.cause().getMessage());
+                        Reply reply = Reply.error(refusal.status(), refusal.message());
+                        (refusal.status() == 401 ? reply.withHeader("WWW-Authenticate", "Bearer") : reply).send(request);
+                    }
+                })));
         return this;
     }
 

@@ -12,16 +12,25 @@ import java.util.function.Consumer;
 final class ServerVerticle extends VerticleBase {
     private final HttpServerOptions options;
     private final Handler<HttpServerRequest> handler;
+    private final ConnectionLimit connections;
     private final Consumer<HttpServer> listening;
 
-    ServerVerticle(HttpServerOptions options, Handler<HttpServerRequest> handler, Consumer<HttpServer> listening) {
+    ServerVerticle(HttpServerOptions options, Handler<HttpServerRequest> handler, ConnectionLimit connections,
+                   Consumer<HttpServer> listening) {
         this.options = options;
         this.handler = handler;
+        this.connections = connections;
         this.listening = listening;
     }
 
     @Override
     public Future<?> start() {
-        return vertx.createHttpServer(options).requestHandler(handler).listen().onSuccess(listening::accept);
+        return vertx.createHttpServer(options)
+                .connectionHandler(connections::opened)
+                .requestHandler(request -> {
+                    connections.requestStarted(request);
+                    handler.handle(request);
+                })
+                .listen().onSuccess(listening::accept);
     }
 }

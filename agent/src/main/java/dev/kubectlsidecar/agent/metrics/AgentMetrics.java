@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.agent.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,8 +12,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -38,6 +41,7 @@ public final class AgentMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
     private final Timer duration;
+    private final List<Object> counted = new CopyOnWriteArrayList<>();
 
     public AgentMetrics() {
         for (Outcome outcome : Outcome.values()) {
@@ -85,6 +89,38 @@ public final class AgentMetrics {
         Gauge.builder("kubectl.sidecar.pods", count, c -> c.get().doubleValue())
                 .description("Pods by sidecar state")
                 .tag("state", state)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** The review budget: bytes of reviews held now, and reviews waiting for their turn. */
+    public void reviewBudget(Supplier<Number> bytesHeld, Supplier<Number> waiting) {
+        gauge("kubectl.sidecar.review.budget.bytes", "Bytes of admission reviews held (received or being answered)",
+                bytesHeld);
+        gauge("kubectl.sidecar.review.budget.waiting", "Admission reviews waiting for room in the review budget",
+                waiting);
+    }
+
+    /** Open connections, and connections closed to keep under the cap. */
+    public void connections(Supplier<Number> open, Supplier<Number> evicted) {
+        gauge("kubectl.sidecar.connections.open", "Open HTTPS connections (after the TLS handshake)", open);
+        counted.add(evicted); // a FunctionCounter holds its object weakly
+        FunctionCounter.builder("kubectl.sidecar.connections.evicted", evicted, e -> e.get().doubleValue())
+                .description("Connections closed to stay under the connection cap")
+                .register(registry);
+    }
+
+    /** Reads of the status and config APIs refused, by reason (unauthenticated, forbidden, busy). */
+    public Counter readsRefused(String reason) {
+        return Counter.builder("kubectl.sidecar.reads.refused")
+                .description("Reads of /api/v1/status and /api/v1/config refused")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    private void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value, v -> v.get().doubleValue())
+                .description(description)
                 .strongReference(true)
                 .register(registry);
     }

@@ -33,11 +33,25 @@ public final class StatusEndpoint {
 
     /** Adds the route, the readiness check and the gauges to {@code agent}; the tracker is started by the caller. */
     public static void install(Agent agent, PodStateTracker tracker) {
-        agent.routes().get(PATH, request -> answer(tracker, request));
+        agent.routes().getAuthorized(PATH, StatusEndpoint::scope, request -> answer(tracker, request));
         agent.readiness().add("informer", tracker.readinessCheck());
         for (String state : PodStateTracker.COUNTED_STATES) {
             agent.metrics().podsInState(state, () -> tracker.counts().get(state));
         }
+    }
+
+    /**
+     * The namespace a read asks about, for authorization: null (cluster-wide, the strictest) unless one valid name is
+     * given; a query that cannot be decoded is refused by {@link #answer} once authorized.
+     */
+    static String scope(HttpServerRequest request) {
+        List<String> values;
+        try {
+            values = request.params().getAll("namespace");
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+        return values.size() == 1 && NAMESPACE.matcher(values.get(0)).matches() ? values.get(0) : null;
     }
 
     static Reply answer(PodStateTracker tracker, HttpServerRequest request) {

@@ -27,6 +27,21 @@ public record AdmissionResponse(String uid, boolean allowed, byte[] patch, List<
         return new AdmissionResponse(uid, false, null, List.of(), code, message);
     }
 
+    /**
+     * The size of {@link #toJson()} give or take a few bytes, without writing it: the base64 patch and the
+     * warnings (at most six bytes per character, escaped) dominate.
+     */
+    public long jsonBytes() {
+        long bytes = 256 + (uid == null ? 0 : uid.length()) + (message == null ? 0 : 6L * message.length());
+        if (patch != null) {
+            bytes += (patch.length + 2L) / 3 * 4;
+        }
+        for (String warning : warnings) {
+            bytes += 3 + 6L * warning.length();
+        }
+        return bytes;
+    }
+
     public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(patch == null ? 256 : patch.length / 3 * 4 + 512);
         try (JsonGenerator json = JsonMappers.JSON.createGenerator(out)) {

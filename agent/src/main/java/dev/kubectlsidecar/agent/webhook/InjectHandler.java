@@ -41,14 +41,15 @@ public final class InjectHandler {
 
     /**
      * The AdmissionReview answering {@code body}; {@code startNanos} is when its request arrived, for the latency
-     * histogram. Every call is counted, failures too.
+     * histogram. Every call is counted, failures too. An answer is never more than {@link #MAX_GROWTH} bytes larger
+     * than the review ({@code reviewBytes}): a patch that would be is a denial saying so.
      *
      * @throws BadReviewException when the body is not an AdmissionReview this webhook can answer (HTTP 400)
      */
-    public AdmissionResponse review(JsonNode body, long startNanos) {
+    public AdmissionResponse review(JsonNode body, long startNanos, long reviewBytes) {
         Outcome outcome = Outcome.ERROR;
         try {
-            Answer answer = answer(ReviewRequest.parse(body));
+            Answer answer = withinSize(answer(ReviewRequest.parse(body)), reviewBytes);
             outcome = answer.outcome();
             return answer.review();
         } finally {
@@ -56,7 +57,21 @@ public final class InjectHandler {
         }
     }
 
+    /** How much larger than its review an answer may be: a sidecar's patch is ~20 KB, base64 makes it ~27 KB. */
+    public static final long MAX_GROWTH = 256 * 1024;
+
     private record Answer(AdmissionResponse review, Outcome outcome) {
+    }
+
+    private static Answer withinSize(Answer answer, long reviewBytes) {
+        long bytes = answer.review().jsonBytes();
+        if (bytes <= reviewBytes + MAX_GROWTH) {
+            return answer;
+        }
+        return new Answer(AdmissionResponse.denied(answer.review().uid(), 400, "the injected pod's patch would make "
+                + "an answer of " + bytes + " bytes, more than the review's " + reviewBytes + " bytes + "
+                + MAX_GROWTH + " the agent answers with at most; the pod's own values are copied too often (check "
+                + "its probes, ports and annotations)"), Outcome.DENIED);
     }
 
     private Answer answer(ReviewRequest request) {

@@ -90,8 +90,8 @@ class InstallManifestsTest {
         assertThat(agent.getResources().getRequests().get("memory").toString()).isEqualTo("128Mi");
         assertThat(agent.getResources().getLimits()).containsOnlyKeys("memory");
         assertThat(agent.getResources().getLimits().get("memory").toString()).isEqualTo("256Mi");
-        assertThat(agent.getCommand()).contains("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:CompileThresholdScaling=10", "-XX:TrimNativeHeapInterval=5000");
+        assertThat(agent.getCommand()).contains("-Xms16m", "-Xmx144m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:CompileThresholdScaling=10", "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
 
         assertThat(agent.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("AGENT_NAMESPACE");

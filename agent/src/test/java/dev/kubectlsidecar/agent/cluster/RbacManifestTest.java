@@ -31,13 +31,17 @@ class RbacManifestTest {
     }
 
     @Test
-    void clusterWideTheAgentReadsPodsAndNamespacesAndPatchesOnlyItsOwnWebhookConfiguration() throws Exception {
+    void clusterWideTheAgentReadsPodsAndNamespacesPatchesOnlyItsOwnWebhookConfigurationAndChecksCallers()
+            throws Exception {
         ClusterRole role = InstallManifests.one(ClusterRole.class);
         assertThat(grants(role.getRules())).containsExactlyInAnyOrder(
                 "/pods[] [get, list, watch]",
                 "/namespaces[] [get, list, watch]",
                 "admissionregistration.k8s.io/mutatingwebhookconfigurations[" + InClusterSettings.DEFAULT_WEBHOOK_CONFIGURATION
-                        + "] [get, list, patch, watch]");
+                        + "] [get, list, patch, watch]",
+                // authorising reads of /api/v1/status and /api/v1/config: create only, nothing to read back
+                "authentication.k8s.io/tokenreviews[] [create]",
+                "authorization.k8s.io/subjectaccessreviews[] [create]");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.kubectlsidecar.bench.scale;
 
-import dev.kubectlsidecar.testkit.LocalCluster;
 import dev.kubectlsidecar.testkit.agent.AgentLauncher;
 import dev.kubectlsidecar.testkit.agent.RunningAgent;
 import java.time.Duration;
@@ -28,9 +27,9 @@ record LaunchedAgent(RunningAgent agent, long startNanos) {
         }
 
         @Override
-        public RunningAgent start(LocalCluster cluster, JsonNode deployment) throws Exception {
+        public RunningAgent start(String apiServerUrl, JsonNode deployment) throws Exception {
             long start = System.nanoTime();
-            RunningAgent agent = launcher.start(cluster, deployment);
+            RunningAgent agent = launcher.start(apiServerUrl, deployment);
             first.complete(new LaunchedAgent(agent, start));
             return agent;
         }

@@ -10,6 +10,11 @@ public final class AgentNames {
     public static final String WEBHOOK_CONFIGURATION = "kubectl-sidecar";
     public static final String CONFIG_MAP = "kubectl-sidecar-config";
     public static final String INJECTION_LABEL = "istio-injection";
+    /**
+     * The header {@code status} sends its bearer token in to the agent's status API: the API server's service proxy
+     * removes {@code Authorization} from what it forwards (the agent checks the token with a TokenReview).
+     */
+    public static final String TOKEN_HEADER = "Kubectl-Sidecar-Authorization";
     public static final Set<String> NEVER_ENABLED = Set.of("kube-system", "kube-public", "kube-node-lease", NAMESPACE);
 
     private AgentNames() {

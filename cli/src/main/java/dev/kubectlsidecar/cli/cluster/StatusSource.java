@@ -8,8 +8,11 @@ import dev.kubectlsidecar.injector.state.PodStateCalculator;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.net.URLEncoder;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
@@ -68,17 +72,50 @@ final class StatusSource {
         }
         String path = "/api/v1/namespaces/" + AgentNames.NAMESPACE + "/services/https:" + AgentNames.SERVICE
                 + ":443/proxy/api/v1/status" + (query.isEmpty() ? "" : "?" + query);
-        String body = client.raw(path);
-        JsonNode answer = body == null ? null : parse(body);
+        JsonNode answer = parse(get(path));
         if (answer == null || !answer.path("pods").isArray()) {
             throw new IllegalStateException("no status answer from the agent's service");
         }
         return PodStatesJson.read(answer);
     }
 
+    /**
+     * GET through the API server with the caller's bearer token in {@link AgentNames#TOKEN_HEADER} too (when the
+     * kubeconfig has one: a client certificate cannot be forwarded, and the agent then refuses, so the states are
+     * computed here). @throws KubernetesClientException for any answer but 200
+     */
+    private String get(String path) {
+        HttpRequest.Builder request = client.getHttpClient().newHttpRequestBuilder()
+                .uri(client.getMasterUrl().toString().replaceAll("/$", "") + path);
+        String token = bearerToken(client.getConfiguration());
+        if (token != null) {
+            request.header(AgentNames.TOKEN_HEADER, "Bearer " + token);
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.getHttpClient().sendAsync(request.build(), String.class).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new KubernetesClientException(e.getCause() == null ? e.getMessage() : e.getCause().getMessage(), e);
+        }
+        if (response.code() != 200) {
+            throw new KubernetesClientException(response.body(), response.code(), null);
+        }
+        return response.body();
+    }
+
+    private static String bearerToken(Config config) {
+        if (config.getOauthTokenProvider() != null) {
+            return config.getOauthTokenProvider().getToken();
+        }
+        return config.getOauthToken() != null ? config.getOauthToken() : config.getAutoOAuthToken();
+    }
+
     private static JsonNode parse(String body) {
         try {
-            return JsonMappers.JSON.readTree(body);
+            return body == null ? null : JsonMappers.JSON.readTree(body);
         } catch (JacksonException e) {
             return null;
         }

@@ -10,9 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -22,7 +24,15 @@ public final class ConfigLoader {
     private static final Set<String> TOP_FIELDS =
             Set.of("policy", "defaultProfile", "nativeSidecar", "allowImageOverride", "ignoredNamespaces", "profiles");
     private static final Set<String> PROFILE_FIELDS = Set.of("flavor", "proxyImage", "initImage", "imagePullPolicy",
-            "resources", "initResources", "traffic");
+            "resources", "initResources", "traffic", "mesh");
+    private static final Set<String> MESH_FIELDS = Set.of("revision", "istioNamespace", "caAddress", "trustDomain",
+            "clusterID", "meshID", "rewriteAppProbers");
+    /** A DNS label: what a revision, a namespace and each part of a trust domain must be. */
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern HOST_PORT =
+            Pattern.compile("[A-Za-z0-9]([-.A-Za-z0-9]{0,251}[A-Za-z0-9])?:\\d{1,5}");
+    /** Printable, no blanks or quotes: a value that goes into the proxy's environment as is. */
+    private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9][-._A-Za-z0-9]{0,252}");
     private static final Set<String> RESOURCE_FIELDS = Set.of("requests", "limits");
     private static final Set<String> RESOURCE_NAMES = Set.of("cpu", "memory", "ephemeral-storage");
     private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
@@ -104,14 +114,59 @@ public final class ConfigLoader {
             throw node.error(node.child("imagePullPolicy"), "must be one of Always, IfNotPresent, Never, got \""
                     + pullPolicy + "\"");
         }
+        ProxyFlavor flavor = node.enumValue("flavor", ProxyFlavor.class, ProxyFlavor.ENVOY);
+        ConfigNode meshNode = node.object("mesh");
+        if (meshNode != null && flavor != ProxyFlavor.ISTIO) {
+            throw node.error(node.child("mesh"), "only a profile of flavor istio joins a mesh");
+        }
         return new Profile(name,
-                node.enumValue("flavor", ProxyFlavor.class, ProxyFlavor.ENVOY),
+                flavor,
                 node.requiredString("proxyImage"),
                 node.requiredString("initImage"),
                 pullPolicy,
                 resources(node.object("resources")),
                 resources(node.object("initResources")),
-                traffic(node.object("traffic")));
+                traffic(node.object("traffic")),
+                flavor == ProxyFlavor.ISTIO ? mesh(meshNode) : null);
+    }
+
+    private static MeshSettings mesh(ConfigNode node) {
+        MeshSettings d = MeshSettings.defaults();
+        if (node == null) {
+            return d;
+        }
+        node.allowOnly(MESH_FIELDS);
+        String revision = node.string("revision", d.revision());
+        if (!revision.isEmpty() && !revision.equals("default") && !DNS_LABEL.matcher(revision).matches()) {
+            throw node.error(node.child("revision"), "must be a revision name (a DNS label: lower-case letters, "
+                    + "digits and '-', at most 63), got \"" + revision + "\"");
+        }
+        String namespace = node.string("istioNamespace", d.istioNamespace());
+        if (!DNS_LABEL.matcher(namespace).matches()) {
+            throw node.error(node.child("istioNamespace"), "must be a namespace name, got \"" + namespace + "\"");
+        }
+        String caAddress = node.string("caAddress", null);
+        if (caAddress != null && !HOST_PORT.matcher(caAddress).matches()) {
+            throw node.error(node.child("caAddress"), "must be HOST:PORT, got \"" + caAddress + "\"");
+        }
+        String trustDomain = node.string("trustDomain", d.trustDomain());
+        if (trustDomain.length() > 253 || !Arrays.stream(trustDomain.split("\\.", -1))
+                .allMatch(part -> DNS_LABEL.matcher(part).matches())) {
+            throw node.error(node.child("trustDomain"), "must be a DNS name such as cluster.local, got \""
+                    + trustDomain + "\"");
+        }
+        return new MeshSettings(revision.equals("default") ? "" : revision, namespace, caAddress, trustDomain,
+                plainId(node, "clusterID", d.clusterId()), plainId(node, "meshID", d.meshId()),
+                node.bool("rewriteAppProbers", d.rewriteAppProbers()));
+    }
+
+    private static String plainId(ConfigNode node, String field, String fallback) {
+        String value = node.string(field, fallback);
+        if (value != null && !PLAIN_ID.matcher(value).matches()) {
+            throw node.error(node.child(field), "must be letters, digits, '-', '_' or '.', at most 253, got \""
+                    + value + "\"");
+        }
+        return value;
     }
 
     private static Resources resources(ConfigNode node) {

@@ -43,7 +43,8 @@ public final class Quantity {
         if (suffix == null) {
             return number;
         }
-        if (suffix.length() > 1 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E')) {
+        if (suffix.length() > 1 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E') && suffix.charAt(1) != 'i') {
+            // a decimal exponent (1e3, 2E-2), not the binary suffix Ei
             return number.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
         }
         return number.multiply(SUFFIXES.get(suffix));

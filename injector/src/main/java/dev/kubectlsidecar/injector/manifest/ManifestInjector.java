@@ -8,6 +8,7 @@ import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
+import dev.kubectlsidecar.injector.render.WorkloadIdentity;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -69,11 +70,32 @@ public final class ManifestInjector {
             ObjectNode copy = (ObjectNode) document.tree().deepCopy();
             try {
                 out.add(resource(copy, step, reports));
+                warnAboutMissingType(document, copy, reports);
             } catch (InvalidAnnotationException | MalformedPodException e) {
                 throw new ManifestException(source, document.number(), document.line(), e.getMessage());
             }
         }
         return new Result(out, reports);
+    }
+
+    /**
+     * A document without {@code kind} is no Kubernetes object, and a workload without {@code apiVersion} is one
+     * kubectl cannot apply: both pass through, with a warning naming the document rather than in silence.
+     */
+    private static void warnAboutMissingType(Document document, ObjectNode resource, List<ResourceReport> reports) {
+        String missing = Json.text(resource, "kind") == null ? "kind"
+                : Workload.isWorkload(Json.text(resource, "kind")) && Json.text(resource, "apiVersion") == null
+                ? "apiVersion" : null;
+        if (missing == null || reports.isEmpty()) {
+            return;
+        }
+        String where = "document " + document.number() + " (line " + document.line() + ") has no " + missing;
+        String warning = missing.equals("kind") ? where + ": not a Kubernetes object, passed through as it is"
+                : where + ": kubectl will not apply it until it names one";
+        ResourceReport last = reports.remove(reports.size() - 1);
+        List<String> warnings = new ArrayList<>(last.warnings());
+        warnings.add(warning);
+        reports.add(new ResourceReport(last.kind(), last.name(), last.outcome(), last.detail(), warnings));
     }
 
     private ObjectNode resource(ObjectNode resource, PodStep step, List<ResourceReport> reports) {
@@ -122,7 +144,8 @@ public final class ManifestInjector {
         PodRequest podRequest = namespace.equals(request.namespace().name()) ? request
                 : new PodRequest(request.origin(), NamespaceInfo.unlabelled(namespace), request.nativeSidecarMode(),
                         request.serverSupportsNativeSidecars());
-        PodInjection result = engine.inject(pod, podRequest);
+        PodInjection result = engine.inject(pod, podRequest, kind.equals("Pod") ? null
+                : new WorkloadIdentity(Json.text(resource, "apiVersion"), kind, name, Json.text(resource.path("metadata"), "namespace")));
         Workload.replacePod(resource, kind, result.pod());
         reports.add(result.injected()
                 ? new ResourceReport(kind, name, ResourceReport.Outcome.INJECTED, null, result.warnings())

@@ -48,4 +48,19 @@ public record Reason(ReasonCode code, String message) {
                 ? new Reason(ReasonCode.POLICY_ENABLED, "injection policy is enabled and the pod does not opt out")
                 : new Reason(ReasonCode.POLICY_DISABLED, "injection policy is disabled and the pod does not opt in");
     }
+
+    public static Reason injectedByIstiod(String revision) {
+        return new Reason(ReasonCode.INJECTED_BY_ISTIOD, "already injected by istiod (revision " + revision
+                + "); run uninject first to give it kubectl-sidecar's sidecar");
+    }
+
+    public static Reason otherRevision(String where, String revision, String ours) {
+        return new Reason(ReasonCode.OTHER_REVISION, where + " istio.io/rev=" + revision + " selects istiod revision "
+                + revision + (ours == null ? ", which this profile does not stand for (it joins no istiod)"
+                        : ", not this profile's (" + ours + ")"));
+    }
+
+    public static Reason namespaceRevision(String revision) {
+        return new Reason(ReasonCode.NAMESPACE_REVISION, "namespace label istio.io/rev=" + revision + " matches");
+    }
 }

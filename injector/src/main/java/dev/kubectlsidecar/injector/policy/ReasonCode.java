@@ -22,6 +22,10 @@ public enum ReasonCode {
     POD_OPT_OUT("podOptOut"),
     POLICY_ENABLED("policyEnabled"),
     POLICY_DISABLED("policyDisabled"),
+    // Next to istiod (the istio profile).
+    INJECTED_BY_ISTIOD("injectedByIstiod"),
+    OTHER_REVISION("otherRevision"),
+    NAMESPACE_REVISION("namespaceRevision"),
     // What a running pod's state adds: a sidecar missing, stale or bypassed, a record or annotation unreadable.
     CREATED_BEFORE_ENABLED("createdBeforeEnabled"),
     WEBHOOK_SKIPPED("webhookSkipped"),

@@ -30,11 +30,26 @@ public record InjectionRecord(
         List<String> addedAnnotations,
         List<String> createdFields,
         Map<String, String> overriddenPositions,
-        Map<String, String> digests) {
+        Map<String, String> digests,
+        String revision,
+        List<String> addedLabels,
+        Map<String, String> annotationsBefore,
+        Map<String, String> namedPorts,
+        boolean ours) {
 
     public static final String ANNOTATION = "sidecar.istio.io/status";
     private static final String OURS = "kubectl-sidecar";
+    private static final String DEFAULT_REVISION = "default";
 
+    /**
+     * @param digests a digest of each sidecar container's command and args as injected, by container name
+     * @param revision Istio's {@code revision} member: the istiod revision the sidecar belongs to
+     * @param addedLabels the pod labels injection added (the {@code istio} profile's)
+     * @param annotationsBefore annotations injection replaced or removed, with their values before (see
+     *     {@link IstioPodFields#REPLACEABLE}: only those are ever restored from a record)
+     * @param namedPorts status-port paths of rewritten probes whose original named its port ({@link AppProbes})
+     * @param ours whether the record has our member: we wrote it; otherwise istiod (or istioctl kube-inject) did
+     */
     public InjectionRecord {
         initContainers = List.copyOf(initContainers);
         containers = List.copyOf(containers);
@@ -43,6 +58,28 @@ public record InjectionRecord(
         createdFields = List.copyOf(createdFields);
         overriddenPositions = Map.copyOf(overriddenPositions);
         digests = Map.copyOf(digests);
+        revision = revision == null ? DEFAULT_REVISION : revision;
+        addedLabels = List.copyOf(addedLabels);
+        annotationsBefore = Map.copyOf(annotationsBefore);
+        namedPorts = Map.copyOf(namedPorts);
+    }
+
+    public InjectionRecord(List<String> initContainers, List<String> containers, List<String> volumes, String profile,
+                           List<String> addedAnnotations, List<String> createdFields,
+                           Map<String, String> overriddenPositions, Map<String, String> digests) {
+        this(initContainers, containers, volumes, profile, addedAnnotations, createdFields, overriddenPositions,
+                digests, DEFAULT_REVISION, List.of(), Map.of(), Map.of(), true);
+    }
+
+    /** This record with what the {@code istio} profile added per pod on top of the sidecar. */
+    InjectionRecord withPodFields(String revision, List<String> labels, List<String> annotations,
+                                  Map<String, String> before, List<String> created, Map<String, String> ports) {
+        List<String> allAnnotations = new ArrayList<>(addedAnnotations);
+        allAnnotations.addAll(annotations);
+        List<String> allCreated = new ArrayList<>(createdFields);
+        allCreated.addAll(created);
+        return new InjectionRecord(initContainers, containers, volumes, profile, allAnnotations, allCreated,
+                overriddenPositions, digests, revision, labels, before, ports, ours);
     }
 
     /** The record on the pod, if it was injected (by us or by Istio). */
@@ -74,20 +111,45 @@ public record InjectionRecord(
                 positions.put(e.getKey(), position);
             }
         });
-        Map<String, String> digests = new LinkedHashMap<>();
-        ours.path("digests").properties().forEach(e -> {
-            if (e.getValue().isString()) {
-                digests.put(e.getKey(), e.getValue().asString());
-            }
-        });
         return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
                 names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
-                names(ours.get("created")), positions, digests));
+                names(ours.get("created")), positions, strings(ours.get("digests")),
+                json.path("revision").asString(DEFAULT_REVISION), names(ours.get("labels")),
+                strings(ours.get("before")), strings(ours.get("namedPorts")), ours.isObject()));
+    }
+
+    /**
+     * Checks this record against the pod that carries it ({@link RecordCheck}); only then may it be acted on. A
+     * record without our member that holds up is istiod's: its sidecar is in the pod as Istio's template adds it.
+     *
+     * @throws InvalidAnnotationException naming the record and what of it does not match the pod
+     */
+    public void check(JsonNode pod) {
+        RecordCheck.check(pod, this);
     }
 
     /** Whether the proxy was injected as a native sidecar (an init container). */
     public boolean nativeSidecar() {
         return initContainers.contains(SidecarParts.PROXY_NAME);
+    }
+
+    private static Map<String, String> strings(JsonNode object) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (object != null && object.isObject()) {
+            object.properties().forEach(e -> {
+                if (e.getValue().isString()) {
+                    out.put(e.getKey(), e.getValue().asString());
+                }
+            });
+        }
+        return out;
+    }
+
+    private static void putSorted(ObjectNode parent, String field, Map<String, String> values) {
+        if (!values.isEmpty()) {
+            ObjectNode object = parent.putObject(field);
+            values.keySet().stream().sorted().forEach(k -> object.put(k, values.get(k)));
+        }
     }
 
     public String toJson() {
@@ -96,19 +158,18 @@ public record InjectionRecord(
         json.set("containers", namesOrNull(containers));
         json.set("volumes", namesOrNull(volumes));
         json.putNull("imagePullSecrets");
-        json.put("revision", "default");
+        json.put("revision", revision);
         ObjectNode ours = json.putObject(OURS);
         ours.put("profile", profile);
         ours.set("annotations", namesOrNull(addedAnnotations));
         ours.set("created", namesOrNull(createdFields));
-        if (!overriddenPositions.isEmpty()) {
-            ObjectNode positions = ours.putObject("positions");
-            overriddenPositions.keySet().stream().sorted().forEach(k -> positions.put(k, overriddenPositions.get(k)));
+        putSorted(ours, "positions", overriddenPositions);
+        putSorted(ours, "digests", digests);
+        if (!addedLabels.isEmpty()) {
+            ours.set("labels", namesOrNull(addedLabels));
         }
-        if (!digests.isEmpty()) {
-            ObjectNode byName = ours.putObject("digests");
-            digests.keySet().stream().sorted().forEach(k -> byName.put(k, digests.get(k)));
-        }
+        putSorted(ours, "before", annotationsBefore);
+        putSorted(ours, "namedPorts", namedPorts);
         return JsonText.writeJson(json);
     }
 

@@ -49,7 +49,7 @@ public final class PodAnnotations {
 
     /** Keys that are read elsewhere (policy, the injection record, uninject) and so are not "ignored". */
     private static final Set<String> READ_ELSEWHERE = Set.of("sidecar.istio.io/inject", InjectionRecord.ANNOTATION,
-            SidecarRenderer.OVERRIDES, SidecarRenderer.TEMPLATE_HASH);
+            SidecarRenderer.OVERRIDES, SidecarRenderer.TEMPLATE_HASH, AppProbes.REWRITE_ANNOTATION);
 
     /** Where Istio's injector (and we) read pod annotations: a key here that we do not honour is reported. */
     private static final List<String> INJECTION_PREFIXES = List.of("sidecar.istio.io/", "traffic.sidecar.istio.io/",

@@ -18,19 +18,26 @@ import tools.jackson.databind.node.ObjectNode;
  * <em>and</em> what is recognisably injected:
  * <ul>
  * <li>containers named {@code istio-init}/{@code istio-proxy} whose command and args hash to the digest the record
- * holds for them, or, for records without digests (Istio's, older ones), that carry a sidecar's signature: our
+ * holds for them, or, for our records without digests (older ones), that carry a sidecar's signature: our
  * init script, Envoy run with our bootstrap, or Istio's {@code istio-iptables}/{@code pilot-agent proxy};</li>
  * <li>volumes named and shaped as one of ours (the API server's defaults aside);</li>
- * <li>only the annotation and the fields injection ever creates.</li>
+ * <li>only the annotations, labels and fields injection ever creates (the {@code istio} profile's among them), and
+ * only the annotations it replaces to give back.</li>
  * </ul>
- * Anything else is an error naming the record, never a silent deletion.
+ * A record without our member is istiod's (or a forgery of it): it holds up only when it lists no more than Istio's
+ * template adds ({@link IstiodAdditions}) and every container it lists is in the pod with Istio's signature, its
+ * proxy among them. Anything else is an error naming the record, never a silent deletion.
  */
 final class RecordCheck {
     private static final Set<String> INIT_CONTAINERS = Set.of(SidecarParts.INIT_NAME, SidecarParts.PROXY_NAME);
     private static final Set<String> CONTAINERS = Set.of(SidecarParts.PROXY_NAME);
-    private static final Set<String> ANNOTATIONS = Set.of(SidecarRenderer.DEFAULT_CONTAINER);
-    private static final Set<String> CREATED = Set.of("metadata", "metadata.annotations", "spec.initContainers",
-            "spec.volumes");
+    private static final Set<String> ANNOTATIONS = Set.of(SidecarRenderer.DEFAULT_CONTAINER,
+            IstioPodFields.REVISION, IstioPodFields.DEFAULT_LOGS_CONTAINER, IstioPodFields.PROMETHEUS_PORT,
+            IstioPodFields.PROMETHEUS_PATH, IstioPodFields.PROMETHEUS_SCRAPE);
+    private static final Set<String> LABELS = Set.of(IstioPodFields.TLS_MODE, IstioPodFields.CANONICAL_NAME,
+            IstioPodFields.CANONICAL_REVISION);
+    private static final Set<String> CREATED = Set.of("metadata", "metadata.annotations", "metadata.labels",
+            "spec.initContainers", "spec.volumes");
     private static final Map<String, ObjectNode> VOLUMES = SidecarTemplate.everyVolume();
     private static final String NULL_SUFFIX = ":null";
 
@@ -52,10 +59,16 @@ final class RecordCheck {
     static void check(JsonNode pod, InjectionRecord record) {
         JsonNode spec = pod.path("spec");
         String shown = shown(pod);
-        containers(spec, "initContainers", record.initContainers(), INIT_CONTAINERS, record, shown);
-        containers(spec, "containers", record.containers(), CONTAINERS, record, shown);
+        if (record.ours()) {
+            containers(spec, "initContainers", record.initContainers(), INIT_CONTAINERS, record, shown);
+            containers(spec, "containers", record.containers(), CONTAINERS, record, shown);
+        } else {
+            istiodsNames("initContainers", record.initContainers(), IstiodAdditions.INIT_CONTAINERS, INIT_CONTAINERS,
+                    shown);
+            istiodsNames("containers", record.containers(), IstiodAdditions.CONTAINERS, CONTAINERS, shown);
+        }
         for (String name : record.volumes()) {
-            ObjectNode ours = VOLUMES.get(name);
+            ObjectNode ours = record.ours() ? VOLUMES.get(name) : IstiodAdditions.volume(name, pod);
             if (ours == null) {
                 throw refused(shown, "lists volume " + name + ", which is not one injection adds");
             }
@@ -71,11 +84,24 @@ final class RecordCheck {
                 throw refused(shown, "lists annotation " + annotation + ", which injection never adds");
             }
         }
+        for (String label : record.addedLabels()) {
+            if (!LABELS.contains(label)) {
+                throw refused(shown, "lists label " + label + ", which injection never adds");
+            }
+        }
+        for (String annotation : record.annotationsBefore().keySet()) {
+            if (!IstioPodFields.replaceable(annotation)) {
+                throw refused(shown, "gives back annotation " + annotation + ", which injection never replaces");
+            }
+        }
         for (String field : record.createdFields()) {
             String path = field.endsWith(NULL_SUFFIX) ? field.substring(0, field.length() - NULL_SUFFIX.length()) : field;
             if (!CREATED.contains(path)) {
                 throw refused(shown, "lists field " + field + ", which injection never creates");
             }
+        }
+        if (!record.ours()) {
+            istiodsSidecar(spec, record, shown);
         }
     }
 
@@ -104,6 +130,49 @@ final class RecordCheck {
         }
     }
 
+    /** istiod's record lists only what Istio's template adds; the message names ours first, as for our records. */
+    private static void istiodsNames(String list, List<String> names, Set<String> allowed, Set<String> ours,
+                                     String shown) {
+        for (String name : names) {
+            if (!allowed.contains(name)) {
+                List<String> istiodsOnly = allowed.stream().filter(n -> !ours.contains(n)).sorted().toList();
+                throw refused(shown, "lists " + name + " in " + list + ", but injection adds only "
+                        + String.join(" and ", ours.stream().sorted().toList()) + " there"
+                        + (istiodsOnly.isEmpty() ? "" : " (istiod's also " + String.join(" and ", istiodsOnly) + ")"));
+            }
+        }
+    }
+
+    /**
+     * istiod's record describes a sidecar in the pod: its proxy among what it lists, and every container it lists
+     * present with Istio's signature (a record on a pod without istiod's sidecar is no record of an injection).
+     */
+    private static void istiodsSidecar(JsonNode spec, InjectionRecord record, String shown) {
+        if (!record.containers().contains(SidecarParts.PROXY_NAME)
+                && !record.initContainers().contains(SidecarParts.PROXY_NAME)) {
+            throw refused(shown, "lists no " + SidecarParts.PROXY_NAME + ", which istiod's injection always adds");
+        }
+        for (String list : List.of("initContainers", "containers")) {
+            JsonNode items = spec.path(list);
+            for (String name : list.equals("containers") ? record.containers() : record.initContainers()) {
+                boolean found = false;
+                for (int i = 0; i < items.size(); i++) {
+                    if (!name.equals(items.get(i).path("name").asString(null))) {
+                        continue;
+                    }
+                    if (!IstiodAdditions.signed(items.get(i))) {
+                        throw refused(shown, "lists " + name + ", but spec." + list + "[" + i + "] is not the "
+                                + "sidecar injection added (its command and args differ from Istio's)");
+                    }
+                    found = true;
+                }
+                if (!found) {
+                    throw refused(shown, "lists " + name + " in " + list + ", but the pod has no " + name + " there");
+                }
+            }
+        }
+    }
+
     private static boolean injected(JsonNode container, InjectionRecord record) {
         String recorded = record.digests().get(container.path("name").asString());
         if (recorded != null) {
@@ -114,11 +183,10 @@ final class RecordCheck {
         return switch (container.path("name").asString()) {
             case SidecarParts.INIT_NAME -> command.size() == 3 && "sh".equals(command.get(0).asString(null))
                     && "-c".equals(command.get(1).asString(null)) && InitScript.isOurs(command.get(2).asString(""))
-                    || "istio-iptables".equals(args.path(0).asString(null));
+                    || IstiodAdditions.signed(container);
             case SidecarParts.PROXY_NAME -> command.size() == 1 && "envoy".equals(command.get(0).asString(null))
                     && "--config-yaml".equals(args.path(0).asString(null))
-                    || "proxy".equals(args.path(0).asString(null))
-                    && Set.of("sidecar", "router").contains(args.path(1).asString(""));
+                    || IstiodAdditions.signed(container);
             default -> false;
         };
     }
@@ -131,11 +199,19 @@ final class RecordCheck {
         if (!(volume instanceof ObjectNode theirs)) {
             return false;
         }
-        ObjectNode normalised = theirs.deepCopy();
-        if (normalised.size() == 1) {
-            normalised.set("emptyDir", Json.object());
+        ObjectNode normalised = sourced(theirs);
+        ObjectNode expected = sourced(ours);
+        return Set.copyOf(normalised.propertyNames()).equals(Set.copyOf(expected.propertyNames()))
+                && contains(normalised, expected);
+    }
+
+    /** The volume as the API server stores it: one with no source (only a name) is an emptyDir. */
+    private static ObjectNode sourced(ObjectNode volume) {
+        ObjectNode copy = volume.deepCopy();
+        if (copy.size() == 1) {
+            copy.set("emptyDir", Json.object());
         }
-        return Set.copyOf(normalised.propertyNames()).equals(Set.copyOf(ours.propertyNames())) && contains(normalised, ours);
+        return copy;
     }
 
     private static boolean contains(JsonNode theirs, JsonNode ours) {

@@ -108,6 +108,8 @@ public final class SidecarRenderer {
         }
         RecordCheck.check(pod, record);
         ObjectNode spec = out.get("spec") instanceof ObjectNode s ? s : Json.object();
+        IstioUndo.restoreProbes(out, spec, record);
+        JsonNode prometheusEnv = IstioUndo.prometheusEnv(spec, record);
         removeNamed(spec.get(INIT_CONTAINERS), record.initContainers());
         removeNamed(spec.get(CONTAINERS), record.containers());
         removeNamed(spec.get("volumes"), record.volumes());
@@ -115,6 +117,7 @@ public final class SidecarRenderer {
         restoreOwn(spec, annotations.get(OVERRIDES), record);
         annotations.remove(List.of(InjectionRecord.ANNOTATION, TEMPLATE_HASH, OVERRIDES));
         annotations.remove(record.addedAnnotations());
+        IstioUndo.undoMetadata(out, spec, record, prometheusEnv);
         CreatedFields.undo(out, record.createdFields());
         RecordCheck.leavesAppContainers(pod, out);
         return out;

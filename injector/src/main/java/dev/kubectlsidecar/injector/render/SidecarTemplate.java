@@ -24,10 +24,13 @@ public final class SidecarTemplate {
 
     public static SidecarParts render(ProxyOptions options, List<String> initCommand, boolean nativeSidecar) {
         List<ObjectNode> volumes = new ArrayList<>();
-        volumes.add(envoyVolume());
-        ObjectNode proxy = options.profile().flavor() == ProxyFlavor.ISTIO
-                ? IstioProxyLayout.container(options, volumes)
-                : envoyContainer(options);
+        ObjectNode proxy;
+        if (options.profile().flavor() == ProxyFlavor.ISTIO) {
+            proxy = IstioProxyLayout.container(options, volumes);
+        } else {
+            volumes.add(envoyVolume());
+            proxy = envoyContainer(options);
+        }
         if (nativeSidecar) {
             proxy.put("restartPolicy", "Always");
         }
@@ -42,7 +45,8 @@ public final class SidecarTemplate {
         return volumes;
     }
 
-    private static ObjectNode envoyVolume() {
+    /** The proxy's config and SDS channel, in memory. */
+    static ObjectNode envoyVolume() {
         return Json.object().put("name", ENVOY_VOLUME).set("emptyDir", Json.object().put("medium", "Memory"));
     }
 

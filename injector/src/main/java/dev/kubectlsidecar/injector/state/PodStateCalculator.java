@@ -82,12 +82,14 @@ public final class PodStateCalculator {
         try {
             PodInjection fresh = engine.inject(pod, new PodRequest(Origin.STATUS, namespace, null, serverSupportsNativeSidecars));
             reasons.addAll(fresh.decision().reasons());
+            // istiod's sidecar: the decision says so, and whether it is current is istiod's to tell
+            boolean ours = injected && record.get().ours();
             if (!injected && fresh.injected()) {
                 reasons.add(whyWithoutSidecar(metadata, namespace, webhook));
-            } else if (injected && !fresh.injected()) {
+            } else if (ours && !fresh.injected()) {
                 reasons.add(new Reason(ReasonCode.NO_LONGER_INJECTED,
                         "injected, but the policy no longer injects it: restart it to remove the sidecar"));
-            } else if (injected && !fresh.parts().templateHash().equals(hashOf(metadata))) {
+            } else if (ours && !fresh.parts().templateHash().equals(hashOf(metadata))) {
                 reasons.add(new Reason(ReasonCode.STALE, "sidecar differs from what the current config injects: restart it"));
             }
         } catch (InvalidAnnotationException e) {
@@ -156,11 +158,11 @@ public final class PodStateCalculator {
         }
     }
 
-    /** The pod's traffic settings; null when its annotations are invalid (the fresh injection said so). */
+    /** Its traffic settings; null when its annotations or record cannot be read (the fresh injection said why). */
     private TrafficSettings trafficSettings(ObjectNode pod) {
         try {
             return engine.trafficSettings(pod);
-        } catch (InvalidAnnotationException e) {
+        } catch (InvalidAnnotationException | MalformedPodException e) {
             return null;
         }
     }
@@ -168,7 +170,7 @@ public final class PodStateCalculator {
     private List<String> proxyBypass(ObjectNode pod) {
         try {
             return engine.proxyBypass(pod);
-        } catch (InvalidAnnotationException e) {
+        } catch (InvalidAnnotationException | MalformedPodException e) {
             return List.of();
         }
     }
@@ -185,7 +187,7 @@ public final class PodStateCalculator {
             }
             return verified.computeIfAbsent(new VerificationInput(settings, message),
                     input -> RuleSetVerifier.verify(input.settings(), input.terminationMessage()));
-        } catch (InvalidAnnotationException e) {
+        } catch (InvalidAnnotationException | MalformedPodException e) {
             return Verification.UNKNOWN;
         }
     }

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.kubectlsidecar.injector.Conformance;
 import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.IstioGoldens;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestException;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
@@ -26,9 +29,18 @@ class ManifestFuzzTest {
 
     @Test
     void mutatedManifestsInjectOrFailCleanly() {
+        campaign(ConfigLoader.embeddedDefault());
+    }
+
+    /** The istio profile reads more of the pod (probes, ports, labels, owners) and undoes more. */
+    @Test
+    void mutatedManifestsInjectAndUninjectOrFailCleanlyWithTheIstioProfile() {
+        campaign(IstioGoldens.istioConfig());
+    }
+
+    private static void campaign(InjectionConfig config) {
         List<Path> inputs = Conformance.injectInputs();
-        ManifestInjector injector = new ManifestInjector(new InjectionEngine(ConfigLoader.embeddedDefault()),
-                PodRequest.offline("default"));
+        ManifestInjector injector = new ManifestInjector(new InjectionEngine(config), PodRequest.offline("default"));
         Mutator mutator = new Mutator(SEED);
         int injected = 0;
         int rejected = 0;
@@ -40,8 +52,15 @@ class ManifestFuzzTest {
                 text = mutator.mutate(text);
             }
             try {
-                injector.inject("fuzz", ManifestReader.read("fuzz", text));
+                List<Document> documents = ManifestReader.read("fuzz", text);
+                List<tools.jackson.databind.JsonNode> result = injector.inject("fuzz", documents).documents();
                 injected++;
+                injector.uninject("fuzz", documents);
+                List<Document> output = new java.util.ArrayList<>();
+                for (int d = 0; d < result.size(); d++) {
+                    output.add(new Document(d + 1, 1, result.get(d)));
+                }
+                injector.uninject("fuzz", output);
             } catch (ManifestException e) {
                 assertThat(e.getMessage()).as("one line").doesNotContain("\n").startsWith("fuzz");
                 rejected++;

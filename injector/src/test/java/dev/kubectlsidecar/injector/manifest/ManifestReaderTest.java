@@ -34,8 +34,8 @@ class ManifestReaderTest {
     void invalidYamlNamesFileDocumentAndLine() {
         assertThatThrownBy(() -> ManifestReader.read("app.yaml", "kind: Service\n---\nkind: Pod\nmetadata: [a\n  b: c\n"))
                 .isInstanceOf(ManifestException.class)
-                .hasMessageStartingWith("app.yaml: document 2 (line ")
-                .hasMessageContaining("invalid YAML/JSON")
+                .hasMessageStartingWith("app.yaml: document 2 (line 5): invalid YAML: expected ',' or ']'")
+                .hasMessageContaining("at line 5, column 4 (in a flow sequence started at line 4, column 11)")
                 .hasMessageNotContaining("\n");
     }
 

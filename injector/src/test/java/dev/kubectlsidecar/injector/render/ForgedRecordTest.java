@@ -51,7 +51,17 @@ class ForgedRecordTest {
                 Arguments.of("an app annotation", "{\"kubectl-sidecar\":{\"annotations\":[\"owner\"]}}",
                         "lists annotation owner"),
                 Arguments.of("the container list", "{\"kubectl-sidecar\":{\"created\":[\"spec.containers\"]}}",
-                        "lists field spec.containers"));
+                        "lists field spec.containers"),
+                Arguments.of("the app container, as ours", "{\"containers\":[\"app\"],\"kubectl-sidecar\":{}}",
+                        "lists app in containers, but injection adds only istio-proxy there"),
+                Arguments.of("an app init container, as ours",
+                        "{\"initContainers\":[\"migrate\"],\"kubectl-sidecar\":{}}",
+                        "lists migrate in initContainers, but injection adds only istio-init and istio-proxy there"),
+                Arguments.of("an app volume, as ours", "{\"volumes\":[\"host\"],\"kubectl-sidecar\":{}}",
+                        "lists volume host"),
+                Arguments.of("an istiod-only container, as ours",
+                        "{\"initContainers\":[\"istio-validation\"],\"kubectl-sidecar\":{}}",
+                        "lists istio-validation in initContainers"));
     }
 
     @ParameterizedTest(name = "record naming {0}")
@@ -146,5 +156,94 @@ class ForgedRecordTest {
         ObjectNode pod = pod("{}");
         ((ObjectNode) pod.get("metadata").get("annotations")).remove(InjectionRecord.ANNOTATION);
         return pod;
+    }
+
+    /** A pod as istiod's template injects it: Istio's containers and volumes (CRL, legacy podinfo, a user volume). */
+    private static final String ISTIOD_INJECTED = """
+            metadata:
+              name: web
+              annotations:
+                owner: team-a
+                sidecar.istio.io/userVolume: '{"extra":{"configMap":{"name":"extra"}}}'
+                sidecar.istio.io/status: '{"initContainers":["istio-validation","istio-proxy"],"containers":null,"volumes":["istio-envoy","istio-data","podinfo","istio-token","istiod-ca-cert","istio-ca-crl","workload-socket","extra"],"imagePullSecrets":null,"revision":"default"}'
+            spec:
+              initContainers:
+              - {name: istio-validation, image: proxyv2, args: [istio-iptables, -p, "15001", --run-validation]}
+              - {name: istio-proxy, image: proxyv2, args: [proxy, sidecar, --domain, x], restartPolicy: Always}
+              - {name: migrate, image: migrate:1}
+              containers: [{name: app, image: app:1, volumeMounts: [{name: data, mountPath: /data}]}]
+              volumes:
+              - {name: data, persistentVolumeClaim: {claimName: data}}
+              - {name: workload-socket, emptyDir: {}}
+              - {name: istio-envoy, emptyDir: {medium: Memory}}
+              - {name: istio-data, emptyDir: {}}
+              - {name: podinfo, downwardAPI: {defaultMode: 420, items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}, {path: annotations, fieldRef: {fieldPath: metadata.annotations}}]}}
+              - {name: istio-token, projected: {sources: [{serviceAccountToken: {audience: istio-ca, expirationSeconds: 43200, path: istio-token}}]}}
+              - {name: istiod-ca-cert, configMap: {name: istio-ca-root-cert}}
+              - {name: istio-ca-crl, configMap: {name: istio-ca-crl, optional: true}}
+              - {name: extra, configMap: {name: extra}}
+            """;
+
+    private static ObjectNode istiodInjected(String from, String to) {
+        String yaml = ISTIOD_INJECTED.replace(from, to);
+        assertThat(yaml).as("the fixture changed").isNotEqualTo(ISTIOD_INJECTED);
+        return (ObjectNode) JsonMappers.YAML.readTree(yaml);
+    }
+
+    @Test
+    void istiodsGenuineRecordIsSkippedUntouchedAndUninjectedToTheAppAlone() {
+        ObjectNode pod = (ObjectNode) JsonMappers.YAML.readTree(ISTIOD_INJECTED);
+        PodInjection result = ENGINE.inject(pod, PodRequest.offline("shop"));
+        assertThat(result.injected()).isFalse();
+        assertThat(result.decision().summary()).contains("already injected by istiod");
+        assertThat(result.pod()).isEqualTo(pod);
+
+        ObjectNode back = ENGINE.uninject(pod);
+        assertThat(back.at("/spec/initContainers"))
+                .isEqualTo(JsonMappers.YAML.readTree("[{name: migrate, image: migrate:1}]"));
+        assertThat(back.at("/spec/containers").size()).isEqualTo(1);
+        assertThat(back.at("/spec/volumes")).isEqualTo(JsonMappers.YAML.readTree(
+                "[{name: data, persistentVolumeClaim: {claimName: data}}]"));
+        assertThat(back.at("/metadata/annotations").has(InjectionRecord.ANNOTATION)).isFalse();
+        assertThat(back.at("/metadata/annotations/owner").asString()).isEqualTo("team-a");
+    }
+
+    /** A record without our member is istiod's only if it holds up: otherwise an error, never a skip or a removal. */
+    static Stream<Arguments> forgedIstiodRecords() {
+        return Stream.of(
+                Arguments.of("an app volume", "\"workload-socket\",\"extra\"", "\"workload-socket\",\"data\"",
+                        "lists volume data, which is not one injection adds"),
+                Arguments.of("a volume Istio adds, shaped otherwise", "{name: istio-data, emptyDir: {}}",
+                        "{name: istio-data, hostPath: {path: /}}", "the pod's volume istio-data is not the one"),
+                Arguments.of("a user volume the annotation does not declare", "{\"extra\":", "{\"other\":",
+                        "lists volume extra"),
+                Arguments.of("a user volume other than declared", "{name: extra, configMap: {name: extra}}",
+                        "{name: extra, configMap: {name: secrets}}", "the pod's volume extra is not the one"),
+                Arguments.of("an app init container", "\"istio-proxy\"],\"containers\"",
+                        "\"istio-proxy\",\"migrate\"],\"containers\"", "lists migrate in initContainers"),
+                Arguments.of("no proxy", "[\"istio-validation\",\"istio-proxy\"]", "[\"istio-validation\"]",
+                        "lists no istio-proxy"),
+                Arguments.of("a proxy the pod lacks",
+                        "  - {name: istio-proxy, image: proxyv2, args: [proxy, sidecar, --domain, x], restartPolicy: Always}\n",
+                        "", "the pod has no istio-proxy there"),
+                Arguments.of("a proxy running another program", "args: [proxy, sidecar, --domain, x]",
+                        "command: [sh, -c, 'echo mine'], args: [proxy, sidecar]",
+                        "spec.initContainers[1] is not the sidecar"),
+                Arguments.of("a validation container running another program",
+                        "args: [istio-iptables, -p, \"15001\", --run-validation]", "args: [sh, -c, 'echo mine']",
+                        "spec.initContainers[0] is not the sidecar"));
+    }
+
+    @ParameterizedTest(name = "istiod record with {0}")
+    @MethodSource("forgedIstiodRecords")
+    void aForgedIstiodRecordIsAnErrorNamingIt(String what, String from, String to, String problem) {
+        for (Runnable path : new Runnable[] {
+                () -> ENGINE.inject(istiodInjected(from, to), PodRequest.offline("shop")),
+                () -> ENGINE.uninject(istiodInjected(from, to))}) {
+            assertThat(catchThrowable(path::run)).as(what).isInstanceOf(InvalidAnnotationException.class)
+                    .hasMessageStartingWith("invalid annotation sidecar.istio.io/status=")
+                    .hasMessageContaining(problem)
+                    .hasMessageNotContaining("\n");
+        }
     }
 }

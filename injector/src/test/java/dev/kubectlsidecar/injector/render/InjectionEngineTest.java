@@ -224,7 +224,7 @@ class InjectionEngineTest {
     }
 
     @Test
-    void reinjectionReplacesAnIstioInjectedSidecar() {
+    void aPodIstiodInjectedIsLeftToIstiodUntilUninjected() {
         ObjectNode istioInjected = pod("""
                 metadata:
                   annotations:
@@ -234,7 +234,12 @@ class InjectionEngineTest {
                   containers: [{name: app, image: app:1}, {name: istio-proxy, image: docker.io/istio/proxyv2:1.20, args: [proxy, sidecar]}]
                   volumes: [{name: istio-data, emptyDir: {}}]
                 """);
-        JsonNode result = engine.inject(istioInjected, PodRequest.offline("shop")).pod();
+        PodInjection skipped = engine.inject(istioInjected, PodRequest.offline("shop"));
+        assertThat(skipped.injected()).isFalse();
+        assertThat(skipped.decision().summary()).contains("already injected by istiod (revision default)");
+        assertThat(skipped.pod()).isEqualTo(istioInjected);
+
+        JsonNode result = engine.inject(engine.uninject(istioInjected), PodRequest.offline("shop")).pod();
         assertThat(result.toString()).doesNotContain("proxyv2").doesNotContain("istio-data");
         assertThat(names(result.at("/spec/containers"))).containsExactly("app", "istio-proxy");
     }

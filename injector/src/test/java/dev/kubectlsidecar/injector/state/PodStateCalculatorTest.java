@@ -75,6 +75,33 @@ class PodStateCalculatorTest {
     }
 
     @Test
+    void aPodIstiodInjectedIsIstiodsNotStale() {
+        ObjectNode pod = pod();
+        ((ObjectNode) pod.get("metadata")).putObject("annotations").put("sidecar.istio.io/status",
+                "{\"initContainers\":null,\"containers\":[\"istio-proxy\"],\"volumes\":null,\"revision\":\"canary\"}");
+        ((tools.jackson.databind.node.ArrayNode) pod.get("spec").get("containers")).addObject()
+                .put("name", "istio-proxy").put("image", "docker.io/istio/proxyv2:1.28.0")
+                .putArray("args").add("proxy").add("sidecar");
+        PodSidecarState state = calculator.of(pod, SHOP);
+        assertThat(state.injected()).isTrue();
+        assertThat(state.stale()).isFalse();
+        assertThat(state.messages()).contains("already injected by istiod (revision canary); run uninject first to give "
+                + "it kubectl-sidecar's sidecar");
+    }
+
+    @Test
+    void aSidecarWhoseProbesCannotBeRestoredIsReportedNotThrown() throws IOException {
+        ObjectNode pod = injected();
+        ((ObjectNode) pod.at("/spec/containers/0")).putObject("livenessProbe").putObject("httpGet")
+                .put("path", "/app-health/web/livez").put("port", 15020);
+        status(pod, capturedTerminationMessage(), true, 0);
+        PodSidecarState state = calculator.of(pod, SHOP);
+        assertThat(state.injected()).isTrue();
+        assertThat(state.messages()).anyMatch(reason -> reason.contains("spec.containers[0].livenessProbe")
+                && reason.contains("ISTIO_KUBE_APP_PROBERS"));
+    }
+
+    @Test
     void anAppContainerRunningAsTheProxyIsFlaggedWithTheReasonLast() {
         ObjectNode pod = pod();
         ((ObjectNode) pod.get("spec")).putObject("securityContext").put("runAsUser", 1337);

@@ -8,11 +8,11 @@ import java.util.List;
  * Reads one conformance {@code NAME.flags} line (istio-iptables flags, then {@code @key=value} settings that have no
  * flag) into {@link TrafficSettings}, the way istio-iptables reads its command line.
  */
-final class IstioFlags {
+public final class IstioFlags {
     private IstioFlags() {
     }
 
-    static TrafficSettings parse(String line) {
+    public static TrafficSettings parse(String line) {
         TrafficSettings.Builder settings = TrafficSettings.builder();
         String inboundExclusions = "";
         Iterator<String> words = words(line).iterator();

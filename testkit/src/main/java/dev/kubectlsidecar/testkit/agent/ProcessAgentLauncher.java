@@ -95,7 +95,7 @@ public final class ProcessAgentLauncher implements AgentLauncher {
     }
 
     /** The options between {@code java} and {@code -jar} in the container's {@code command}; none without one. */
-    static List<String> commandJvmOptions(JsonNode container) {
+    public static List<String> commandJvmOptions(JsonNode container) {
         List<String> command = new ArrayList<>();
         container.path("command").forEach(part -> command.add(part.asString()));
         int jar = command.indexOf("-jar");

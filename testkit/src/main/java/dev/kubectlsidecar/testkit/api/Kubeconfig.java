@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A kubeconfig with one cluster, user and context, pointing at the local cluster's plain-HTTP endpoint. The token
- * is a placeholder: the local cluster does not authenticate.
+ * is the cluster's administrator's ({@link AccessReviews}); the API itself does not authenticate.
  */
 public final class Kubeconfig {
     static final String NAME = "local-cluster";
@@ -26,7 +26,7 @@ public final class Kubeconfig {
         ObjectNode cluster = config.putArray("clusters").addObject().put("name", NAME).putObject("cluster");
         cluster.put("server", serverUrl);
         ObjectNode user = config.putArray("users").addObject().put("name", NAME + "-admin").putObject("user");
-        user.put("token", "local-cluster-has-no-authentication");
+        user.put("token", AccessReviews.ADMIN_TOKEN);
         ObjectNode context = config.putArray("contexts").addObject().put("name", NAME).putObject("context");
         context.put("cluster", NAME).put("user", NAME + "-admin").put("namespace", "default");
         config.put("current-context", NAME);

@@ -8,17 +8,29 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
  * The API server's service proxy, {@code GET /api/v1/namespaces/NS/services/[SCHEME:]NAME[:PORT]/proxy/PATH}, to
  * the Service's route: how {@code kubectl get --raw} and the CLI reach the agent's status API. As on a real
  * cluster, {@code https:} is needed for an HTTPS backend (no scheme means plain HTTP) and the backend's certificate
- * is not verified. Only GET is proxied.
+ * is not verified. Only GET is proxied. Headers go on as the real proxy sends them: the API server's authentication
+ * filter removes {@code Authorization} once it has authenticated a request (k8s.io/apiserver
+ * {@code pkg/endpoints/filters/authentication.go}, {@code WithAuthentication}), and the proxy handler
+ * ({@code UpgradeAwareHandler}, k8s.io/apimachinery {@code pkg/util/proxy/upgradeaware.go}) clones the remaining
+ * headers into a {@code httputil.ReverseProxy} request, which drops the hop-by-hop ones. So a caller's own headers
+ * reach the service; its credentials do not.
  */
 public final class ServiceProxy implements RequestHandler {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Removed before forwarding: the credentials (authentication) and Go's ReverseProxy hop-by-hop headers. */
+    private static final Set<String> NOT_FORWARDED = Set.of("authorization", "connection", "proxy-connection",
+            "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+            "host", "content-length", "accept-encoding");
 
     private final ObjectStore store;
     private final ServiceRoutes routes;
@@ -58,11 +70,16 @@ public final class ServiceProxy implements RequestHandler {
     private MockResponse forward(RecordedRequest request, ServiceRoutes.Target target, boolean tls, String rest) {
         String uri = request.getPath();
         String query = uri.contains("?") ? uri.substring(uri.indexOf('?')) : "";
-        String accept = request.getHeader("Accept");
+        Map<String, String> headers = new LinkedHashMap<>();
+        request.getHeaders().toMultimap().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !values.isEmpty()) {
+                headers.put(name, values.get(0));
+            }
+        });
         try {
             HttpCalls.Reply reply = calls.send(new HttpCalls.Call(HttpMethod.GET, target, target.host(),
                     target.port(), (rest.isEmpty() ? "/" : rest) + query, tls ? new HttpCalls.Trust.Any() : null,
-                    accept == null ? Map.of() : Map.of("Accept", accept), null, TIMEOUT));
+                    headers, null, TIMEOUT));
             MockResponse response = new MockResponse().setResponseCode(reply.status()).setBody(reply.body());
             if (reply.contentType() != null) {
                 response.setHeader("Content-Type", reply.contentType());

@@ -1,0 +1,29 @@
+package dev.kubectlsidecar.cli.nativeimage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class ModelReflectionMetadataTest {
+    @Test
+    void modelMetadataFollowsFieldsAndJacksonAnnotationsFromTheRoots() throws Exception {
+        Set<String> classes = ModelReflectionMetadata.closure(Set.of("io.fabric8.kubernetes.api.model.Config",
+                "io.fabric8.kubernetes.api.model.PodBuilder", "io.fabric8.kubernetes.api.model.Pod"));
+
+        assertThat(classes).as("a kubeconfig's classes, through fields and lists")
+                .contains("io.fabric8.kubernetes.api.model.Config", "io.fabric8.kubernetes.api.model.NamedContext",
+                        "io.fabric8.kubernetes.api.model.Context", "io.fabric8.kubernetes.api.model.AuthInfo",
+                        "io.fabric8.kubernetes.api.model.ExecConfig")
+                .as("a pod's, down to the (de)serializers its annotations name")
+                .contains("io.fabric8.kubernetes.api.model.Container", "io.fabric8.kubernetes.api.model.Quantity",
+                        "io.fabric8.kubernetes.api.model.Quantity$Serializer", "io.fabric8.kubernetes.api.model.IntOrString")
+                .as("a builder is not bound by Jackson").doesNotContain("io.fabric8.kubernetes.api.model.PodBuilder")
+                .allMatch(name -> name.startsWith("io.fabric8."));
+        assertThat(JsonMapper.shared().readTree(ModelReflectionMetadata.json(classes)).path("reflection"))
+                .hasSize(classes.size())
+                .allMatch(entry -> entry.path("allDeclaredConstructors").asBoolean() && entry.path("allDeclaredFields").asBoolean());
+    }
+
+}
