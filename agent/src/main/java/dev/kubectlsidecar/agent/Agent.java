@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.agent;
 
 import dev.kubectlsidecar.agent.config.EngineHolder;
+import dev.kubectlsidecar.injector.ConfigDigest;
 import dev.kubectlsidecar.agent.files.FilePoller;
 import dev.kubectlsidecar.agent.health.Readiness;
 import dev.kubectlsidecar.agent.http.AdmissionServer;
@@ -113,7 +114,8 @@ public final class Agent {
                 .get("/metrics", request -> Reply.text(200, AgentMetrics.CONTENT_TYPE, metrics.scrape()))
                 .getAuthorized("/api/v1/config", request -> null,
                         request -> Reply.json(200, JsonMappers.JSON.valueToTree(engines.config())))
-                .get("/version", request -> Reply.json(200, Json.object().put("version", version())));
+                .get("/version", request -> Reply.json(200, Json.object().put("version", version())
+                        .put("configDigest", ConfigDigest.of(engines.config()))));
     }
 
     private Agent watchFiles(AgentOptions options) {

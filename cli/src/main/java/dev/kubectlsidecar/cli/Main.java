@@ -3,6 +3,7 @@ package dev.kubectlsidecar.cli;
 import dev.kubectlsidecar.cli.cluster.DisableCommand;
 import dev.kubectlsidecar.cli.cluster.EnableCommand;
 import dev.kubectlsidecar.cli.cluster.InstallCommand;
+import dev.kubectlsidecar.cli.cluster.RolloutCommand;
 import dev.kubectlsidecar.cli.cluster.StatusCommand;
 import dev.kubectlsidecar.cli.cluster.UninstallCommand;
 import dev.kubectlsidecar.cli.cluster.VerifyCommand;
@@ -23,7 +24,7 @@ public final class Main implements Runnable {
 
     /** Every subcommand, in the order the help lists them. */
     private static final List<String> COMMANDS = List.of("inject", "uninject", "iptables", "enable", "disable",
-            "status", "verify", "install", "uninstall", "version", "__complete", "help");
+            "status", "rollout", "verify", "install", "uninstall", "version", "__complete", "help");
 
     /**
      * A new instance of the named subcommand. A switch rather than a map of constructor references: each reference
@@ -37,6 +38,7 @@ public final class Main implements Runnable {
             case "enable" -> new EnableCommand();
             case "disable" -> new DisableCommand();
             case "status" -> new StatusCommand();
+            case "rollout" -> new RolloutCommand();
             case "verify" -> new VerifyCommand();
             case "install" -> new InstallCommand();
             case "uninstall" -> new UninstallCommand();

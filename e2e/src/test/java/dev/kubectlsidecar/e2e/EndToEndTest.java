@@ -70,7 +70,7 @@ class EndToEndTest {
         assertThat(install.out()).contains("The agent is ready.");
 
         Plugin.Result version = plugin.run("version");
-        assertThat(version.out()).as(version.err()).matches("Client: \\S+\nAgent: 0\\.1\\.0\\S*\n");
+        assertThat(version.out()).as(version.err()).matches("Client: \\S+\nAgent: 0\\.1\\.0\\S* \\(config sha256:[0-9a-f]{12}\\)\n");
 
         Plugin.Result verify = plugin.run("verify");
         assertThat(verify.exitCode()).as(verify.out()).isZero();
@@ -127,5 +127,15 @@ class EndToEndTest {
         assertThat(client.rbac().clusterRoleBindings().withName("kubectl-sidecar-agent").get()).isNull();
         assertThat(client.namespaces().withName("kubectl-sidecar").get()).isNull();
         assertThat(client.pods().inNamespace("shop").resource(pod("web-4", "shop")).create()).as("pods are created again").isNotNull();
+
+        // shop is still labelled, but nothing can inject: say that, not "failurePolicy Ignore".
+        Plugin.Result after = plugin.run("status", "web-4", "-n", "shop", "-o", "json");
+        JsonNode reasons = JsonMappers.JSON.readTree(after.out()).path("pods").get(0).path("reasons");
+        JsonNode last = reasons.get(reasons.size() - 1);
+        assertThat(last.path("code").asString()).as(after.both()).isEqualTo("noWebhookConfiguration");
+        assertThat(last.path("message").asString()).startsWith("no webhook configuration is installed");
+        Plugin.Result verifyAfter = plugin.run("verify", "-n", "shop");
+        assertThat(verifyAfter.out()).contains("shop/web-4: no webhook configuration is installed")
+                .doesNotContain("failurePolicy Ignore").doesNotContain("failurePolicy is Ignore");
     }
 }

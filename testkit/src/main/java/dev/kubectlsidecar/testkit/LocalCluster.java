@@ -14,6 +14,7 @@ import dev.kubectlsidecar.testkit.api.Kubeconfig;
 import dev.kubectlsidecar.testkit.api.Latency;
 import dev.kubectlsidecar.testkit.api.NamespaceLifecycle;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
+import dev.kubectlsidecar.testkit.workloads.WorkloadControllers;
 import dev.kubectlsidecar.testkit.api.PatchRequests;
 import dev.kubectlsidecar.testkit.api.ServerVersion;
 import dev.kubectlsidecar.testkit.kubelet.FakeKubelet;
@@ -68,6 +69,7 @@ public final class LocalCluster implements AutoCloseable {
     private final KubernetesClient client;
     private final FakeKubelet kubelet;
     private final AgentRunner agents;
+    private final WorkloadControllers workloads;
 
     private LocalCluster(Builder builder) {
         ServerVersion version = ServerVersion.parse(builder.serverVersion);
@@ -94,12 +96,16 @@ public final class LocalCluster implements AutoCloseable {
                         // fabric8 retries a 5xx ten times with backoff; a test asserting a rejection wants one try
                         .withRequestRetryBackoffLimit(0).build())
                 .build();
+        this.workloads = builder.workloadControllers ? new WorkloadControllers(store, client, builder.agentName) : null;
         this.agents = builder.agentLauncher == null ? null
                 : new AgentRunner(url, store, routes, calls, builder.agentLauncher, builder.agentName,
                         builder.agentReadyLimit);
     }
 
     private LocalCluster started() {
+        if (workloads != null) {
+            workloads.start();
+        }
         if (agents != null) {
             agents.start();
         }
@@ -169,6 +175,9 @@ public final class LocalCluster implements AutoCloseable {
         if (agents != null) {
             agents.close();
         }
+        if (workloads != null) {
+            workloads.close();
+        }
         client.close();
         kubelet.close();
         server.close();
@@ -184,6 +193,7 @@ public final class LocalCluster implements AutoCloseable {
         private AgentLauncher agentLauncher;
         private String agentName = "kubectl-sidecar-agent";
         private Duration agentReadyLimit = AgentRunner.READY_LIMIT;
+        private boolean workloadControllers;
 
         private Builder() {
         }
@@ -237,6 +247,16 @@ public final class LocalCluster implements AutoCloseable {
                 throw new IllegalArgumentException("agent ready limit: " + limit + " is not positive");
             }
             this.agentReadyLimit = limit;
+            return this;
+        }
+
+        /**
+         * Runs controllers for Deployments, StatefulSets and DaemonSets ({@link WorkloadControllers}): their pods are
+         * created through admission and replaced when the template changes. Off by default: other tests create
+         * workloads as plain objects.
+         */
+        public Builder workloadControllers(boolean run) {
+            this.workloadControllers = run;
             return this;
         }
 

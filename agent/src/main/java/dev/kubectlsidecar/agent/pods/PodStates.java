@@ -1,8 +1,9 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.injector.policy.Reason;
+import dev.kubectlsidecar.injector.state.PodProblem;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.ProxyStatus;
-import dev.kubectlsidecar.injector.traffic.Verification;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * One {@link PodSidecarState} per pod, by namespace then name: the only thing kept per pod. Written by one thread
@@ -20,9 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * and creation times are nearly unique and stay as they are; names double as map keys.
  */
 final class PodStates {
-    /** The states {@link #counts()} counts, as the {@code state} label of {@code kubectl_sidecar_pods}. */
-    static final List<String> COUNTED = List.of("injected", "not_injected", "stale", "iptables_mismatch",
-            "proxy_not_ready", "proxy_bypass");
+    /**
+     * The states {@link #counts()} counts, as the {@code state} label of {@code kubectl_sidecar_pods}: injected or
+     * not, then each {@link PodProblem}'s {@link PodProblem#metricLabel() label}, read from the pods' reason codes.
+     */
+    static final List<String> COUNTED = Stream.concat(Stream.of("injected", "not_injected"),
+            Stream.of(PodProblem.values()).map(PodProblem::metricLabel)).toList();
 
     private static final Comparator<PodSidecarState> BY_NAME = Comparator.comparing(PodSidecarState::name);
 
@@ -84,10 +89,9 @@ final class PodStates {
         for (Map<String, PodSidecarState> pods : byNamespace.values()) {
             for (PodSidecarState state : pods.values()) {
                 counts[state.injected() ? 0 : 1]++;
-                counts[2] += state.stale() ? 1 : 0;
-                counts[3] += state.iptables() == Verification.Status.MISMATCH ? 1 : 0;
-                counts[4] += state.injected() && !state.proxy().ready() ? 1 : 0;
-                counts[5] += state.proxyBypass() ? 1 : 0;
+                for (PodProblem problem : state.problems()) {
+                    counts[2 + problem.ordinal()]++;
+                }
             }
         }
         Map<String, Long> named = new LinkedHashMap<>();
@@ -116,12 +120,17 @@ final class PodStates {
         ProxyStatus proxy = s.proxy().equals(ProxyStatus.ABSENT) ? ProxyStatus.ABSENT
                 : new ProxyStatus(s.proxy().present(), s.proxy().ready(), s.proxy().restarts(), shared(s.proxy().image()));
         return new PodSidecarState(shared(s.namespace()), s.name(), shared(s.owner()), s.injected(), shared(s.profile()),
-                s.nativeSidecar(), shared(s.templateHash()), proxy, s.stale(), s.proxyBypass(), s.heldByProxy(), s.iptables(), shared(s.iptablesDiff()),
-                shared(s.reasons()), s.createdAt());
+                s.nativeSidecar(), shared(s.templateHash()), proxy, s.iptables(), shared(s.iptablesDiff()),
+                sharedReasons(s.reasons()), s.createdAt());
     }
 
     private static String shared(String text) {
         return text == null ? null : text.intern();
+    }
+
+    private static List<Reason> sharedReasons(List<Reason> reasons) {
+        return reasons.isEmpty() ? List.of()
+                : reasons.stream().map(reason -> new Reason(reason.code(), reason.message().intern())).toList();
     }
 
     private static List<String> shared(List<String> texts) {

@@ -23,6 +23,6 @@ final class MockWatches {
         Poll.until("the probe pod", () -> tracker.states(PROBE, PROBE).size() == 1);
         client.namespaces().resource(PodFixtures.enabled(PROBE)).create();
         Poll.until("the probe pod under its namespace's label", () ->
-                tracker.states(PROBE, PROBE).get(0).reasons().contains(PodFixtures.WITHOUT_SIDECAR));
+                tracker.states(PROBE, PROBE).get(0).messages().contains(PodFixtures.WITHOUT_SIDECAR));
     }
 }

@@ -65,9 +65,9 @@ class PodStateTrackerTest {
         assertThat(injected.stale()).isFalse();
         assertThat(injected.profile()).isEqualTo("envoy");
         assertThat(injected.iptables()).isEqualTo(Verification.Status.UNKNOWN);
-        assertThat(injected.reasons()).containsExactly("namespace label istio-injection=enabled matches");
-        assertThat(tracker.states("shop", "web-2").get(0).reasons()).last().isEqualTo(WITHOUT_SIDECAR);
-        assertThat(tracker.states("plain", "app-1").get(0).reasons()).singleElement().asString()
+        assertThat(injected.messages()).containsExactly("namespace label istio-injection=enabled matches");
+        assertThat(tracker.states("shop", "web-2").get(0).messages()).last().isEqualTo(WITHOUT_SIDECAR);
+        assertThat(tracker.states("plain", "app-1").get(0).messages()).singleElement().asString()
                 .startsWith("namespace plain has no istio-injection=enabled label");
 
         create(PodFixtures.injected("shop", "web-3"));
@@ -86,8 +86,8 @@ class PodStateTrackerTest {
         Poll.until("the deleted pod gone", () -> tracker.states("shop", "web-2").isEmpty());
         assertThat(names(tracker.states(null, null))).containsExactly("plain/app-1", "shop/web-1", "shop/web-3");
         assertThat(tracker.counts()).containsExactly(Map.entry("injected", 2L), Map.entry("not_injected", 1L),
-                Map.entry("stale", 0L), Map.entry("iptables_mismatch", 0L), Map.entry("proxy_not_ready", 1L),
-                Map.entry("proxy_bypass", 0L));
+                Map.entry("invalid", 0L), Map.entry("missing", 0L), Map.entry("stale", 0L), Map.entry("proxy_bypass", 0L),
+                Map.entry("iptables_mismatch", 0L), Map.entry("proxy_not_ready", 1L));
     }
 
     @Test
@@ -97,7 +97,7 @@ class PodStateTrackerTest {
         create(PodFixtures.plain("shop", "web-1"));
         create(PodFixtures.plain("other", "app-1"));
         start();
-        assertThat(tracker.states("shop", "web-1").get(0).reasons()).singleElement().asString()
+        assertThat(tracker.states("shop", "web-1").get(0).messages()).singleElement().asString()
                 .startsWith("namespace shop has no istio-injection=enabled label");
 
         client.namespaces().withName("shop").edit(ns -> {
@@ -105,17 +105,17 @@ class PodStateTrackerTest {
             return ns;
         });
         Poll.until("the pod's state under the new label", () ->
-                tracker.states("shop", "web-1").get(0).reasons().contains(WITHOUT_SIDECAR));
-        assertThat(tracker.states("shop", "web-1").get(0).reasons())
+                tracker.states("shop", "web-1").get(0).messages().contains(WITHOUT_SIDECAR));
+        assertThat(tracker.states("shop", "web-1").get(0).messages())
                 .containsExactly("namespace label istio-injection=enabled matches", WITHOUT_SIDECAR);
-        assertThat(tracker.states("other", "app-1").get(0).reasons()).singleElement().asString()
+        assertThat(tracker.states("other", "app-1").get(0).messages()).singleElement().asString()
                 .startsWith("namespace other has no istio-injection=enabled label");
 
         client.namespaces().withName("shop").edit(ns -> {
             ns.getMetadata().getLabels().put("istio-injection", "disabled");
             return ns;
         });
-        Poll.until("the pod's state under the disabled label", () -> tracker.states("shop", "web-1").get(0).reasons()
+        Poll.until("the pod's state under the disabled label", () -> tracker.states("shop", "web-1").get(0).messages()
                 .equals(List.of("namespace label istio-injection=disabled")));
     }
 
@@ -128,7 +128,7 @@ class PodStateTrackerTest {
         create(PodFixtures.plain("shop", "web-1"));
         start();
 
-        assertThat(tracker.states("shop", "web-1").get(0).reasons()).last().isEqualTo("created after injection was "
+        assertThat(tracker.states("shop", "web-1").get(0).messages()).last().isEqualTo("created after injection was "
                 + "enabled, but the API server skipped the webhook (the agent did not answer and failurePolicy is Ignore): restart it");
 
         shop = client.namespaces().withName("shop").get();
@@ -136,7 +136,7 @@ class PodStateTrackerTest {
         client.namespaces().resource(shop).update();
         assertThat(client.namespaces().withName("shop").get().getMetadata().getAnnotations())
                 .containsEntry(NamespaceInfo.ENABLED_AT_ANNOTATION, "2999-01-01T00:00:00Z");
-        Poll.until("the pod's state under the later enabled-at", () -> tracker.states("shop", "web-1").get(0).reasons()
+        Poll.until("the pod's state under the later enabled-at", () -> tracker.states("shop", "web-1").get(0).messages()
                 .contains("created before injection was enabled: restart it"));
     }
 
@@ -154,7 +154,7 @@ class PodStateTrackerTest {
             ns.getMetadata().getLabels().put("istio-injection", "disabled");
             return ns;
         });
-        Poll.until("the pod's state under the disabled label", () -> tracker.states("shop", "web-1").get(0).reasons()
+        Poll.until("the pod's state under the disabled label", () -> tracker.states("shop", "web-1").get(0).messages()
                 .equals(List.of("namespace label istio-injection=disabled")));
 
         List<String> lists = new ArrayList<>();
@@ -174,7 +174,7 @@ class PodStateTrackerTest {
 
         client.namespaces().resource(PodFixtures.enabled("late")).create();
         Poll.until("the pod's state under its namespace's label", () ->
-                tracker.states("late", "web-1").get(0).reasons().contains(WITHOUT_SIDECAR));
+                tracker.states("late", "web-1").get(0).messages().contains(WITHOUT_SIDECAR));
     }
 
     @Test
@@ -187,7 +187,7 @@ class PodStateTrackerTest {
         engine.set(bumpedEngine());
         tracker.recomputeAll();
         Poll.until("the pod stale under the new config", () -> tracker.states("shop", "web-1").get(0).stale());
-        assertThat(tracker.states("shop", "web-1").get(0).reasons())
+        assertThat(tracker.states("shop", "web-1").get(0).messages())
                 .contains("sidecar differs from what the current config injects: restart it");
         assertThat(tracker.counts()).containsEntry("stale", 1L);
     }

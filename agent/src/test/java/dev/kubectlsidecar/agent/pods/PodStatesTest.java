@@ -2,6 +2,8 @@ package dev.kubectlsidecar.agent.pods;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.injector.policy.Reason;
+import dev.kubectlsidecar.injector.policy.ReasonCode;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.ProxyStatus;
 import dev.kubectlsidecar.injector.traffic.Verification;
@@ -51,22 +53,24 @@ class PodStatesTest {
         assertThat(storedA.owner()).isSameAs(storedB.owner());
         assertThat(storedA.templateHash()).isSameAs(storedB.templateHash());
         assertThat(storedA.proxy().image()).isSameAs(storedB.proxy().image());
-        assertThat(storedA.reasons().get(0)).isSameAs(storedB.reasons().get(0));
+        assertThat(storedA.reasons().get(0).message()).isSameAs(storedB.reasons().get(0).message());
     }
 
     @Test
     void countsEachStateAPodIsIn() {
         states.put(state("shop", "ready", true));
         states.put(new PodSidecarState("shop", "stale-mismatch", null, true, "envoy", false, "h1",
-                new ProxyStatus(true, false, 3, "envoy:1"), true, true, false, Verification.Status.MISMATCH, List.of("missing: -A X"),
-                List.of(), null));
+                new ProxyStatus(true, false, 3, "envoy:1"), Verification.Status.MISMATCH, List.of("missing: -A X"),
+                List.of(new Reason(ReasonCode.STALE, "sidecar differs"), new Reason(ReasonCode.PROXY_BYPASS, "runs as 1337")), null));
         states.put(new PodSidecarState("shop", "pending", null, true, "envoy", false, "h1", ProxyStatus.ABSENT,
-                false, false, false, Verification.Status.UNKNOWN, List.of(), List.of(), null));
+                Verification.Status.UNKNOWN, List.of(), List.of(), null));
         states.put(state("other", "plain", false));
+        states.put(new PodSidecarState("other", "missing", null, false, null, false, null, ProxyStatus.ABSENT,
+                Verification.Status.NOT_APPLICABLE, List.of(), List.of(new Reason(ReasonCode.CREATED_BEFORE_ENABLED, "restart it")), null));
 
-        assertThat(states.counts()).containsExactly(Map.entry("injected", 3L), Map.entry("not_injected", 1L),
-                Map.entry("stale", 1L), Map.entry("iptables_mismatch", 1L), Map.entry("proxy_not_ready", 2L),
-                Map.entry("proxy_bypass", 1L));
+        assertThat(states.counts()).containsExactly(Map.entry("injected", 3L), Map.entry("not_injected", 2L),
+                Map.entry("invalid", 0L), Map.entry("missing", 1L), Map.entry("stale", 1L), Map.entry("proxy_bypass", 1L),
+                Map.entry("held_by_proxy", 0L), Map.entry("iptables_mismatch", 1L), Map.entry("proxy_not_ready", 2L));
     }
 
     /** A state as the calculator makes it: every string a fresh copy, as parsed from each pod's own JSON. */
@@ -74,8 +78,9 @@ class PodStatesTest {
         return new PodSidecarState(fresh(namespace), fresh(name), fresh("Deployment/web"), injected,
                 injected ? fresh("envoy") : null, false, injected ? fresh("c47a10a865bdeaa5") : null,
                 injected ? new ProxyStatus(true, true, 0, fresh("docker.io/envoyproxy/envoy:v1.36.2")) : ProxyStatus.ABSENT,
-                false, false, false, injected ? Verification.Status.VERIFIED : Verification.Status.NOT_APPLICABLE, List.of(),
-                List.of(fresh("namespace label istio-injection=enabled matches")), fresh("2026-11-26T06:00:00Z"));
+                injected ? Verification.Status.VERIFIED : Verification.Status.NOT_APPLICABLE, List.of(),
+                List.of(new Reason(ReasonCode.NAMESPACE_ENABLED, fresh("namespace label istio-injection=enabled matches"))),
+                fresh("2026-11-26T06:00:00Z"));
     }
 
     private static String fresh(String text) {

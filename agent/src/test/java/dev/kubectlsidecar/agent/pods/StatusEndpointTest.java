@@ -86,7 +86,8 @@ class StatusEndpointTest {
         assertThat(injected.get("proxy").asString()).isEqualTo("missing");
         assertThat(injected.get("iptables").asString()).isEqualTo("unknown");
         assertThat(injected.get("profile").asString()).isEqualTo("envoy");
-        assertThat(injected.get("reasons").get(0).asString()).isEqualTo("namespace label istio-injection=enabled matches");
+        assertThat(injected.get("reasons").get(0).get("message").asString()).isEqualTo("namespace label istio-injection=enabled matches");
+        assertThat(injected.get("reasons").get(0).get("code").asString()).isEqualTo("namespaceEnabled");
         assertThat(injected.get("templateHash").asString()).isNotEmpty();
 
         JsonNode shop = json(ok("/api/v1/status?namespace=shop"));
@@ -96,7 +97,9 @@ class StatusEndpointTest {
         assertThat(one.get("pods")).hasSize(1);
         assertThat(one.get("pods").get(0).get("injected").asBoolean()).isFalse();
         assertThat(one.get("pods").get(0).get("proxy").asString()).isEqualTo("none");
-        assertThat(last(one.get("pods").get(0).get("reasons"))).isEqualTo(WITHOUT_SIDECAR);
+        assertThat(last(one.get("pods").get(0).get("reasons")).get("message").asString()).isEqualTo(WITHOUT_SIDECAR);
+        assertThat(last(one.get("pods").get(0).get("reasons")).get("code").asString()).isEqualTo("createdBeforeEnabledOrWebhookSkipped");
+        assertThat(one.get("pods").get(0).get("problem").asString()).isEqualTo("missing");
         assertThat(PodStatesJson.read(one)).isEqualTo(tracker.states("shop", "web-2"));
 
         assertThat(json(ok("/api/v1/status?namespace=shop&pod=gone"))).isEqualTo(PodStatesJson.write(List.of()));
@@ -174,7 +177,7 @@ class StatusEndpointTest {
         return names;
     }
 
-    private static String last(JsonNode array) {
-        return array.get(array.size() - 1).asString();
+    private static JsonNode last(JsonNode array) {
+        return array.get(array.size() - 1);
     }
 }

@@ -10,31 +10,30 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The agent's manifests (resources of this module), in apply order, with what {@code install} may set: the
- * agent's image and the webhook's failure policy.
+ * The agent's manifests (resources of this module), in apply order, with what {@code install} may set
+ * ({@link AgentSettings}: the image, the webhook's failure policy, the knobs).
  */
 final class AgentManifests {
     /** Apply order; uninstall goes backwards, starting with the webhook configuration. */
     static final List<String> FILES = List.of("00-namespace.yaml", "10-serviceaccount.yaml", "20-clusterrole.yaml",
             "21-clusterrolebinding.yaml", "22-role.yaml", "23-rolebinding.yaml", "30-service.yaml", "40-deployment.yaml",
             "41-poddisruptionbudget.yaml", "50-mutatingwebhookconfiguration.yaml");
-    static final String DEFAULT_IMAGE = "ghcr.io/kubectl-sidecar/agent:0.1.0";
+    static final String IMAGE_REPOSITORY = "ghcr.io/kubectl-sidecar/agent";
+    static final String DEFAULT_IMAGE = IMAGE_REPOSITORY + ":0.1.0";
 
     private AgentManifests() {
     }
 
-    static List<ObjectNode> render(String image, String failurePolicy) {
+    static List<ObjectNode> render(AgentSettings settings) {
         List<ObjectNode> resources = new ArrayList<>();
         for (String file : FILES) {
             ObjectNode resource = read(file);
-            if ("Deployment".equals(resource.path("kind").asString()) && image != null) {
-                for (JsonNode container : resource.at("/spec/template/spec/containers")) {
-                    ((ObjectNode) container).put("image", image);
-                }
+            if ("Deployment".equals(resource.path("kind").asString())) {
+                settings.applyTo(resource);
             }
-            if ("MutatingWebhookConfiguration".equals(resource.path("kind").asString())) {
+            if ("MutatingWebhookConfiguration".equals(resource.path("kind").asString()) && settings.failurePolicy() != null) {
                 for (JsonNode webhook : resource.path("webhooks")) {
-                    ((ObjectNode) webhook).put("failurePolicy", failurePolicy);
+                    ((ObjectNode) webhook).put("failurePolicy", settings.failurePolicy());
                 }
             }
             resources.add(resource);

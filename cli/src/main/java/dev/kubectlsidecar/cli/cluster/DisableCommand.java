@@ -74,16 +74,18 @@ public final class DisableCommand extends ClusterCommand {
                 continue;
             }
             String owner = Workloads.owner(pod);
-            String line = Workloads.restartLine(owner, name);
-            if (line != null) {
-                owners.add(line);
+            if (Workloads.restartable(owner)) {
+                owners.add(Workloads.describe(owner));
             } else {
                 others.merge(owner, 1, Integer::sum);
             }
         }
         if (!owners.isEmpty() || !others.isEmpty()) {
             out().println("  running pods keep their sidecar until they are recreated:");
-            owners.forEach(line -> out().println("    " + line));
+            if (!owners.isEmpty()) {
+                out().println("    " + String.join(", ", owners) + ": kubectl sidecar rollout -n " + name
+                        + " --stale (--dry-run to see the plan)");
+            }
             Workloads.recreateLines(others).forEach(line -> out().println("    " + line));
         }
         return true;

@@ -93,6 +93,10 @@ public final class EnableCommand extends ClusterCommand {
         PodSecurity.warnIfRestricted(namespace, err());
         Map<String, String> enabled = new HashMap<>(labels);
         enabled.put(AgentNames.INJECTION_LABEL, "enabled");
+        Namespace labelled = new io.fabric8.kubernetes.api.model.NamespaceBuilder(namespace).editMetadata().withLabels(enabled).endMetadata().build();
+        for (OtherInjectors.Overlap overlap : OtherInjectors.overlapping(client, List.of(labelled))) {
+            err().println("warning: " + overlap.describe() + ": " + OtherInjectors.ADVICE);
+        }
         reportUnreachedPods(client, config, new NamespaceInfo(name, enabled));
         return true;
     }
@@ -106,7 +110,7 @@ public final class EnableCommand extends ClusterCommand {
                 continue;
             }
             String owner = Workloads.owner(pod);
-            if (Workloads.restartLine(owner, namespace.name()) != null) {
+            if (Workloads.restartable(owner)) {
                 owners.add(owner);
             } else {
                 others.merge(owner, 1, Integer::sum);
@@ -116,15 +120,16 @@ public final class EnableCommand extends ClusterCommand {
             return;
         }
         out().println("  running pods have no sidecar until they are recreated:");
-        for (String owner : owners) {
-            if (restart && !dryRun) {
-                out().print("  restarting " + owner.toLowerCase(java.util.Locale.ROOT) + "… ");
+        if (restart && !dryRun) {
+            for (String owner : owners) {
+                out().print("  restarting " + Workloads.describe(owner) + "… ");
                 out().flush();
                 Workloads.restart(client, owner, namespace.name());
                 out().println("done");
-            } else {
-                out().println("    " + Workloads.restartLine(owner, namespace.name()));
             }
+        } else if (!owners.isEmpty()) {
+            out().println("    " + String.join(", ", owners.stream().map(Workloads::describe).toList())
+                    + ": kubectl sidecar rollout -n " + namespace.name() + " --missing (--dry-run to see the plan)");
         }
         Workloads.recreateLines(others).forEach(line -> out().println("    " + line));
     }

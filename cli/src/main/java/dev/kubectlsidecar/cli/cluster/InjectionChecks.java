@@ -1,13 +1,12 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.policy.ReasonCode;
+import dev.kubectlsidecar.injector.state.PodProblem;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
-import dev.kubectlsidecar.injector.traffic.CaptureScope;
-import dev.kubectlsidecar.injector.traffic.Verification;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
@@ -24,33 +23,35 @@ final class InjectionChecks {
 
     static List<CheckResult> run(KubernetesClient client, String namespaceOrNull) {
         List<CheckResult> results = new ArrayList<>();
-        List<String> enabled = client.namespaces().withLabel(AgentNames.INJECTION_LABEL, "enabled").list().getItems().stream()
-                .map(Namespace::getMetadata).map(m -> m.getName()).sorted().toList();
+        List<Namespace> enabledNamespaces = client.namespaces().withLabel(AgentNames.INJECTION_LABEL, "enabled").list().getItems();
+        List<String> enabled = enabledNamespaces.stream().map(Namespace::getMetadata).map(m -> m.getName()).sorted().toList();
         String target = namespaceOrNull != null ? namespaceOrNull : enabled.isEmpty() ? "default" : enabled.get(0);
         results.add(dryRun(client, target));
         if (enabled.isEmpty()) {
             results.add(CheckResult.ok(GROUP, "no namespace has injection enabled yet (kubectl sidecar enable NAMESPACE)"));
         }
+        results.addAll(otherInjectors(client, enabledNamespaces, namespaceOrNull));
         StatusSource.Snapshot snapshot = new StatusSource(client).fetch(namespaceOrNull, null, null);
-        List<PodSidecarState> inEnabled = snapshot.pods().stream()
-                .filter(p -> enabled.contains(p.namespace())).toList();
-        results.add(podsLacking(inEnabled, p -> !p.injected() && p.reasons().stream().anyMatch(r -> r.endsWith("restart it")),
-                "pod in an enabled namespace has no sidecar", "pods in enabled namespaces have no sidecar", "no pod in an enabled namespace lacks its sidecar"));
-        results.add(podsLacking(inEnabled, PodSidecarState::stale, "pod runs a stale sidecar", "pods run a stale sidecar", "no stale sidecars"));
-        results.add(podsLacking(snapshot.pods(), p -> p.iptables() == Verification.Status.MISMATCH,
+        results.add(podsLacking(snapshot.pods(), PodSidecarState::missing, "pod should have a sidecar but has none",
+                "pods should have a sidecar but have none", "no pod lacks its sidecar", missingHint(snapshot.pods())));
+        results.add(podsLacking(snapshot.pods(), PodSidecarState::stale, "pod runs a stale sidecar", "pods run a stale sidecar",
+                "no stale sidecars", "kubectl sidecar rollout --stale restarts their workloads (--dry-run first to see which)"));
+        results.add(podsLacking(snapshot.pods(), p -> p.problems().contains(PodProblem.IPTABLES_MISMATCH),
                 "pod has iptables rules that differ from what its sidecar needs",
-                "pods have iptables rules that differ from what their sidecar needs", "no iptables mismatches"));
+                "pods have iptables rules that differ from what their sidecar needs", "no iptables mismatches",
+                "kubectl sidecar status -A -o wide shows them; recreating a pod runs istio-init again"));
         results.add(podsLacking(snapshot.pods(), PodSidecarState::proxyBypass,
                 "pod has app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
                 "pods have app containers running as the proxy's UID or GID: their traffic bypasses the proxy",
                 "no app container runs as the proxy's UID or GID",
                 "run those containers as another user and group (securityContext.runAsUser/runAsGroup)"));
-        results.add(podsLacking(snapshot.pods(), p -> p.injected() && p.reasons().stream()
-                        .anyMatch(r -> r.startsWith(CaptureScope.NOTHING_CAPTURED)),
+        results.add(podsLacking(snapshot.pods(), p -> p.injected() && p.has(ReasonCode.NO_TRAFFIC_CAPTURED),
+                "pod captures no traffic: their traffic.sidecar.istio.io annotations let everything bypass the proxy",
                 "pods capture no traffic: their traffic.sidecar.istio.io annotations let everything bypass the proxy",
                 "every injected pod captures some traffic",
                 "fix the pods' traffic.sidecar.istio.io annotations (kubectl sidecar status -A shows which)"));
         results.add(podsLacking(snapshot.pods(), PodSidecarState::heldByProxy,
+                "pod has finished its job but its classic sidecar keeps it running",
                 "pods have finished their job but their classic sidecar keeps them running",
                 "no finished job pod is kept running by its proxy",
                 "POST 127.0.0.1:15000/quitquitquit from the app when done, or use native sidecars (Kubernetes ≥ 1.29)"));
@@ -77,32 +78,70 @@ final class InjectionChecks {
             }
             String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
             return CheckResult.fail(GROUP, "a dry-run pod in namespace " + namespace + " was refused: " + message.split("\n")[0],
-                    "the agent is not answering the API server: kubectl -n " + AgentNames.NAMESPACE + " get pods; kubectl -n "
-                            + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT);
+                    refusalHint(client, message));
         }
     }
 
-    /** Under failurePolicy Ignore an agent that does not answer looks like a pod the webhook did not select. */
+    /** The cause of a refused dry run, from the API server's error, and its fix; another webhook's failure says whose. */
+    static String refusalHint(KubernetesClient client, String message) {
+        WebhookCallFailure cause = WebhookCallFailure.classify(message);
+        String webhook = WebhookCallFailure.webhookName(message);
+        var configuration = WebhookConfigurations.agents(client);
+        boolean ours = webhook == null || configuration != null && configuration.getWebhooks() != null
+                && configuration.getWebhooks().stream().anyMatch(w -> webhook.equals(w.getName()));
+        if (!ours) {
+            return cause.cause.replace("the agent", "webhook " + webhook) + ": webhook " + webhook
+                    + " is not the agent's; pods cannot be created until it answers (kubectl get mutatingwebhookconfigurations,"
+                    + "validatingwebhookconfigurations)";
+        }
+        return cause.cause + ": " + cause.fix;
+    }
+
+    private static List<CheckResult> otherInjectors(KubernetesClient client, List<Namespace> enabled, String namespaceOrNull) {
+        List<CheckResult> results = new ArrayList<>();
+        List<OtherInjectors.Overlap> overlaps = OtherInjectors.overlapping(client, enabled);
+        results.add(overlaps.isEmpty()
+                ? CheckResult.ok(GROUP, "no other sidecar injector (Istio, Linkerd, Kuma) matches the pods of enabled namespaces")
+                : CheckResult.warn(GROUP, Plural.of(overlaps.size(), "other injector webhook matches",
+                        "other injector webhooks match") + " the same pods", OtherInjectors.ADVICE)
+                        .withDetails(overlaps.stream().map(OtherInjectors.Overlap::describe).toList()));
+        var pods = namespaceOrNull == null ? client.pods().inAnyNamespace().list() : client.pods().inNamespace(namespaceOrNull).list();
+        List<String> foreign = OtherInjectors.foreignSidecars(pods.getItems());
+        if (!foreign.isEmpty()) {
+            results.add(CheckResult.warn(GROUP, Plural.of(foreign.size(), "pod runs a sidecar", "pods run sidecars")
+                    + " another injector added", "kubectl-sidecar leaves them as they are; where its namespace is enabled too, "
+                    + "a new pod would get both: use one injector per namespace").withDetails(foreign));
+        }
+        return results;
+    }
+
+    /** Pods lacking their sidecar are fixed by a restart, unless no webhook configuration would inject them. */
+    private static String missingHint(List<PodSidecarState> pods) {
+        if (pods.stream().anyMatch(p -> p.has(ReasonCode.NO_WEBHOOK_CONFIGURATION))) {
+            return "no webhook configuration is installed: run `kubectl sidecar install`, then `kubectl sidecar rollout --missing`";
+        }
+        return "kubectl sidecar rollout --missing restarts their workloads (--dry-run first to see which)";
+    }
+
+    /**
+     * Why the dry-run pod came back without a sidecar: no configuration at all, or under failurePolicy Ignore an agent
+     * that does not answer (it looks like a pod the webhook did not select), or the selectors.
+     */
     private static String withoutSidecarHint(KubernetesClient client) {
         String selectors = "check the webhook's selectors: kubectl get mutatingwebhookconfiguration "
                 + AgentNames.WEBHOOK_CONFIGURATION + " -o yaml";
-        MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName(AgentNames.WEBHOOK_CONFIGURATION).get();
-        boolean failsOpen = configuration != null && configuration.getWebhooks() != null
-                && configuration.getWebhooks().stream().anyMatch(webhook -> "Ignore".equals(webhook.getFailurePolicy()));
-        return failsOpen ? "failurePolicy is Ignore: the API server skips the webhook when the agent does not answer; "
-                + "is it up? kubectl -n " + AgentNames.NAMESPACE + " get pods; if it is, " + selectors : selectors;
-    }
-
-    private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String one,
-                                           String many, String fine) {
-        return podsLacking(pods, problem, one, many, fine, "kubectl sidecar status -A shows them; restart their workloads");
+        return switch (WebhookConfigurations.presence(WebhookConfigurations.agents(client))) {
+            case ABSENT -> "no webhook configuration is installed: run `kubectl sidecar install`";
+            case IGNORE -> "failurePolicy is Ignore: the API server skips the webhook when the agent does not answer; "
+                    + "is it up? kubectl -n " + AgentNames.NAMESPACE + " get pods; if it is, " + selectors;
+            case FAIL, UNKNOWN -> selectors;
+        };
     }
 
     private static CheckResult podsLacking(List<PodSidecarState> pods, Predicate<PodSidecarState> problem, String one,
                                            String many, String fine, String hint) {
         List<String> affected = pods.stream().filter(problem)
-                .map(p -> p.namespace() + "/" + p.name() + (p.reasons().isEmpty() ? "" : ": " + p.reasons().get(p.reasons().size() - 1)))
+                .map(p -> p.namespace() + "/" + p.name() + (p.lastMessage() == null ? "" : ": " + p.lastMessage()))
                 .toList();
         if (affected.isEmpty()) {
             return CheckResult.ok(GROUP, fine);

@@ -28,9 +28,32 @@ public final class InstallCommand extends ClusterCommand {
     @Option(names = "--image", paramLabel = "REF", description = "The agent's image (default: " + AgentManifests.DEFAULT_IMAGE + ").")
     String image;
 
-    @Option(names = "--failure-policy", paramLabel = "Fail|Ignore", defaultValue = "Fail", converter = FailurePolicies.class,
+    @Option(names = "--failure-policy", paramLabel = "Fail|Ignore", converter = FailurePolicies.class,
             description = "What the API server does when the agent cannot answer: Fail refuses pods (default), Ignore creates them without a sidecar.")
     String failurePolicy;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "The agent's container port, the Service's target (default: 8443; 443 or 10250 pass GKE private clusters' firewall).")
+    String port;
+
+    @Option(names = "--host-network", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Run the agent on the node's network, for control planes that cannot reach pod IPs (EKS with a custom CNI).")
+    Boolean hostNetwork;
+
+    @Option(names = "--replicas", paramLabel = "N", description = "Agent replicas (default: 2).")
+    String replicas;
+
+    @Option(names = "--node-selector", paramLabel = "KEY=VALUE[,…]", description = "Run the agent only on nodes with these labels (empty: anywhere).")
+    String nodeSelector;
+
+    @Option(names = "--tolerations", paramLabel = "KEY[=VALUE][:EFFECT][,…]", description = "Taints the agent tolerates (empty: none).")
+    String tolerations;
+
+    @Option(names = "--priority-class", paramLabel = "NAME", description = "The agent pods' PriorityClass (e.g. system-cluster-critical).")
+    String priorityClass;
+
+    @Option(names = "--resources", paramLabel = "requests.cpu=Q,limits.memory=Q,…",
+            description = "The agent container's requests and limits (default: requests.cpu=50m,requests.memory=128Mi,limits.memory=256Mi).")
+    String resources;
 
     @Option(names = "--dry-run", description = "Print the manifests instead of applying them (with -o yaml|json).")
     boolean dryRun;
@@ -49,28 +72,62 @@ public final class InstallCommand extends ClusterCommand {
         }
     }
 
+    static final class GitOpsTools extends ChoiceConverter {
+        GitOpsTools() {
+            super("argocd", "flux");
+        }
+    }
+
     static final class Outputs extends ChoiceConverter {
         Outputs() {
             super("yaml", "json");
         }
     }
 
+    @Option(names = "--gitops", paramLabel = "argocd|flux", converter = GitOpsTools.class,
+            description = "With --dry-run: also print (on stderr) what the GitOps tool must leave to the agent (the webhook's caBundle).")
+    String gitops;
+
     @Override
     protected Integer withoutCluster() {
         refuseOtherNamespace();
-        if (dryRun) {
-            // GitOps: no cluster needed to print the manifests.
-            List<JsonNode> resources = List.copyOf(AgentManifests.render(image, failurePolicy));
-            spec.commandLine().getOut().print(ManifestWriter.write(resources, "json".equals(output) ? ManifestFormat.JSON : ManifestFormat.YAML));
-            spec.commandLine().getOut().flush();
-            return 0;
+        AgentSettings given = given();
+        if (!dryRun) {
+            return null;
         }
-        return null;
+        // GitOps: no cluster needed to print the manifests; from an installed cluster they carry what it runs with.
+        List<ObjectNode> resources = AgentManifests.render(given);
+        if (kube.kubeconfigFound()) {
+            try (KubernetesClient client = kube.client()) {
+                AgentSettings installed = installed(client);
+                List<ObjectNode> live = AgentManifests.render(given.over(installed));
+                if (!"flux".equals(gitops)) { // Flux applies server-side: a caBundle it never set stays the agent's
+                    live.forEach(resource -> keepCaBundle(client, resource));
+                }
+                resources = live;
+            } catch (RuntimeException unreachable) { // no cluster behind the kubeconfig: the manifests as they ship
+                resources = AgentManifests.render(given);
+            }
+        }
+        out().print(ManifestWriter.write(List.copyOf(resources), "json".equals(output) ? ManifestFormat.JSON : ManifestFormat.YAML));
+        out().flush();
+        if (gitops != null) {
+            err().print(GitOpsRules.of(gitops));
+            err().flush();
+        }
+        return 0;
     }
 
     @Override
     protected int run(KubernetesClient client) throws InterruptedException {
-        for (ObjectNode resource : AgentManifests.render(image, failurePolicy)) {
+        AgentSettings installed = installed(client);
+        AgentSettings settings = given().over(installed);
+        List<String> changes = settings.changesFrom(installed);
+        if (!changes.isEmpty()) {
+            out().println("upgrading the installed agent; settings that change (the others are kept):");
+            changes.forEach(change -> out().println("  " + change));
+        }
+        for (ObjectNode resource : AgentManifests.render(settings)) {
             keepCaBundle(client, resource);
             HasMetadata object = Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(resource), HasMetadata.class);
             HasMetadata existing = client.resource(object).get();
@@ -99,6 +156,23 @@ public final class InstallCommand extends ClusterCommand {
         out().println("  kubectl sidecar enable NAMESPACE     # inject new pods of a namespace");
         out().println("  kubectl sidecar verify               # check the whole path");
         return 0;
+    }
+
+    /** The settings the flags give; null for each flag not given. */
+    private AgentSettings given() {
+        return new AgentSettings(image, failurePolicy, AgentSettings.port("--port", port), hostNetwork,
+                AgentSettings.replicas("--replicas", replicas), AgentSettings.labels("--node-selector", nodeSelector),
+                AgentSettings.tolerations("--tolerations", tolerations), AgentSettings.name("--priority-class", priorityClass),
+                AgentSettings.resources("--resources", resources));
+    }
+
+    /** What the installed agent runs with, so that an upgrade keeps what the flags do not change. */
+    private static AgentSettings installed(KubernetesClient client) {
+        Deployment deployment = client.apps().deployments().inNamespace(AgentNames.NAMESPACE).withName(AgentNames.DEPLOYMENT).get();
+        MutatingWebhookConfiguration webhook = WebhookConfigurations.agents(client);
+        String policy = webhook == null || webhook.getWebhooks() == null || webhook.getWebhooks().isEmpty() ? null
+                : webhook.getWebhooks().get(0).getFailurePolicy();
+        return AgentSettings.installed(deployment == null ? null : JsonMappers.JSON.readTree(Serialization.asJson(deployment)), policy);
     }
 
     /** A re-install must not wipe the caBundle the agent wrote (it would repair it, but pods would fail meanwhile). */
@@ -151,7 +225,11 @@ public final class InstallCommand extends ClusterCommand {
                     .withName(AgentNames.WEBHOOK_CONFIGURATION).get();
             boolean bundle = webhook != null && webhook.getWebhooks() != null && !webhook.getWebhooks().isEmpty()
                     && webhook.getWebhooks().stream().allMatch(w -> w.getClientConfig().getCaBundle() != null && !w.getClientConfig().getCaBundle().isEmpty());
+            // An upgrade rolls the agent: the old replicas are ready until the new ones take over.
+            boolean rolledOut = deployment != null
+                    && RolloutProgress.of(JsonMappers.JSON.readTree(Serialization.asJson(deployment))).done();
             String state = "waiting for the agent: " + ready + "/" + wanted + " ready, caBundle " + (bundle ? "set" : "not set yet")
+                    + (ready > 0 && !rolledOut ? ", rollout in progress" : "")
                     + notProgressing(deployment).map(why -> " (" + why + ")").orElse("");
             if (!state.equals(last)) {
                 out().println(state);
@@ -161,7 +239,7 @@ public final class InstallCommand extends ClusterCommand {
             if (out().checkError()) {
                 return false;
             }
-            if (ready > 0 && bundle) {
+            if (ready > 0 && bundle && rolledOut) {
                 return true;
             }
             if (Duration.ofNanos(System.nanoTime() - start).compareTo(limit) > 0) {

@@ -55,10 +55,29 @@ final class StatusView {
                 row.addAll(List.of(dash(pod.profile()), dash(pod.proxy().image()), pod.injected() ? String.valueOf(pod.nativeSidecar()) : "-",
                         dash(pod.templateHash())));
             }
-            row.add(pod.reasons().isEmpty() ? "-" : pod.reasons().get(pod.reasons().size() - 1));
+            row.add(dash(pod.lastMessage()));
             table.add(row);
         }
-        return out.append(table.render(width)).toString();
+        return out.append(table.render(width)).append(rolloutHint(snapshot.pods(), byNamespace.size())).toString();
+    }
+
+    /** Pods a restart fixes: point to {@code rollout}, which restarts exactly their workloads. */
+    private static String rolloutHint(List<PodSidecarState> pods, int namespaces) {
+        long missing = pods.stream().filter(PodSidecarState::missing).count();
+        long stale = pods.stream().filter(PodSidecarState::stale).count();
+        if (missing + stale == 0) {
+            return "";
+        }
+        String scope = namespaces == 1 ? "-n " + pods.get(0).namespace() : "-A";
+        List<String> parts = new ArrayList<>();
+        if (missing > 0) {
+            parts.add(missing + " without their sidecar");
+        }
+        if (stale > 0) {
+            parts.add(stale + " with a stale one");
+        }
+        return "\n" + String.join(" and ", parts) + ": kubectl sidecar rollout " + scope
+                + " restarts their workloads (--dry-run to see the plan)\n";
     }
 
     private static String summary(String namespace, StatusSource.Snapshot snapshot, List<PodSidecarState> pods) {

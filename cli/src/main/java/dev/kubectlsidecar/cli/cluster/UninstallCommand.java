@@ -27,7 +27,7 @@ public final class UninstallCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) {
-        List<ObjectNode> resources = new ArrayList<>(AgentManifests.render(null, "Fail"));
+        List<ObjectNode> resources = new ArrayList<>(AgentManifests.render(AgentSettings.DEFAULTS));
         Collections.reverse(resources);
         for (ObjectNode resource : resources) {
             HasMetadata object = Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(resource), HasMetadata.class);

@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.ChoiceConverter;
+import dev.kubectlsidecar.cli.VersionProvider;
 import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.JsonMappers;
@@ -28,10 +29,20 @@ public final class VerifyCommand extends ClusterCommand {
         String version = client.getKubernetesVersion().getGitVersion();
         results.add(CheckResult.ok("kubernetes-api", "can reach the API server at " + kube.server() + " (" + version + ")"));
         results.addAll(AgentChecks.run(client, Instant.now()));
+        AgentVersion.fetch(client).ifPresent(agent -> results.add(skew(VersionProvider.version(), agent.version())));
         results.addAll(InjectionChecks.run(client, kube.namespaceGiven() ? kube.namespace() : null));
         boolean failed = results.stream().anyMatch(r -> r.level() == CheckResult.Level.FAIL);
         out().print("json".equals(output) ? json(results) : text(results, failed));
         return failed ? 1 : 0;
+    }
+
+    /** The CLI renders and checks with its own engine: more than one minor version from the agent's, they may disagree. */
+    static CheckResult skew(String cli, String agent) {
+        return AgentVersion.minorSkew(cli, agent).filter(minors -> minors > 1)
+                .map(minors -> CheckResult.warn(AgentChecks.GROUP, "the CLI (" + cli + ") and the agent (" + agent
+                        + ") are more than one minor version apart", "upgrade the older one: `kubectl sidecar install` "
+                        + "upgrades the agent to the CLI's version (then `kubectl sidecar rollout --stale`)"))
+                .orElseGet(() -> CheckResult.ok(AgentChecks.GROUP, "CLI " + cli + " and agent " + agent + " are within one minor version"));
     }
 
     static final class Outputs extends ChoiceConverter {

@@ -1,13 +1,16 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.VersionProvider;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.ConfigDigest;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kubectl sidecar version}: the plugin's version and, when a cluster is reachable, the agent's. */
+/**
+ * {@code kubectl sidecar version}: the plugin's version and, when a cluster is reachable, the agent's with the digest
+ * of the injection config it serves.
+ */
 @Command(name = "version", description = "Print the plugin's version and, when the cluster is reachable, the agent's.",
         footer = {"", "Without a kubeconfig it prints the plugin's version only, with a note, and exits 0."})
 public final class VersionCommand extends ClusterCommand {
@@ -31,15 +34,20 @@ public final class VersionCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) {
-        try {
-            String body = client.raw("/api/v1/namespaces/" + AgentNames.NAMESPACE + "/services/https:" + AgentNames.SERVICE
-                    + ":443/proxy/version");
-            String version = body == null ? null : JsonMappers.JSON.readTree(body).path("version").asString(null);
-            out().println("Agent: " + (version != null ? version : notAnswering(client)));
-        } catch (KubernetesClientException | tools.jackson.core.JacksonException e) {
+        Optional<AgentVersion> agent = AgentVersion.fetch(client);
+        if (agent.isEmpty()) {
             out().println("Agent: " + notAnswering(client));
+            return 0;
         }
+        String digest = agent.get().configDigest();
+        out().println("Agent: " + agent.get().version() + (digest == null ? "" : " (config " + digest + configState(client, digest) + ")"));
         return 0;
+    }
+
+    /** Whether the agent serves the config the cluster holds now (it reloads a changed ConfigMap within seconds). */
+    private static String configState(KubernetesClient client, String digest) {
+        String cluster = ConfigDigest.of(ClusterInjectionConfig.load(client));
+        return digest.equals(cluster) ? "" : ", not yet the ConfigMap's " + cluster;
     }
 
     private static String notAnswering(KubernetesClient client) {

@@ -38,16 +38,18 @@ final class Workloads {
         return owner.substring(owner.indexOf('/') + 1);
     }
 
-    /** The kubectl line that recreates the owner's pods, or null when there is none (Jobs, bare pods). */
-    static String restartLine(String owner, String namespace) {
-        if (owner == null || !RESTARTABLE.contains(kind(owner))) {
-            return null;
-        }
-        return "kubectl rollout restart " + kind(owner).toLowerCase(Locale.ROOT) + "/" + name(owner) + " -n " + namespace;
+    /** Whether a restart recreates the owner's pods (not for Jobs, standalone ReplicaSets or bare pods). */
+    static boolean restartable(String owner) {
+        return owner != null && RESTARTABLE.contains(kind(owner));
+    }
+
+    /** {@code deployment/web}, as kubectl names it. */
+    static String describe(String owner) {
+        return kind(owner).toLowerCase(Locale.ROOT) + "/" + name(owner);
     }
 
     /**
-     * What recreates the pods no {@link #restartLine} covers, a line per owner: a ReplicaSet or ReplicationController
+     * What recreates the pods no restart covers ({@link #restartable}), a line per owner: a ReplicaSet or ReplicationController
      * recreates pods deleted one by one, a Job's pods get the sidecar when it runs again, a pod without a
      * controller must be recreated by hand.
      *

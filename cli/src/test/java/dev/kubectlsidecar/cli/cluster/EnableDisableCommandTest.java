@@ -69,7 +69,7 @@ class EnableDisableCommandTest {
     }
 
     @Test
-    void enableLabelsAndListsRunningPodsWithTheirRestartLine() {
+    void enableLabelsAndPointsToRolloutForTheRunningPods() {
         createDeploymentPod();
 
         CliRunner.Result run = run("enable", "shop");
@@ -79,7 +79,7 @@ class EnableDisableCommandTest {
         assertThat(run.out()).isEqualTo("""
                 namespace/shop: injection enabled
                   running pods have no sidecar until they are recreated:
-                    kubectl rollout restart deployment/web -n shop
+                    deployment/web: kubectl sidecar rollout -n shop --missing (--dry-run to see the plan)
                 """);
         assertThat(run("enable", "shop").out()).startsWith("namespace/shop: injection already enabled\n");
     }
@@ -211,7 +211,7 @@ class EnableDisableCommandTest {
         assertThat(run.out()).isEqualTo("""
                 namespace/shop: injection disabled
                   running pods keep their sidecar until they are recreated:
-                    kubectl rollout restart statefulset/db -n shop
+                    statefulset/db: kubectl sidecar rollout -n shop --stale (--dry-run to see the plan)
                 """);
         assertThat(run("disable", "shop").out()).startsWith("namespace/shop: injection already disabled\n");
     }

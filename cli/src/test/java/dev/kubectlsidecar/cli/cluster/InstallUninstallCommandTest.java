@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** install/uninstall against the mock API server, which runs no agent (the end-to-end tests run a real one). */
@@ -46,6 +47,65 @@ class InstallUninstallCommandTest {
     }
 
     @Test
+    void theKnobsAreVisibleInTheDryRunOutput() {
+        CliRunner.Result run = CliRunner.run("install", "--dry-run", "-o", "json", "--port", "10250", "--host-network",
+                "--replicas", "3", "--node-selector", "pool=system,kubernetes.io/os=linux", "--tolerations",
+                "dedicated=infra:NoSchedule,CriticalAddonsOnly", "--priority-class", "system-cluster-critical",
+                "--resources", "requests.cpu=100m,limits.memory=512Mi");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode deployment = null;
+        for (JsonNode item : tools.jackson.databind.json.JsonMapper.shared().readTree(run.out()).path("items")) {
+            if ("Deployment".equals(item.path("kind").asString())) {
+                deployment = item;
+            }
+        }
+        assertThat(deployment).as(run.out()).isNotNull();
+        JsonNode pod = deployment.at("/spec/template/spec");
+        JsonNode agent = pod.path("containers").get(0);
+        assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(agent.path("ports").get(0).path("containerPort").asInt()).isEqualTo(10250);
+        assertThat(agent.path("env").toString()).contains("{\"name\":\"AGENT_PORT\",\"value\":\"10250\"}");
+        assertThat(pod.path("hostNetwork").asBoolean()).isTrue();
+        assertThat(pod.path("dnsPolicy").asString()).isEqualTo("ClusterFirstWithHostNet");
+        assertThat(pod.path("nodeSelector").toString()).isEqualTo("{\"pool\":\"system\",\"kubernetes.io/os\":\"linux\"}");
+        assertThat(pod.path("tolerations").toString()).isEqualTo("[{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"infra\","
+                + "\"effect\":\"NoSchedule\"},{\"key\":\"CriticalAddonsOnly\",\"operator\":\"Exists\"}]");
+        assertThat(pod.path("priorityClassName").asString()).isEqualTo("system-cluster-critical");
+        assertThat(agent.path("resources").toString()).isEqualTo("{\"requests\":{\"cpu\":\"100m\"},\"limits\":{\"memory\":\"512Mi\"}}");
+    }
+
+    @Test
+    void aBadKnobIsOneLineNamingTheFlagAndTheValue() {
+        assertThat(CliRunner.run("install", "--dry-run", "--port", "70000").err())
+                .startsWith("error: invalid --port \"70000\": use a port number from 1 to 65535");
+        assertThat(CliRunner.run("install", "--dry-run", "--replicas", "0").err()).startsWith("error: invalid --replicas \"0\"");
+        assertThat(CliRunner.run("install", "--dry-run", "--node-selector", "pool").err()).startsWith("error: invalid --node-selector \"pool\"");
+        assertThat(CliRunner.run("install", "--dry-run", "--tolerations", "a:Sometimes").err()).startsWith("error: invalid --tolerations \"a:Sometimes\"");
+        assertThat(CliRunner.run("install", "--dry-run", "--resources", "requests.cpu=lots").err())
+                .startsWith("error: invalid --resources \"requests.cpu=lots\": lots is not a Kubernetes quantity");
+        assertThat(CliRunner.run("install", "--dry-run", "--resources", "cpu=1").err()).startsWith("error: invalid --resources \"cpu=1\"");
+        assertThat(CliRunner.run("install", "--dry-run", "--priority-class", "Critical!").err()).startsWith("error: invalid --priority-class");
+    }
+
+    @Test
+    void aReinstallKeepsTheKnobsTheFlagsDoNotChangeAndSaysWhatChanges() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+        CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s", "--replicas", "1",
+                "--priority-class", "system-cluster-critical", "--failure-policy", "Ignore", "--image", "mirror.example/agent:1");
+
+        CliRunner.Result again = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s", "--replicas", "3");
+
+        assertThat(again.out()).contains("upgrading the installed agent; settings that change (the others are kept):\n  replicas: 1 → 3\n");
+        var deployment = client.apps().deployments().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-agent").get();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getPriorityClassName()).isEqualTo("system-cluster-critical");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("mirror.example/agent:1");
+        assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("kubectl-sidecar").get()
+                .getWebhooks()).allSatisfy(w -> assertThat(w.getFailurePolicy()).isEqualTo("Ignore"));
+        CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString());
+    }
+
+    @Test
     void installAppliesEverythingThenSaysTheAgentIsNotReadyAndUninstallRemovesIt() throws IOException {
         Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
         CliRunner.Result install = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "2s");
@@ -76,7 +136,7 @@ class InstallUninstallCommandTest {
     @Test
     void whileWaitingInstallSaysWhyTheDeploymentMakesNoProgress() throws IOException {
         Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
-        for (var resource : AgentManifests.render(null, "Fail")) {
+        for (var resource : AgentManifests.render(AgentSettings.DEFAULTS)) {
             var object = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                     dev.kubectlsidecar.injector.JsonMappers.JSON.writeValueAsString(resource), io.fabric8.kubernetes.api.model.HasMetadata.class);
             if (object instanceof io.fabric8.kubernetes.api.model.apps.Deployment deployment) {

@@ -10,6 +10,7 @@ import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -62,6 +63,10 @@ class StatusCommandTest {
         create(injected);
         create(pod("old-1", "app: old"));
         create(pod("db-1", "app: db, sidecar.istio.io/inject: \"false\""));
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(AgentNames.WEBHOOK_CONFIGURATION).delete();
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata().withName(AgentNames.WEBHOOK_CONFIGURATION).endMetadata()
+                .addNewWebhook().withName("inject.kubectl-sidecar.dev").withFailurePolicy("Ignore").endWebhook().build()).create();
     }
 
     private CliRunner.Result run(String... args) {
@@ -81,7 +86,9 @@ class StatusCommandTest {
         assertThat(lines[2]).matches("POD\\s+OWNER\\s+SIDECAR\\s+PROXY\\s+IPTABLES\\s+AGE\\s+REASON");
         assertThat(run.out()).containsPattern("db-1\\s+-\\s+no\\s+-\\s+-\\s+\\d+[smhd]\\s+pod label sidecar.istio.io/inject=false")
                 .containsPattern("old-1\\s+-\\s+no\\s+-\\s+-\\s+\\d+[smhd]\\s+created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it")
-                .containsPattern("web-1\\s+-\\s+yes\\s+ready\\s+unknown\\s+\\d+[smhd]\\s+namespace label istio-injection=enabled matches");
+                .containsPattern("web-1\\s+-\\s+yes\\s+ready\\s+unknown\\s+\\d+[smhd]\\s+namespace label istio-injection=enabled matches")
+                .endsWith("\n1 without their sidecar: kubectl sidecar rollout -n shop restarts their workloads (--dry-run to see the plan)\n")
+                .doesNotContain("kubectl rollout restart");
     }
 
     @Test
@@ -92,8 +99,21 @@ class StatusCommandTest {
         JsonNode old = JsonMappers.JSON.readTree(run("status", "old-1", "-o", "json").out()).path("pods").get(0);
 
         assertThat(old.path("injected").asBoolean()).isFalse();
-        assertThat(old.path("reasons").get(old.path("reasons").size() - 1).asString()).isEqualTo("created after injection "
+        assertThat(old.path("reasons").get(old.path("reasons").size() - 1).path("message").asString()).isEqualTo("created after injection "
                 + "was enabled, but the API server skipped the webhook (the agent did not answer and failurePolicy is Ignore): restart it");
+    }
+
+    @Test
+    void afterUninstallAPodInAStillLabelledNamespaceHasNoWebhookConfigurationToInjectIt() {
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(AgentNames.WEBHOOK_CONFIGURATION).delete();
+
+        JsonNode old = JsonMappers.JSON.readTree(run("status", "old-1", "-o", "json").out()).path("pods").get(0);
+
+        JsonNode last = old.path("reasons").get(old.path("reasons").size() - 1);
+        assertThat(last.path("code").asString()).isEqualTo("noWebhookConfiguration");
+        assertThat(last.path("message").asString()).startsWith("no webhook configuration is installed").doesNotContain("Ignore");
+        assertThat(old.path("problem").asString()).isEqualTo("missing");
+        assertThat(run("status").out()).containsPattern("old-1\\s+-\\s+no\\s+.*no webhook configuration is installed");
     }
 
     @Test

@@ -63,11 +63,11 @@ public final class InjectionPolicy {
             }
         }
         if (label != null) {
-            reasons.add(Reason.podLabel(label));
+            reasons.add(Reason.podLabel(label, isYes(label)));
             return verdict(isYes(label), reasons);
         }
         if (annotation != null) {
-            reasons.add(Reason.podAnnotation(annotation));
+            reasons.add(Reason.podAnnotation(annotation, isYes(annotation)));
             return verdict(isYes(annotation), reasons);
         }
         boolean enabled = config.policy() == InjectionPolicyDefault.ENABLED;

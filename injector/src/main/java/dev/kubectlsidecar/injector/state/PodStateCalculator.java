@@ -9,6 +9,7 @@ import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.policy.Reason;
+import dev.kubectlsidecar.injector.policy.ReasonCode;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
@@ -38,11 +39,6 @@ import tools.jackson.databind.node.ObjectNode;
  * calculator per engine. Safe for concurrent use.
  */
 public final class PodStateCalculator {
-    static final String CREATED_BEFORE_ENABLED = "created before injection was enabled: restart it";
-    static final String WEBHOOK_SKIPPED = "created after injection was enabled, but the API server skipped the webhook "
-            + "(the agent did not answer and failurePolicy is Ignore): restart it";
-    static final String CREATED_BEFORE_OR_WEBHOOK_SKIPPED = "created before injection was enabled, or while the agent "
-            + "did not answer under failurePolicy Ignore: restart it";
     static final int REMEMBERED = 64;
     static final String HELD_BY_PROXY = "its app containers have finished, but its classic sidecar keeps the pod "
             + "running: POST 127.0.0.1:15000/quitquitquit from the app when done, or use native sidecars (Kubernetes ≥ 1.29)";
@@ -52,6 +48,7 @@ public final class PodStateCalculator {
 
     private final InjectionEngine engine;
     private final KubeVersion kubeVersion;
+    private final WebhookPresence webhook;
     private final Map<VerificationInput, Verification> verified = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -65,8 +62,14 @@ public final class PodStateCalculator {
     }
 
     public PodStateCalculator(InjectionEngine engine, KubeVersion kubeVersion) {
+        this(engine, kubeVersion, WebhookPresence.UNKNOWN);
+    }
+
+    /** @param webhook what the caller found of the webhook configuration (why a pod lacks its sidecar depends on it) */
+    public PodStateCalculator(InjectionEngine engine, KubeVersion kubeVersion, WebhookPresence webhook) {
         this.engine = engine;
         this.kubeVersion = kubeVersion;
+        this.webhook = webhook;
     }
 
     /** The engine whose config the states are computed with. */
@@ -76,36 +79,37 @@ public final class PodStateCalculator {
 
     public PodSidecarState of(ObjectNode pod, NamespaceInfo namespace) {
         JsonNode metadata = pod.path("metadata");
-        List<String> reasons = new ArrayList<>();
+        List<Reason> reasons = new ArrayList<>();
         Optional<InjectionRecord> record = readRecord(pod, reasons);
         boolean injected = record.isPresent();
-        boolean stale = false;
         try {
             PodInjection fresh = engine.inject(pod, new PodRequest(Origin.STATUS, namespace, null, kubeVersion));
-            fresh.decision().reasons().stream().map(Reason::message).forEach(reasons::add);
+            reasons.addAll(fresh.decision().reasons());
             // istiod's sidecar: the decision says so, and whether it is current is istiod's to tell
             boolean ours = injected && record.get().ours();
             if (!injected && fresh.injected()) {
-                reasons.add(whyWithoutSidecar(metadata, namespace));
+                reasons.add(whyWithoutSidecar(metadata, namespace, webhook));
             } else if (ours && !fresh.injected()) {
-                stale = true;
-                reasons.add("injected, but the policy no longer injects it: restart it to remove the sidecar");
+                reasons.add(new Reason(ReasonCode.NO_LONGER_INJECTED,
+                        "injected, but the policy no longer injects it: restart it to remove the sidecar"));
             } else if (ours && !fresh.parts().templateHash().equals(hashOf(metadata))) {
-                stale = true;
-                reasons.add("sidecar differs from what the current config injects: restart it");
+                reasons.add(new Reason(ReasonCode.STALE, "sidecar differs from what the current config injects: restart it"));
             }
-        } catch (InvalidAnnotationException | MalformedPodException e) {
-            reasons.add(e.getMessage());
+        } catch (InvalidAnnotationException e) {
+            reasons.add(new Reason(ReasonCode.INVALID_ANNOTATION, e.getMessage()));
+        } catch (MalformedPodException e) {
+            reasons.add(new Reason(ReasonCode.MALFORMED_POD, e.getMessage()));
         }
         TrafficSettings settings = injected ? trafficSettings(pod) : null;
         if (settings != null) {
-            CaptureScope.nothingCaptured(settings).ifPresent(reasons::add);
+            CaptureScope.nothingCaptured(settings)
+                    .ifPresent(message -> reasons.add(new Reason(ReasonCode.NO_TRAFFIC_CAPTURED, message)));
         }
-        List<String> bypass = injected ? proxyBypass(pod) : List.of();
-        reasons.addAll(bypass);
-        boolean held = injected && ContainerStatuses.heldByProxy(pod);
-        if (held) {
-            reasons.add(HELD_BY_PROXY);
+        if (injected) {
+            proxyBypass(pod).forEach(message -> reasons.add(new Reason(ReasonCode.PROXY_BYPASS, message)));
+        }
+        if (injected && ContainerStatuses.heldByProxy(pod)) {
+            reasons.add(new Reason(ReasonCode.HELD_BY_PROXY, HELD_BY_PROXY));
         }
         Verification iptables = injected ? verify(pod, settings, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
@@ -117,9 +121,6 @@ public final class PodStateCalculator {
                 record.map(InjectionRecord::nativeSidecar).orElse(false),
                 hashOf(metadata),
                 injected ? ContainerStatuses.proxy(pod) : ProxyStatus.ABSENT,
-                stale,
-                !bypass.isEmpty(),
-                held,
                 iptables.status(),
                 concat(iptables.missing(), iptables.extra()),
                 reasons,
@@ -127,17 +128,32 @@ public final class PodStateCalculator {
     }
 
     /**
-     * A pod the policy injects has no sidecar: it existed before injection was enabled, or the API server let it in
-     * without calling the webhook (failurePolicy Ignore while the agent did not answer). The namespace's
-     * {@link NamespaceInfo#injectionEnabledAt} tells which, when {@code enable} recorded it.
+     * A pod the policy injects has no sidecar: no webhook configuration is installed, the pod existed before
+     * injection was enabled, or the API server let it in without calling the webhook (failurePolicy Ignore while
+     * the agent did not answer, or no configuration installed then). The namespace's
+     * {@link NamespaceInfo#injectionEnabledAt} tells the time apart, when {@code enable} recorded it.
      */
-    static String whyWithoutSidecar(JsonNode metadata, NamespaceInfo namespace) {
+    static Reason whyWithoutSidecar(JsonNode metadata, NamespaceInfo namespace, WebhookPresence webhook) {
+        if (webhook == WebhookPresence.ABSENT) {
+            return new Reason(ReasonCode.NO_WEBHOOK_CONFIGURATION, "no webhook configuration is installed, so the API "
+                    + "server creates pods without a sidecar: run `kubectl sidecar install`, then restart it");
+        }
+        // Under failurePolicy Fail an agent that does not answer refuses the pod: only a missing configuration lets it in.
+        String skipped = webhook == WebhookPresence.FAIL ? "no webhook configuration was installed"
+                : "the agent did not answer under failurePolicy Ignore";
         Instant enabledAt = namespace.injectionEnabledAt();
         Instant created = instant(metadata.path("creationTimestamp").asString(null));
         if (enabledAt == null || created == null || !"enabled".equals(namespace.injectionLabel())) {
-            return CREATED_BEFORE_OR_WEBHOOK_SKIPPED;
+            return new Reason(ReasonCode.CREATED_BEFORE_ENABLED_OR_WEBHOOK_SKIPPED,
+                    "created before injection was enabled, or while " + skipped + ": restart it");
         }
-        return created.isBefore(enabledAt) ? CREATED_BEFORE_ENABLED : WEBHOOK_SKIPPED;
+        if (created.isBefore(enabledAt)) {
+            return new Reason(ReasonCode.CREATED_BEFORE_ENABLED, "created before injection was enabled: restart it");
+        }
+        return new Reason(ReasonCode.WEBHOOK_SKIPPED, webhook == WebhookPresence.FAIL
+                ? "created after injection was enabled, but while no webhook configuration was installed: restart it"
+                : "created after injection was enabled, but the API server skipped the webhook "
+                        + "(the agent did not answer and failurePolicy is Ignore): restart it");
     }
 
     private static Instant instant(String text) {
@@ -165,14 +181,14 @@ public final class PodStateCalculator {
         }
     }
 
-    private Verification verify(ObjectNode pod, TrafficSettings settings, List<String> reasons) {
+    private Verification verify(ObjectNode pod, TrafficSettings settings, List<Reason> reasons) {
         String message = ContainerStatuses.terminationMessage(pod, SidecarParts.INIT_NAME);
         if (message == null || settings == null) {
             return Verification.UNKNOWN;
         }
         try {
             if (!engine.runsOurInit(pod)) {
-                reasons.add(UNTRUSTED_INIT);
+                reasons.add(new Reason(ReasonCode.UNTRUSTED_INIT, UNTRUSTED_INIT));
                 return Verification.UNKNOWN;
             }
             return verified.computeIfAbsent(new VerificationInput(settings, message),
@@ -182,11 +198,11 @@ public final class PodStateCalculator {
         }
     }
 
-    private static Optional<InjectionRecord> readRecord(ObjectNode pod, List<String> reasons) {
+    private static Optional<InjectionRecord> readRecord(ObjectNode pod, List<Reason> reasons) {
         try {
             return InjectionRecord.read(pod);
         } catch (InvalidAnnotationException e) {
-            reasons.add(e.getMessage());
+            reasons.add(new Reason(ReasonCode.INVALID_ANNOTATION, e.getMessage()));
             return Optional.empty();
         }
     }

@@ -1,6 +1,8 @@
 package dev.kubectlsidecar.injector.state;
 
 import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.policy.Reason;
+import dev.kubectlsidecar.injector.policy.ReasonCode;
 import dev.kubectlsidecar.injector.traffic.Verification;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +13,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The stable JSON shape of pod states, shared by the agent's {@code GET /api/v1/status} and
  * {@code kubectl sidecar status -o json}:
- * <pre>{"pods":[{"namespace","name","owner","injected","proxy","iptables","stale","proxyBypass","reasons":[…],
- *   "profile","native","templateHash","image","restarts","iptablesDiff":[…],"createdAt"}]}</pre>
+ * <pre>{"pods":[{"namespace","name","owner","injected","proxy","iptables","stale","proxyBypass","problem",
+ *   "problems":[…],"reasons":[{"code","message"}…],"profile","native","templateHash","image","restarts",
+ *   "iptablesDiff":[…],"createdAt"}]}</pre>
  * {@code proxy} is {@code ready}, {@code not-ready}, {@code missing} (injected, no status yet) or {@code none};
- * {@code iptables} is {@code verified}, {@code mismatch}, {@code unknown} or {@code not-applicable}.
+ * {@code iptables} is {@code verified}, {@code mismatch}, {@code unknown} or {@code not-applicable};
+ * {@code problem} is the most urgent {@link PodProblem#id()} or {@code none}, {@code problems} all of them; a
+ * reason's {@code code} is a {@link ReasonCode#id()}. Programs read the codes, never the messages. A reader takes
+ * a code it does not know as {@code unknown}, and a reason written as a bare string (agents before the codes) too.
  */
 public final class PodStatesJson {
     private PodStatesJson() {
@@ -57,7 +63,12 @@ public final class PodStatesJson {
                 .put("stale", state.stale())
                 .put("proxyBypass", state.proxyBypass())
                 .put("heldByProxy", state.heldByProxy());
-        strings(pod.putArray("reasons"), state.reasons());
+        PodProblem problem = state.problem();
+        pod.put("problem", problem == null ? "none" : problem.id());
+        ArrayNode problems = pod.putArray("problems");
+        state.problems().forEach(p -> problems.add(p.id()));
+        ArrayNode reasons = pod.putArray("reasons");
+        state.reasons().forEach(reason -> reasons.addObject().put("code", reason.code().id()).put("message", reason.message()));
         pod.put("profile", state.profile())
                 .put("native", state.nativeSidecar())
                 .put("templateHash", state.templateHash())
@@ -74,10 +85,19 @@ public final class PodStatesJson {
                 : new ProxyStatus(true, proxy.equals("ready"), pod.path("restarts").asInt(0), pod.path("image").asString(null));
         return new PodSidecarState(namespace, pod.path("name").asString(null), pod.path("owner").asString(null),
                 pod.path("injected").asBoolean(false), pod.path("profile").asString(null), pod.path("native").asBoolean(false),
-                pod.path("templateHash").asString(null), status, pod.path("stale").asBoolean(false),
-                pod.path("proxyBypass").asBoolean(false), pod.path("heldByProxy").asBoolean(false),
+                pod.path("templateHash").asString(null), status,
                 Verification.Status.valueOf(pod.path("iptables").asString("unknown").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
-                texts(pod.path("iptablesDiff")), texts(pod.path("reasons")), pod.path("createdAt").asString(null));
+                texts(pod.path("iptablesDiff")), reasons(pod.path("reasons")), pod.path("createdAt").asString(null));
+    }
+
+    private static List<Reason> reasons(JsonNode array) {
+        List<Reason> out = new ArrayList<>();
+        for (JsonNode item : array) {
+            out.add(item.isObject()
+                    ? new Reason(ReasonCode.ofId(item.path("code").asString(null)), item.path("message").asString(""))
+                    : new Reason(ReasonCode.UNKNOWN, item.asString("")));
+        }
+        return out;
     }
 
     private static void strings(ArrayNode array, List<String> values) {

@@ -23,27 +23,27 @@ class InjectionPolicyTest {
     @ParameterizedTest(name = "[{index}] hostNetwork={0} ns={1} nsLabel={2} label={3} annotation={4} policy={5} -> {6}")
     @CsvSource(nullValues = "-", value = {
             // hostNetwork, namespace, ns label (- unknown, none = no label), pod label, pod annotation, policy, inject?, first reason code
-            "true,  shop,        -,        true,  -,     enabled,  false, host_network",
-            "false, kube-system, -,        true,  -,     enabled,  false, ignored_namespace",
-            "false, kube-public, enabled,  true,  -,     enabled,  false, ignored_namespace",
-            "false, shop,        disabled, true,  -,     enabled,  false, namespace_disabled",
-            "false, shop,        none,     -,     -,     enabled,  false, namespace_not_enabled",
-            "false, shop,        none,     -,     true,  enabled,  false, namespace_not_enabled",
-            "false, shop,        none,     true,  -,     enabled,  true,  pod_label",
-            "false, shop,        enabled,  -,     -,     enabled,  true,  namespace_enabled",
-            "false, shop,        enabled,  false, true,  enabled,  false, namespace_enabled",
-            "false, shop,        enabled,  -,     -,     disabled, false, namespace_enabled",
-            "false, shop,        enabled,  -,     true,  disabled, true,  namespace_enabled",
-            "false, shop,        -,        false, true,  enabled,  false, pod_label",
-            "false, shop,        -,        true,  false, disabled, true,  pod_label",
-            "false, shop,        -,        YES,   -,     disabled, true,  pod_label",
-            "false, shop,        -,        On,    -,     disabled, true,  pod_label",
-            "false, shop,        -,        y,     -,     disabled, true,  pod_label",
-            "false, shop,        -,        enabled, -,   enabled,  false, pod_label",
-            "false, shop,        -,        -,     no,    enabled,  false, pod_annotation",
-            "false, shop,        -,        -,     true,  disabled, true,  pod_annotation",
-            "false, shop,        -,        -,     -,     enabled,  true,  policy_enabled",
-            "false, shop,        -,        -,     -,     disabled, false, policy_disabled",
+            "true,  shop,        -,        true,  -,     enabled,  false, hostNetwork",
+            "false, kube-system, -,        true,  -,     enabled,  false, ignoredNamespace",
+            "false, kube-public, enabled,  true,  -,     enabled,  false, ignoredNamespace",
+            "false, shop,        disabled, true,  -,     enabled,  false, namespaceDisabled",
+            "false, shop,        none,     -,     -,     enabled,  false, namespaceNotLabelled",
+            "false, shop,        none,     -,     true,  enabled,  false, namespaceNotLabelled",
+            "false, shop,        none,     true,  -,     enabled,  true,  podOptIn",
+            "false, shop,        enabled,  -,     -,     enabled,  true,  namespaceEnabled",
+            "false, shop,        enabled,  false, true,  enabled,  false, namespaceEnabled",
+            "false, shop,        enabled,  -,     -,     disabled, false, namespaceEnabled",
+            "false, shop,        enabled,  -,     true,  disabled, true,  namespaceEnabled",
+            "false, shop,        -,        false, true,  enabled,  false, podOptOut",
+            "false, shop,        -,        true,  false, disabled, true,  podOptIn",
+            "false, shop,        -,        YES,   -,     disabled, true,  podOptIn",
+            "false, shop,        -,        On,    -,     disabled, true,  podOptIn",
+            "false, shop,        -,        y,     -,     disabled, true,  podOptIn",
+            "false, shop,        -,        enabled, -,   enabled,  false, podOptOut",
+            "false, shop,        -,        -,     no,    enabled,  false, podOptOut",
+            "false, shop,        -,        -,     true,  disabled, true,  podOptIn",
+            "false, shop,        -,        -,     -,     enabled,  true,  policyEnabled",
+            "false, shop,        -,        -,     -,     disabled, false, policyDisabled",
     })
     void decides(boolean hostNetwork, String namespace, String nsLabel, String label, String annotation,
                  String policy, boolean inject, String firstReason) {
@@ -63,7 +63,7 @@ class InjectionPolicyTest {
 
         assertThat(decision.inject()).isEqualTo(inject);
         assertThat(decision.reasons()).isNotEmpty();
-        assertThat(decision.reasons().get(0).code()).isEqualTo(firstReason);
+        assertThat(decision.reasons().get(0).code().id()).isEqualTo(firstReason);
         assertThat(decision.summary()).isNotBlank();
     }
 

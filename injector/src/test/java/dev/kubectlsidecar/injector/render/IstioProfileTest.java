@@ -216,7 +216,7 @@ class IstioProfileTest {
         ((ObjectNode) stable.get("metadata").get("labels")).put("istio.io/rev", "stable");
         PodInjection skipped = canary.inject(stable, PodRequest.offline("shop"));
         assertThat(skipped.injected()).isFalse();
-        assertThat(skipped.decision().reasons().get(0).code()).isEqualTo("other_revision");
+        assertThat(skipped.decision().reasons().get(0).code().id()).isEqualTo("otherRevision");
         assertThat(skipped.decision().summary()).contains("istio.io/rev=stable").contains("canary");
 
         ObjectNode ours = pod(PROBED);
@@ -227,7 +227,7 @@ class IstioProfileTest {
         PodInjection byNamespace = canary.inject(pod(PROBED), new PodRequest(dev.kubectlsidecar.injector.Origin.STATUS,
                 labelled, null, KubeVersion.UNKNOWN));
         assertThat(byNamespace.injected()).isTrue();
-        assertThat(byNamespace.decision().reasons().get(0).code()).isEqualTo("namespace_revision");
+        assertThat(byNamespace.decision().reasons().get(0).code().id()).isEqualTo("namespaceRevision");
         NamespaceInfo other = new NamespaceInfo("shop", Map.of("istio.io/rev", "stable"));
         assertThat(canary.inject(pod(PROBED), new PodRequest(dev.kubectlsidecar.injector.Origin.STATUS, other, null,
                 KubeVersion.UNKNOWN)).injected()).isFalse();

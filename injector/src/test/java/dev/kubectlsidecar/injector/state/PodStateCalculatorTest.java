@@ -9,6 +9,7 @@ import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import dev.kubectlsidecar.injector.policy.ReasonCode;
 import dev.kubectlsidecar.injector.traffic.Verification;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,7 +72,7 @@ class PodStateCalculatorTest {
         assertThat(state.stale()).isFalse();
         assertThat(state.proxyBypass()).isFalse();
         assertThat(state.iptables()).isEqualTo(Verification.Status.VERIFIED);
-        assertThat(state.reasons()).containsExactly("namespace label istio-injection=enabled matches");
+        assertThat(state.messages()).containsExactly("namespace label istio-injection=enabled matches");
     }
 
     @Test
@@ -85,7 +86,7 @@ class PodStateCalculatorTest {
         PodSidecarState state = calculator.of(pod, SHOP);
         assertThat(state.injected()).isTrue();
         assertThat(state.stale()).isFalse();
-        assertThat(state.reasons()).contains("already injected by istiod (revision canary); run uninject first to give "
+        assertThat(state.messages()).contains("already injected by istiod (revision canary); run uninject first to give "
                 + "it kubectl-sidecar's sidecar");
     }
 
@@ -102,7 +103,7 @@ class PodStateCalculatorTest {
         status(pod, capturedTerminationMessage(), true, 0);
         PodSidecarState state = calculator.of(pod, SHOP);
         assertThat(state.injected()).isTrue();
-        assertThat(state.reasons()).anyMatch(reason -> reason.contains("spec.containers[" + web + "].livenessProbe")
+        assertThat(state.messages()).anyMatch(reason -> reason.contains("spec.containers[" + web + "].livenessProbe")
                 && reason.contains("ISTIO_KUBE_APP_PROBERS"));
     }
 
@@ -114,7 +115,7 @@ class PodStateCalculatorTest {
         PodSidecarState state = calculator.of(injected, SHOP);
         assertThat(state.injected()).isTrue();
         assertThat(state.proxyBypass()).isTrue();
-        assertThat(state.reasons()).last().asString()
+        assertThat(state.messages()).last().asString()
                 .isEqualTo("container web runs as the proxy's UID 1337 (spec.securityContext.runAsUser): the iptables "
                         + "rules never capture the proxy's own IDs, so its traffic bypasses the proxy");
         assertThat(PodStatesJson.read(PodStatesJson.write(java.util.List.of(state)))).containsExactly(state);
@@ -142,7 +143,7 @@ class PodStateCalculatorTest {
         status(pod, capturedTerminationMessage(), true, 0);
         PodSidecarState state = calculator.of(pod, SHOP);
         assertThat(state.iptables()).isEqualTo(Verification.Status.UNKNOWN);
-        assertThat(state.reasons()).as("a changed command or args no longer matches the record's digest either")
+        assertThat(state.messages()).as("a changed command or args no longer matches the record's digest either")
                 .anyMatch(reason -> reason.equals(PodStateCalculator.UNTRUSTED_INIT)
                         || reason.contains("spec.initContainers[0] is not the sidecar injection added"));
     }
@@ -164,8 +165,9 @@ class PodStateCalculatorTest {
         ((ObjectNode) pod.get("metadata")).putObject("annotations").put("traffic.sidecar.istio.io/excludeInterfaces", "+");
         PodSidecarState state = calculator.of(engine.inject(pod, PodRequest.offline("shop")).pod(), SHOP);
         assertThat(state.injected()).isTrue();
-        assertThat(state.reasons()).anyMatch(reason -> reason.startsWith(
+        assertThat(state.messages()).anyMatch(reason -> reason.startsWith(
                 dev.kubectlsidecar.injector.traffic.CaptureScope.NOTHING_CAPTURED));
+        assertThat(state.has(ReasonCode.NO_TRAFFIC_CAPTURED)).isTrue();
     }
 
     @Test
@@ -183,7 +185,8 @@ class PodStateCalculatorTest {
         app.putObject("state").putObject("terminated").put("exitCode", 0).put("reason", "Completed");
         PodSidecarState held = calculator.of(pod, SHOP);
         assertThat(held.heldByProxy()).isTrue();
-        assertThat(held.reasons()).last().asString().startsWith("its app containers have finished, but its classic "
+        assertThat(held.problems()).contains(PodProblem.HELD_BY_PROXY);
+        assertThat(held.messages()).last().asString().startsWith("its app containers have finished, but its classic "
                 + "sidecar keeps the pod running: POST 127.0.0.1:15000/quitquitquit");
         assertThat(PodStatesJson.read(PodStatesJson.write(java.util.List.of(held)))).containsExactly(held);
 
@@ -226,17 +229,22 @@ class PodStateCalculatorTest {
         PodSidecarState plain = calculator.of(pod(), SHOP);
         assertThat(plain.injected()).isFalse();
         assertThat(plain.iptables()).isEqualTo(Verification.Status.NOT_APPLICABLE);
-        assertThat(plain.reasons()).as("no record of when injection was enabled")
+        assertThat(plain.messages()).as("no record of when injection was enabled")
                 .contains("created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it");
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "enabled after the pod was created | 2026-11-26T07:00:00Z | enabled | created before injection was enabled: restart it",
-            "enabled before the pod was created | 2026-11-26T05:00:00Z | enabled | created after injection was enabled, but the API server skipped the webhook (the agent did not answer and failurePolicy is Ignore): restart it",
-            "an unreadable enabled-at | yesterday | enabled | created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it",
-            "the pod opts in, the namespace is not enabled | 2026-11-26T05:00:00Z | - | created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it"})
-    void aPodWithoutTheSidecarItShouldHaveSaysWhy(String scenario, String enabledAt, String label, String reason) {
+            "enabled after the pod was created | 2026-11-26T07:00:00Z | enabled | UNKNOWN | createdBeforeEnabled | created before injection was enabled: restart it",
+            "enabled before the pod was created | 2026-11-26T05:00:00Z | enabled | IGNORE | webhookSkipped | created after injection was enabled, but the API server skipped the webhook (the agent did not answer and failurePolicy is Ignore): restart it",
+            "enabled before, failurePolicy Fail | 2026-11-26T05:00:00Z | enabled | FAIL | webhookSkipped | created after injection was enabled, but while no webhook configuration was installed: restart it",
+            "an unreadable enabled-at | yesterday | enabled | UNKNOWN | createdBeforeEnabledOrWebhookSkipped | created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it",
+            "an unreadable enabled-at, failurePolicy Fail | yesterday | enabled | FAIL | createdBeforeEnabledOrWebhookSkipped | created before injection was enabled, or while no webhook configuration was installed: restart it",
+            "the pod opts in, the namespace is not enabled | 2026-11-26T05:00:00Z | - | UNKNOWN | createdBeforeEnabledOrWebhookSkipped | created before injection was enabled, or while the agent did not answer under failurePolicy Ignore: restart it",
+            "no webhook configuration at all | 2026-11-26T05:00:00Z | enabled | ABSENT | noWebhookConfiguration | no webhook configuration is installed, so the API server creates pods without a sidecar: run `kubectl sidecar install`, then restart it",
+            "no webhook configuration, created before | 2026-11-26T07:00:00Z | enabled | ABSENT | noWebhookConfiguration | no webhook configuration is installed, so the API server creates pods without a sidecar: run `kubectl sidecar install`, then restart it"})
+    void aPodWithoutTheSidecarItShouldHaveSaysWhy(String scenario, String enabledAt, String label, WebhookPresence webhook,
+                                                  String code, String reason) {
         NamespaceInfo shop = NamespaceInfo.of("shop", label.equals("-") ? Map.of() : Map.of("istio-injection", label),
                 Map.of(NamespaceInfo.ENABLED_AT_ANNOTATION, enabledAt));
         ObjectNode pod = pod();
@@ -244,10 +252,14 @@ class PodStateCalculatorTest {
             pod.withObject("metadata").withObject("labels").put("sidecar.istio.io/inject", "true");
         }
 
-        PodSidecarState state = calculator.of(pod, shop);
+        PodSidecarState state = new PodStateCalculator(engine, KubeVersion.of(1, 28), webhook).of(pod, shop);
 
         assertThat(state.injected()).isFalse();
-        assertThat(state.reasons()).last().isEqualTo(reason);
+        assertThat(state.reasons()).last().extracting(r -> r.code().id()).isEqualTo(code);
+        assertThat(state.lastMessage()).isEqualTo(reason);
+        assertThat(state.problem()).isEqualTo(PodProblem.MISSING);
+        assertThat(state.missing()).isTrue();
+        assertThat(state.stale()).isFalse();
     }
 
     @Test
@@ -259,15 +271,18 @@ class PodStateCalculatorTest {
                 """);
         PodSidecarState state = new PodStateCalculator(new InjectionEngine(newer), KubeVersion.of(1, 28)).of(injected(), SHOP);
         assertThat(state.stale()).isTrue();
-        assertThat(state.reasons()).contains("sidecar differs from what the current config injects: restart it");
+        assertThat(state.has(ReasonCode.STALE)).isTrue();
+        assertThat(state.problems()).containsExactly(PodProblem.STALE, PodProblem.PROXY_NOT_READY);
+        assertThat(state.messages()).contains("sidecar differs from what the current config injects: restart it");
     }
 
     @Test
     void anInjectedPodInADisabledNamespaceIsStaleWithTheReason() {
         PodSidecarState state = calculator.of(injected(), new NamespaceInfo("shop", Map.of("istio-injection", "disabled")));
         assertThat(state.stale()).isTrue();
-        assertThat(state.reasons()).containsExactly("namespace label istio-injection=disabled",
+        assertThat(state.messages()).containsExactly("namespace label istio-injection=disabled",
                 "injected, but the policy no longer injects it: restart it to remove the sidecar");
+        assertThat(state.reasons()).extracting(r -> r.code().id()).containsExactly("namespaceDisabled", "noLongerInjected");
     }
 
     @Test
@@ -276,7 +291,9 @@ class PodStateCalculatorTest {
         ((ObjectNode) pod.at("/metadata/labels")).put("sidecar.istio.io/inject", "false");
         PodSidecarState state = calculator.of(pod, SHOP);
         assertThat(state.injected()).isFalse();
-        assertThat(state.reasons()).containsExactly("namespace label istio-injection=enabled matches",
+        assertThat(state.messages()).containsExactly("namespace label istio-injection=enabled matches",
                 "pod label sidecar.istio.io/inject=false");
+        assertThat(state.reasons()).extracting(r -> r.code().id()).containsExactly("namespaceEnabled", "podOptOut");
+        assertThat(state.problems()).as("opting out is no problem").isEmpty();
     }
 }

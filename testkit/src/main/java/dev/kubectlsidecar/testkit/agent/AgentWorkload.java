@@ -1,15 +1,11 @@
 package dev.kubectlsidecar.testkit.agent;
 
 import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.testkit.api.ObjectDefaults;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.kubectlsidecar.testkit.workloads.TemplateHash;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
@@ -40,13 +36,7 @@ final class AgentWorkload {
 
     /** A 10-character hash of the pod template, like the controller's {@code pod-template-hash}. */
     static String templateHash(JsonNode deployment) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    JsonMappers.JSON.writeValueAsString(deployment.path("spec").path("template")).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 10);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return TemplateHash.of(deployment);
     }
 
     void createPods() {

@@ -7,7 +7,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The status of built-in objects is a subresource: a PUT of the object itself leaves the stored status as it is
  * (the mock would replace it with the request's, usually none, e.g. {@code kubectl sidecar install} re-applying the
- * agent's Deployment would make it unavailable).
+ * agent's Deployment would make it unavailable). And as the API server does, a PUT that changes the spec bumps
+ * {@code metadata.generation}, which controllers report back as {@code status.observedGeneration}: that is how
+ * {@code install} and {@code rollout} tell a finished rollout from one not yet begun.
  */
 final class StatusSubresource {
     private StatusSubresource() {
@@ -24,6 +26,9 @@ final class StatusSubresource {
             return request;
         }
         ObjectNode replacement = body.get();
+        long generation = stored.get().path("metadata").path("generation").asLong(1);
+        boolean specChanged = replacement.has("spec") && !replacement.get("spec").equals(stored.get().get("spec"));
+        replacement.withObject("metadata").put("generation", specChanged ? generation + 1 : generation);
         if (stored.get().has("status")) {
             replacement.set("status", stored.get().get("status"));
         } else {
