@@ -87,7 +87,7 @@ class PodStateTrackerTest {
         assertThat(names(tracker.states(null, null))).containsExactly("plain/app-1", "shop/web-1", "shop/web-3");
         assertThat(tracker.counts()).containsExactly(Map.entry("injected", 2L), Map.entry("not_injected", 1L),
                 Map.entry("invalid", 0L), Map.entry("missing", 0L), Map.entry("stale", 0L), Map.entry("proxy_bypass", 0L),
-                Map.entry("iptables_mismatch", 0L), Map.entry("proxy_not_ready", 1L));
+                Map.entry("held_by_proxy", 0L), Map.entry("iptables_mismatch", 0L), Map.entry("proxy_not_ready", 1L));
     }
 
     @Test
