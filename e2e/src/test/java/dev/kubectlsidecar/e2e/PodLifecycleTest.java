@@ -116,7 +116,7 @@ class PodLifecycleTest {
         });
         assertThat(state.path("reasons").toString()).contains("its app containers have finished, but its classic sidecar");
         Plugin.Result verify = agents.plugin().run("verify");
-        assertThat(verify.out()).contains("pods have finished their job but their classic sidecar keeps them running")
+        assertThat(verify.out()).contains("1 pod has finished its job but its classic sidecar keeps it running")
                 .contains(NAMESPACE + "/held-1");
     }
 }
