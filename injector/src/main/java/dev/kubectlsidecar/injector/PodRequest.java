@@ -9,10 +9,10 @@ import dev.kubectlsidecar.injector.policy.NamespaceInfo;
  * @param nativeSidecarMode the caller's choice ({@code --native-sidecar}); null means the config's
  * @param serverSupportsNativeSidecars whether the API server is at least 1.29; null when unknown (offline)
  */
-public record PodRequest(Origin origin, NamespaceInfo namespace, NativeSidecarMode nativeSidecarMode,
+public record PodRequest(NamespaceInfo namespace, NativeSidecarMode nativeSidecarMode,
                          Boolean serverSupportsNativeSidecars) {
 
     public static PodRequest offline(String namespace) {
-        return new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(namespace), null, null);
+        return new PodRequest(NamespaceInfo.unlabelled(namespace), null, null);
     }
 }

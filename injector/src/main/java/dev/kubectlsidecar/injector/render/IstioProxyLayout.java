@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.config.MeshSettings;
+import dev.kubectlsidecar.injector.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;

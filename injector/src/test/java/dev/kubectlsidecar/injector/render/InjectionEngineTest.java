@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
-import dev.kubectlsidecar.injector.MalformedPodException;
-import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +94,7 @@ class InjectionEngineTest {
 
     @Test
     void nativeSidecarPutsTheProxyRightAfterIstioInitAsAnAlwaysRestartingInitContainer() {
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, null);
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, null);
         JsonNode spec = engine.inject(pod(APP), request).pod().get("spec");
         assertThat(names(spec.get("initContainers"))).containsExactly("istio-init", "istio-proxy", "migrate");
         assertThat(spec.get("initContainers").get(1).path("restartPolicy").asString()).isEqualTo("Always");
@@ -105,7 +104,7 @@ class InjectionEngineTest {
     @ParameterizedTest
     @CsvSource({"AUTO, , false", "AUTO, true, true", "AUTO, false, false", "TRUE, false, true", "FALSE, true, false"})
     void nativeModeFollowsTheFlagAndTheServerVersion(NativeSidecarMode mode, Boolean serverSupports, boolean expected) {
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), mode, serverSupports);
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), mode, serverSupports);
         assertThat(engine.inject(pod(APP), request).parts().nativeSidecar()).isEqualTo(expected);
     }
 
@@ -113,7 +112,7 @@ class InjectionEngineTest {
     void thePodsAnnotationWinsOverTheFlag() {
         ObjectNode pod = pod(APP);
         Json.objectAt((ObjectNode) pod.get("metadata"), "annotations").put("sidecar.istio.io/nativeSidecar", "false");
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, true);
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, true);
         assertThat(engine.inject(pod, request).parts().nativeSidecar()).isFalse();
     }
 
