@@ -1,20 +1,20 @@
 package dev.kubectlsidecar.agent;
 
 import dev.kubectlsidecar.agent.config.EngineHolder;
-import dev.kubectlsidecar.injector.ConfigDigest;
 import dev.kubectlsidecar.agent.files.FilePoller;
 import dev.kubectlsidecar.agent.health.Readiness;
 import dev.kubectlsidecar.agent.http.AdmissionServer;
 import dev.kubectlsidecar.agent.http.InvalidCertificateException;
+import dev.kubectlsidecar.agent.http.KeyCertificatePair;
 import dev.kubectlsidecar.agent.http.ReadAuthorizer;
 import dev.kubectlsidecar.agent.http.Reply;
 import dev.kubectlsidecar.agent.http.Routes;
-import dev.kubectlsidecar.agent.http.ServingCertificate;
 import dev.kubectlsidecar.agent.metrics.AgentMetrics;
 import dev.kubectlsidecar.agent.webhook.InjectHandler;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.ConfigDigest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -57,11 +57,11 @@ public final class Agent {
      * unusable), then listens.
      */
     public static Future<Agent> start(AgentOptions options) {
-        return start(options, vertx -> ServingCertificate.read(vertx, options.tlsCert(), options.tlsKey()));
+        return start(options, vertx -> KeyCertificatePair.read(vertx, options.tlsCert(), options.tlsKey()));
     }
 
     /** As {@link #start(AgentOptions)}, with the certificate from elsewhere (in a cluster: the TLS Secret). */
-    public static Future<Agent> start(AgentOptions options, Function<Vertx, ServingCertificate> firstCertificate) {
+    public static Future<Agent> start(AgentOptions options, Function<Vertx, KeyCertificatePair> firstCertificate) {
         return start(options, firstCertificate, (vertx, metrics) -> ReadAuthorizer.open());
     }
 
@@ -69,7 +69,7 @@ public final class Agent {
      * As {@link #start(AgentOptions, Function)}, with who may read {@code /api/v1/config} and {@code /api/v1/status}
      * (in a cluster: callers allowed to list pods).
      */
-    public static Future<Agent> start(AgentOptions options, Function<Vertx, ServingCertificate> firstCertificate,
+    public static Future<Agent> start(AgentOptions options, Function<Vertx, KeyCertificatePair> firstCertificate,
                                       BiFunction<Vertx, AgentMetrics, ReadAuthorizer> reads) {
         AgentMetrics metrics = new AgentMetrics();
         EngineHolder engines = options.config() == null
@@ -81,7 +81,7 @@ public final class Agent {
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
         try {
-            ServingCertificate certificate = firstCertificate.apply(vertx);
+            KeyCertificatePair certificate = firstCertificate.apply(vertx);
             Readiness readiness = new Readiness();
             Routes routes = new Routes(reads.apply(vertx, metrics));
             AdmissionServer server = new AdmissionServer(vertx, certificate,
@@ -132,7 +132,7 @@ public final class Agent {
 
     private void reloadCertificate(AgentOptions options) {
         try {
-            server.useCertificate(ServingCertificate.read(vertx, options.tlsCert(), options.tlsKey()))
+            server.useCertificate(KeyCertificatePair.read(vertx, options.tlsCert(), options.tlsKey()))
                     .onFailure(e -> LOG.log(Level.WARNING, "certificate reload failed, keeping the old one: " + e));
         } catch (InvalidCertificateException e) {
             LOG.log(Level.WARNING, "certificate reload failed, keeping the old one: " + e.getMessage());

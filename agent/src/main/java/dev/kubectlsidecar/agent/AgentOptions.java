@@ -39,7 +39,7 @@ public record AgentOptions(boolean standalone, String host, int port, Path tlsCe
             "--namespace", "--kube-version", "--event-loops", "--kubeconfig");
 
     /** @return the options, or null when help was asked for */
-    static AgentOptions parse(List<String> args, Map<String, String> env) throws UsageException {
+    public static AgentOptions parse(List<String> args, Map<String, String> env) throws UsageException {
         Map<String, String> values = new java.util.HashMap<>();
         for (String flag : FLAGS) {
             String variable = env.get("AGENT_" + flag.substring(2).replace('-', '_').toUpperCase(Locale.ROOT));

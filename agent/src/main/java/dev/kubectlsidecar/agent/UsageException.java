@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.agent;
 
 /** A wrong flag or environment variable; the message is one line naming it. */
-final class UsageException extends Exception {
+public final class UsageException extends Exception {
     UsageException(String message) {
         super(message);
     }

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.JsonMappers;
-import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,7 @@ class AbuseWebhookTest {
     @RegisterExtension
     static final RunningAgent running = RunningAgent.shared();
     private static final InjectionEngine ENGINE = new InjectionEngine(ConfigLoader.embeddedDefault().ignoring("kubectl-sidecar"));
-    private static final PodRequest WEBHOOK = new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled("shop"), null, KubeVersion.UNKNOWN);
+    private static final PodRequest WEBHOOK = new PodRequest(NamespaceInfo.unlabelled("shop"), null, KubeVersion.UNKNOWN);
 
     @Test
     void aCapabilityForTheProxyIsDeniedNamingTheField() throws Exception {

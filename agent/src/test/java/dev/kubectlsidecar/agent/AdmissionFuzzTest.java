@@ -3,9 +3,9 @@ package dev.kubectlsidecar.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.Conformance;
-import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.Workloads;
 import dev.kubectlsidecar.injector.fuzz.Mutator;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
 import java.net.http.HttpResponse;

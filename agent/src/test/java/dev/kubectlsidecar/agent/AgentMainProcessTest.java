@@ -2,6 +2,7 @@ package dev.kubectlsidecar.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.agent.main.AgentMain;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -3,8 +3,8 @@ package dev.kubectlsidecar.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.agent.http.AdmissionServer;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;

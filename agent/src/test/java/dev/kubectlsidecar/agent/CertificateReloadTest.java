@@ -2,8 +2,8 @@ package dev.kubectlsidecar.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.agent.http.ServingCertificate;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.agent.http.KeyCertificatePair;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.vertx.core.buffer.Buffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +60,7 @@ class CertificateReloadTest {
             TestPki.Issued last = null;
             for (int swap = 0; swap < 6; swap++) {
                 last = TestPki.serving(swap % 2 == 0 ? otherCa : running.ca);
-                running.agent.server().useCertificate(ServingCertificate.of(running.agent.vertx(), "swap " + swap,
+                running.agent.server().useCertificate(KeyCertificatePair.of(running.agent.vertx(), "swap " + swap,
                                 Buffer.buffer(last.certificatePem()), Buffer.buffer(last.pkcs8KeyPem())))
                         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 int before = succeeded.get();

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.Conformance;
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.MalformedPodException;
-import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
@@ -89,7 +88,7 @@ class ConformanceTest {
     }
 
     private static void check(Case c) throws Exception {
-        PodRequest sameRequest = new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled(c.namespace()), null, KubeVersion.UNKNOWN);
+        PodRequest sameRequest = new PodRequest(NamespaceInfo.unlabelled(c.namespace()), null, KubeVersion.UNKNOWN);
         PodInjection expected = null;
         String rejection = null;
         try {

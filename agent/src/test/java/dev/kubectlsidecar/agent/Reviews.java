@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.agent;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import java.util.Base64;
 import tools.jackson.databind.JsonNode;

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.agent;
 
 import dev.kubectlsidecar.injector.config.KubeVersion;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

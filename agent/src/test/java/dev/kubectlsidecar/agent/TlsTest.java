@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubectlsidecar.agent.http.InvalidCertificateException;
-import dev.kubectlsidecar.agent.http.ServingCertificate;
+import dev.kubectlsidecar.agent.http.KeyCertificatePair;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.net.InetSocketAddress;
@@ -78,7 +78,7 @@ class TlsTest {
             assertThat(rsa.traditionalKeyPem()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
             for (TestPki.Issued issued : List.of(ec, rsa)) {
                 for (String key : List.of(issued.pkcs8KeyPem(), issued.traditionalKeyPem())) {
-                    ServingCertificate loaded = ServingCertificate.of(vertx, "test",
+                    KeyCertificatePair loaded = KeyCertificatePair.of(vertx, "test",
                             Buffer.buffer(issued.certificatePem()), Buffer.buffer(key));
                     assertThat(loaded.leaf()).isEqualTo(issued.certificate());
                 }
@@ -95,11 +95,11 @@ class TlsTest {
             TestPki.Issued ca = TestPki.ca("mismatch");
             TestPki.Issued one = TestPki.serving(ca);
             TestPki.Issued two = TestPki.serving(ca);
-            assertThatThrownBy(() -> ServingCertificate.of(vertx, "tls.crt + tls.key",
+            assertThatThrownBy(() -> KeyCertificatePair.of(vertx, "tls.crt + tls.key",
                     Buffer.buffer(one.certificatePem()), Buffer.buffer(two.pkcs8KeyPem())))
                     .isInstanceOf(InvalidCertificateException.class)
                     .hasMessageStartingWith("tls.crt + tls.key: the private key does not belong to the certificate");
-            assertThatThrownBy(() -> ServingCertificate.of(vertx, "tls.crt + tls.key",
+            assertThatThrownBy(() -> KeyCertificatePair.of(vertx, "tls.crt + tls.key",
                     Buffer.buffer(one.certificatePem()), Buffer.buffer("not a key")))
                     .isInstanceOf(InvalidCertificateException.class)
                     .hasMessageStartingWith("tls.crt + tls.key: cannot load the certificate and key");

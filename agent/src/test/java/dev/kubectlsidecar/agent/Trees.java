@@ -2,7 +2,7 @@ package dev.kubectlsidecar.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import tools.jackson.databind.JsonNode;
 

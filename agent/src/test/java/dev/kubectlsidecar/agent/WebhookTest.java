@@ -4,12 +4,11 @@ import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
-import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,7 @@ class WebhookTest {
     static final InjectionEngine ENGINE = new InjectionEngine(ConfigLoader.embeddedDefault().ignoring("kubectl-sidecar"));
 
     private static PodRequest webhook(String namespace) {
-        return new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled(namespace), null, KubeVersion.UNKNOWN);
+        return new PodRequest(NamespaceInfo.unlabelled(namespace), null, KubeVersion.UNKNOWN);
     }
 
     @Test
@@ -149,7 +148,7 @@ class WebhookTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             JsonNode patched = Reviews.patched(pod, JsonMappers.JSON.readTree(response.body()).get("response"));
             Trees.assertSameTree("patched pod", patched, ENGINE.inject(pod,
-                    new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled("shop"), null, KubeVersion.of(1, 29))).pod());
+                    new PodRequest(NamespaceInfo.unlabelled("shop"), null, KubeVersion.of(1, 29))).pod());
             assertThat(patched.at("/spec/initContainers").toString()).contains("\"restartPolicy\":\"Always\"");
         } finally {
             agent.stop(Duration.ofSeconds(5)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

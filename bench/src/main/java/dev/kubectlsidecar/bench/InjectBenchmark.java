@@ -1,10 +1,10 @@
 package dev.kubectlsidecar.bench;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestSource;
 import dev.kubectlsidecar.injector.patch.JsonPatches;

@@ -1,12 +1,12 @@
 package dev.kubectlsidecar.bench;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
-import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.PodRequest;
-import dev.kubectlsidecar.injector.manifest.ManifestInjector;
+import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector.WorkloadPod;
+import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
 import java.io.IOException;
 import java.nio.file.Files;

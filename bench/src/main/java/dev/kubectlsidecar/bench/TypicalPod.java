@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.bench;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import tools.jackson.databind.node.ObjectNode;
 
 /**

@@ -3,8 +3,8 @@ package dev.kubectlsidecar.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodInjection;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.cli.support.UserError;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -7,11 +8,11 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.FileSystemException;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Collections;

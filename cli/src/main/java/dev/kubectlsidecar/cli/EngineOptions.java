@@ -1,10 +1,11 @@
 package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.cli.cluster.Kubeconfig;
+import dev.kubectlsidecar.cli.support.UserError;
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.KubeVersion;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,12 +1,13 @@
 package dev.kubectlsidecar.cli;
 
-import dev.kubectlsidecar.injector.PrintedText;
+import dev.kubectlsidecar.cli.support.UserError;
 import dev.kubectlsidecar.injector.config.InvalidConfigException;
 import dev.kubectlsidecar.injector.manifest.ManifestException;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns failures into kubectl-style one-line errors and exit code 1. Errors the user can act on print their

@@ -1,6 +1,5 @@
 package dev.kubectlsidecar.cli;
 
-import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
@@ -43,7 +42,7 @@ public final class InjectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EngineOptions.Choice choice = engineOptions.choose(spec.commandLine().getErr());
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(engineOptions.namespace()), nativeSidecar,
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled(engineOptions.namespace()), nativeSidecar,
                 kubeVersion != null ? kubeVersion : choice.kubeVersion());
         ManifestInjector injector = new ManifestInjector(choice.engine(), request);
         return ManifestPipeline.run(input, System.in, spec.commandLine().getOut(), spec.commandLine().getErr(),

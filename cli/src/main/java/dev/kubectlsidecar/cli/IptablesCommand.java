@@ -1,14 +1,14 @@
 package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
 import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestException;
-import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector.WorkloadPod;
+import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
 import dev.kubectlsidecar.injector.traffic.Family;
 import dev.kubectlsidecar.injector.traffic.IptablesRules;
@@ -16,8 +16,8 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code kubectl sidecar iptables}: the rules each pod's init container will apply, for review and troubleshooting. */

@@ -8,10 +8,11 @@ import dev.kubectlsidecar.cli.cluster.StatusCommand;
 import dev.kubectlsidecar.cli.cluster.UninstallCommand;
 import dev.kubectlsidecar.cli.cluster.VerifyCommand;
 import dev.kubectlsidecar.cli.cluster.VersionCommand;
+import dev.kubectlsidecar.cli.support.VersionProvider;
 import java.util.List;
 import java.util.Set;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code kubectl sidecar}: the plugin's entry point. Each subcommand is its own class. */
 @Command(name = "kubectl sidecar",

@@ -1,12 +1,13 @@
 package dev.kubectlsidecar.cli;
 
-import dev.kubectlsidecar.injector.PrintedText;
+import dev.kubectlsidecar.cli.support.UserError;
 import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestSource;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
 import dev.kubectlsidecar.injector.manifest.ResourceReport;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.kubectlsidecar.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kubectlsidecar.cli.support.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.cli.support.VersionProvider;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

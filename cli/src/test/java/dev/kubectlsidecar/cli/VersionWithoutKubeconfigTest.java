@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.cli.support.VersionProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

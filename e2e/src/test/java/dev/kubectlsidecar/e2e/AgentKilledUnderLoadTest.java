@@ -2,7 +2,7 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,7 +4,7 @@ import dev.kubectlsidecar.agent.tls.CertificateAuthority;
 import dev.kubectlsidecar.agent.tls.CertificateIssuer;
 import dev.kubectlsidecar.agent.tls.Pem;
 import dev.kubectlsidecar.agent.tls.ServingCertificate;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
 import java.io.IOException;
 import java.net.ServerSocket;

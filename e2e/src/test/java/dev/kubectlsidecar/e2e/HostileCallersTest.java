@@ -2,8 +2,8 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package dev.kubectlsidecar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.testkit.LocalCluster;
 import dev.kubectlsidecar.testkit.kubelet.IptablesBackend;
 import io.fabric8.kubernetes.api.model.ContainerStatus;

@@ -3,7 +3,7 @@ package dev.kubectlsidecar.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.cli.CliExecutable;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

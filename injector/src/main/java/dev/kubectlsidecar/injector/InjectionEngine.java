@@ -3,6 +3,8 @@ package dev.kubectlsidecar.injector;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.MeshSettings;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
 import dev.kubectlsidecar.injector.policy.Decision;
 import dev.kubectlsidecar.injector.policy.InjectionPolicy;
 import dev.kubectlsidecar.injector.policy.IstioCoexistence;

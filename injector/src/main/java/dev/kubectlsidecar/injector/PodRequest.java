@@ -10,13 +10,12 @@ import dev.kubectlsidecar.injector.policy.NamespaceInfo;
  * @param nativeSidecarMode the caller's choice ({@code --native-sidecar}); null means the config's
  * @param kubeVersion the Kubernetes version pods are injected for; {@link KubeVersion#UNKNOWN} offline
  */
-public record PodRequest(Origin origin, NamespaceInfo namespace, NativeSidecarMode nativeSidecarMode,
-                         KubeVersion kubeVersion) {
+public record PodRequest(NamespaceInfo namespace, NativeSidecarMode nativeSidecarMode, KubeVersion kubeVersion) {
     public PodRequest {
         java.util.Objects.requireNonNull(kubeVersion, "kubeVersion");
     }
 
     public static PodRequest offline(String namespace) {
-        return new PodRequest(Origin.CLI, NamespaceInfo.unlabelled(namespace), null, KubeVersion.UNKNOWN);
+        return new PodRequest(NamespaceInfo.unlabelled(namespace), null, KubeVersion.UNKNOWN);
     }
 }

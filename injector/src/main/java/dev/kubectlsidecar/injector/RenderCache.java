@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector;
 
+import dev.kubectlsidecar.injector.json.JsonText;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
+import dev.kubectlsidecar.injector.json.JsonText;
 import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
@@ -121,7 +122,7 @@ public final class IstioGoldens {
     /** Offline, in namespace default, with native sidecars (as the newest era's goldens; pods opt out). */
     static ManifestInjector injector(InjectionConfig config) {
         return new ManifestInjector(new InjectionEngine(config),
-                new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("default"), NativeSidecarMode.TRUE,
+                new PodRequest(NamespaceInfo.unlabelled("default"), NativeSidecarMode.TRUE,
                         KubeVersion.UNKNOWN));
     }
 

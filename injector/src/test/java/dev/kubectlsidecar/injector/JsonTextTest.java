@@ -3,6 +3,8 @@ package dev.kubectlsidecar.injector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kubectlsidecar.injector.json.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonText;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

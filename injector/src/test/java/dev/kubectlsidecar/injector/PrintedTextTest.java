@@ -2,6 +2,7 @@ package dev.kubectlsidecar.injector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.injector.text.PrintedText;
 import org.junit.jupiter.api.Test;
 
 class PrintedTextTest {

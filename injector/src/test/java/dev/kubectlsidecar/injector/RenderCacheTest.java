@@ -2,6 +2,7 @@ package dev.kubectlsidecar.injector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import java.util.List;
 import java.util.Map;

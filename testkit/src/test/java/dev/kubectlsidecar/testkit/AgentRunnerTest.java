@@ -3,7 +3,7 @@ package dev.kubectlsidecar.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.testkit.agent.AgentLauncher;
 import dev.kubectlsidecar.testkit.agent.RunningAgent;
 import io.fabric8.kubernetes.api.model.Pod;

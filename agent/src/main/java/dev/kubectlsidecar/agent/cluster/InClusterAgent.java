@@ -2,7 +2,7 @@ package dev.kubectlsidecar.agent.cluster;
 
 import dev.kubectlsidecar.agent.Agent;
 import dev.kubectlsidecar.agent.AgentOptions;
-import dev.kubectlsidecar.agent.http.ServingCertificate;
+import dev.kubectlsidecar.agent.http.KeyCertificatePair;
 import dev.kubectlsidecar.agent.pods.PodStateTracker;
 import dev.kubectlsidecar.agent.pods.StatusEndpoint;
 import dev.kubectlsidecar.agent.tls.ServingBundle;
@@ -140,8 +140,8 @@ public final class InClusterAgent implements AutoCloseable {
         }
     }
 
-    private static ServingCertificate certificate(Vertx vertx, ServingBundle bundle) {
-        return ServingCertificate.of(vertx, "Secret " + InClusterSettings.TLS_SECRET,
+    private static KeyCertificatePair certificate(Vertx vertx, ServingBundle bundle) {
+        return KeyCertificatePair.of(vertx, "Secret " + InClusterSettings.TLS_SECRET,
                 Buffer.buffer(bundle.certChainPem()), Buffer.buffer(bundle.keyPem()));
     }
 

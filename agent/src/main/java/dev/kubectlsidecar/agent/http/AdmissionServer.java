@@ -53,10 +53,10 @@ public final class AdmissionServer {
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final ConnectionLimit connections = new ConnectionLimit(MAX_CONNECTIONS);
     private final ReviewBudget budget;
-    private volatile ServingCertificate certificate;
+    private volatile KeyCertificatePair certificate;
 
     /** @param routes the routes besides {@code POST /inject}, which this server adds */
-    public AdmissionServer(Vertx vertx, ServingCertificate certificate, InjectHandler inject, AgentMetrics metrics,
+    public AdmissionServer(Vertx vertx, KeyCertificatePair certificate, InjectHandler inject, AgentMetrics metrics,
                            Routes routes) {
         this.vertx = vertx;
         this.certificate = certificate;
@@ -105,7 +105,7 @@ public final class AdmissionServer {
         return servers.get(0).actualPort();
     }
 
-    public ServingCertificate certificate() {
+    public KeyCertificatePair certificate() {
         return certificate;
     }
 
@@ -113,7 +113,7 @@ public final class AdmissionServer {
      * Serves {@code next} to every new TLS connection from now on; open connections are not disturbed. The
      * in-cluster certificate manager calls this after a rotation; standalone, the file watcher does.
      */
-    public Future<Void> useCertificate(ServingCertificate next) {
+    public Future<Void> useCertificate(KeyCertificatePair next) {
         // Every instance shares one listening socket, whose TLS context this replaces for all of them.
         return servers.get(0)
                 .updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(next.keyCertOptions()), true)
@@ -127,7 +127,7 @@ public final class AdmissionServer {
     /** Ready while the serving certificate is within its validity period. */
     public ReadinessCheck certificateCheck() {
         return () -> {
-            ServingCertificate current = certificate;
+            KeyCertificatePair current = certificate;
             Instant now = Instant.now();
             boolean valid = !now.isBefore(current.leaf().getNotBefore().toInstant())
                     && !now.isAfter(current.leaf().getNotAfter().toInstant());

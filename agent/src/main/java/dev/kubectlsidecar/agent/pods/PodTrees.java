@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

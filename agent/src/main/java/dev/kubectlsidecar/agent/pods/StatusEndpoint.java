@@ -2,7 +2,7 @@ package dev.kubectlsidecar.agent.pods;
 
 import dev.kubectlsidecar.agent.Agent;
 import dev.kubectlsidecar.agent.http.Reply;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import io.vertx.core.MultiMap;

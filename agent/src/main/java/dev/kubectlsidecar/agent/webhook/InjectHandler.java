@@ -2,18 +2,17 @@ package dev.kubectlsidecar.agent.webhook;
 
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.agent.config.EngineHolder;
-import dev.kubectlsidecar.agent.metrics.AgentMetrics;
 import dev.kubectlsidecar.agent.metrics.AgentMetrics.Outcome;
+import dev.kubectlsidecar.agent.metrics.AgentMetrics;
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.MalformedPodException;
-import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
-import dev.kubectlsidecar.injector.PrintedText;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.patch.JsonPatches;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -83,7 +82,7 @@ public final class InjectHandler {
         InjectionEngine engine = engines.engine();
         PodInjection result;
         try {
-            result = engine.inject(pod, new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled(request.namespace()),
+            result = engine.inject(pod, new PodRequest(NamespaceInfo.unlabelled(request.namespace()),
                     null, kubeVersion));
         } catch (InvalidAnnotationException | MalformedPodException e) {
             // Escaped: kubectl prints the message, and the ReplicaSet's events carry it to whoever describes them.

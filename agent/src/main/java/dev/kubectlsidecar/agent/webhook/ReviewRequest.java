@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.agent.webhook;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param namespace {@code request.namespace}, else the object's {@code metadata.namespace}, else "default"
  */
 record ReviewRequest(String uid, String group, String kind, String subResource, String operation, String namespace,
-                     ObjectNode object, boolean dryRun) {
+                     ObjectNode object) {
     static final String API_VERSION = "admission.k8s.io/v1";
 
     static ReviewRequest parse(JsonNode review) {
@@ -43,7 +43,7 @@ record ReviewRequest(String uid, String group, String kind, String subResource, 
         return new ReviewRequest(uid, Json.text(kind, "group") == null ? "" : Json.text(kind, "group"),
                 Json.text(kind, "kind"), Json.text(request, "subResource"), operation,
                 namespace == null || namespace.isEmpty() ? "default" : namespace,
-                object instanceof ObjectNode o ? o : null, request.path("dryRun").asBoolean(false));
+                object instanceof ObjectNode o ? o : null);
     }
 
     /** A pod being created: the only request the webhook mutates. */

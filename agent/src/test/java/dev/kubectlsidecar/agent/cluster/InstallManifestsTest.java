@@ -2,6 +2,7 @@ package dev.kubectlsidecar.agent.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -16,10 +17,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import dev.kubectlsidecar.injector.JsonMappers;
-import org.junit.jupiter.api.Test;
 
 class InstallManifestsTest {
     private static final String NS = "kubectl-sidecar";

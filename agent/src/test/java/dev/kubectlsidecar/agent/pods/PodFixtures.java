@@ -1,9 +1,9 @@
 package dev.kubectlsidecar.agent.pods;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

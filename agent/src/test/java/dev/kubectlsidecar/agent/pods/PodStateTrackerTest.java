@@ -157,12 +157,21 @@ class PodStateTrackerTest {
         Poll.until("the pod's state under the disabled label", () -> tracker.states("shop", "web-1").get(0).messages()
                 .equals(List.of("namespace label istio-injection=disabled")));
 
+        // the state may follow the namespace event before the list it triggers has been sent: wait for that list
         List<String> lists = new ArrayList<>();
-        for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null; r = server.takeRequest(0, TimeUnit.SECONDS)) {
-            if (r.getPath().startsWith("/api/v1/namespaces/shop/pods?")) {
-                lists.add(r.getPath());
+        Poll.until("the pods of shop listed again", () -> {
+            try {
+                for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null;
+                     r = server.takeRequest(0, TimeUnit.SECONDS)) {
+                    if (r.getPath().startsWith("/api/v1/namespaces/shop/pods?")) {
+                        lists.add(r.getPath());
+                    }
+                }
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
             }
-        }
+            return !lists.isEmpty();
+        });
         assertThat(lists).as("listed again for the new label only").hasSize(1);
     }
 

@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.bench.scale;
 
 import dev.kubectlsidecar.bench.TypicalPod;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import tools.jackson.databind.node.ObjectNode;
 
 /**

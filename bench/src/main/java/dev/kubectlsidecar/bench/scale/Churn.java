@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.bench.scale;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.testkit.net.CallFailure;
 import dev.kubectlsidecar.testkit.net.HttpCalls;
 import java.time.Duration;

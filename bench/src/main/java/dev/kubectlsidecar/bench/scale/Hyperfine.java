@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.bench.scale;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

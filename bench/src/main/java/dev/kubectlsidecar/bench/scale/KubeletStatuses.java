@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.bench.scale;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.PodInjection;
+import dev.kubectlsidecar.injector.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

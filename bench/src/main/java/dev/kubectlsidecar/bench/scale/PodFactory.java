@@ -2,10 +2,9 @@ package dev.kubectlsidecar.bench.scale;
 
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -49,8 +48,7 @@ final class PodFactory {
                 .put("controller", true).put("blockOwnerDeletion", true);
         metadata.put("creationTimestamp", planned.created().toString());
         pod.set("spec", template.path("spec"));
-        PodInjection injection = engine.inject(pod, new PodRequest(Origin.WEBHOOK,
-                new NamespaceInfo(planned.namespace().name(), planned.namespace().labelsAtCreation()), null, KubeVersion.of(1, 31)));
+        PodInjection injection = engine.inject(pod, new PodRequest(new NamespaceInfo(planned.namespace().name(), planned.namespace().labelsAtCreation()), null, KubeVersion.of(1, 31)));
         return injection;
     }
 

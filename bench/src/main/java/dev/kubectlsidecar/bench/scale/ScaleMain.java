@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.bench.scale;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.testkit.LocalCluster;
 import dev.kubectlsidecar.testkit.agent.ProcessAgentLauncher;
 import dev.kubectlsidecar.testkit.net.CallFailure;

@@ -127,29 +127,29 @@ final class AgentChecks {
                     "the agent writes it when it starts: kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT));
             return results;
         }
-        List<X509Certificate> authorities = ServingCertificate.parse(new String(Base64.getDecoder().decode(bundle), StandardCharsets.US_ASCII));
+        List<X509Certificate> authorities = PemCertificates.parse(new String(Base64.getDecoder().decode(bundle), StandardCharsets.US_ASCII));
         Secret secret = client.secrets().inNamespace(AgentNames.NAMESPACE).withName(TLS_SECRET).get();
         String servingPem = secret == null || secret.getData() == null || secret.getData().get("tls.crt") == null ? null
                 : new String(Base64.getDecoder().decode(secret.getData().get("tls.crt")), StandardCharsets.US_ASCII);
-        List<X509Certificate> chain = servingPem == null ? List.of() : ServingCertificate.parse(servingPem);
+        List<X509Certificate> chain = servingPem == null ? List.of() : PemCertificates.parse(servingPem);
         if (chain.isEmpty()) {
             results.add(CheckResult.fail(GROUP, "serving certificate not found in Secret " + AgentNames.NAMESPACE + "/" + TLS_SECRET,
                     "the agent creates it when it starts: kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT));
             return results;
         }
         X509Certificate serving = chain.get(0);
-        results.add(ServingCertificate.signedByOneOf(serving, authorities)
+        results.add(PemCertificates.signedByOneOf(serving, authorities)
                 ? CheckResult.ok(GROUP, "caBundle holds the CA that signed the serving certificate")
                 : CheckResult.fail(GROUP, "caBundle does not hold the CA that signed the serving certificate: the API server "
                         + "will refuse the agent's TLS", "restart the agent so it repairs the caBundle: kubectl -n "
                         + AgentNames.NAMESPACE + " rollout restart deploy/" + AgentNames.DEPLOYMENT));
-        results.add(ServingCertificate.dnsNames(serving).contains(SERVICE_DNS)
+        results.add(PemCertificates.dnsNames(serving).contains(SERVICE_DNS)
                 ? CheckResult.ok(GROUP, "serving certificate is valid for " + SERVICE_DNS)
                 : CheckResult.fail(GROUP, "serving certificate is not valid for " + SERVICE_DNS + " (names: "
-                        + String.join(", ", ServingCertificate.dnsNames(serving)) + ")",
+                        + String.join(", ", PemCertificates.dnsNames(serving)) + ")",
                         "delete Secret " + AgentNames.NAMESPACE + "/" + TLS_SECRET + " and restart the agent to reissue it"));
         results.add(CertificateLifetime.check("serving certificate", serving, now));
-        authorities.stream().filter(ca -> ServingCertificate.signedByOneOf(serving, List.of(ca))).findFirst()
+        authorities.stream().filter(ca -> PemCertificates.signedByOneOf(serving, List.of(ca))).findFirst()
                 .ifPresent(ca -> results.add(CertificateLifetime.check("CA " + ca.getSubjectX500Principal().getName()
                         + " (in the caBundle)", ca, now)));
         return results;

@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.cli.support.UserError;
 import dev.kubectlsidecar.injector.config.Quantity;
+import dev.kubectlsidecar.injector.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.ChoiceConverter;
-import dev.kubectlsidecar.injector.JsonMappers;
-import dev.kubectlsidecar.injector.manifest.ManifestWriter;
+import dev.kubectlsidecar.cli.support.ChoiceConverter;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
+import dev.kubectlsidecar.injector.manifest.ManifestWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

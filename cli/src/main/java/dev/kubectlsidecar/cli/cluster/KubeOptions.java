@@ -1,16 +1,16 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.cli.support.UserError;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Path;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * kubectl's global flags, accepted after the plugin name as kubectl passes them: {@code --kubeconfig},

@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.UserError;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.cli.support.UserError;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodProblem;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,9 +1,9 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.ChoiceConverter;
-import dev.kubectlsidecar.injector.PrintedText;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.cli.support.ChoiceConverter;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStateCalculator;
@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.net.URLEncoder;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,6 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Where {@code status} gets pod states: the agent's {@code /api/v1/status} through the API server's service proxy,

@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.injector.PrintedText;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import dev.kubectlsidecar.injector.traffic.Verification;
 import java.time.DateTimeException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.injector.PrintedText;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import java.util.ArrayList;
 import java.util.List;
 

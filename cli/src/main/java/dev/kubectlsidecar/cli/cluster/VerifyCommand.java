@@ -1,10 +1,10 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.ChoiceConverter;
-import dev.kubectlsidecar.cli.VersionProvider;
-import dev.kubectlsidecar.injector.PrintedText;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.cli.support.ChoiceConverter;
+import dev.kubectlsidecar.cli.support.VersionProvider;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.util.ArrayList;

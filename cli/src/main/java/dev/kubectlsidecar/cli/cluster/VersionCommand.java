@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.cli.VersionProvider;
+import dev.kubectlsidecar.cli.support.VersionProvider;
 import dev.kubectlsidecar.injector.ConfigDigest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** install/uninstall against the mock API server, which runs no agent (the end-to-end tests run a real one). */
 @EnableKubernetesMockClient(crud = true)
@@ -138,7 +138,7 @@ class InstallUninstallCommandTest {
         Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
         for (var resource : AgentManifests.render(AgentSettings.DEFAULTS)) {
             var object = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                    dev.kubectlsidecar.injector.JsonMappers.JSON.writeValueAsString(resource), io.fabric8.kubernetes.api.model.HasMetadata.class);
+                    dev.kubectlsidecar.injector.json.JsonMappers.JSON.writeValueAsString(resource), io.fabric8.kubernetes.api.model.HasMetadata.class);
             if (object instanceof io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
                 deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().addNewCondition()
                         .withType("Available").withStatus("False").withReason("AgentNotStarted")

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubectlsidecar.cli.CliRunner;
-import dev.kubectlsidecar.cli.UserError;
+import dev.kubectlsidecar.cli.support.UserError;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;

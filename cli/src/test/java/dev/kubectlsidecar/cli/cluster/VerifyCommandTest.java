@@ -3,7 +3,7 @@ package dev.kubectlsidecar.cli.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.cli.CliRunner;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;

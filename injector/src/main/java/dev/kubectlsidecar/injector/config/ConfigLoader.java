@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.config;
 
-import dev.kubectlsidecar.injector.JsonText;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.json.JsonText;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.injector.manifest;
 
-import dev.kubectlsidecar.injector.JsonText;
+import dev.kubectlsidecar.injector.json.JsonText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

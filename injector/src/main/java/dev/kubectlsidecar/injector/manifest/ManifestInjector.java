@@ -1,11 +1,11 @@
 package dev.kubectlsidecar.injector.manifest;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.WorkloadIdentity;
@@ -142,7 +142,7 @@ public final class ManifestInjector {
                                   List<ResourceReport> reports) {
         String namespace = namespaceOf(resource);
         PodRequest podRequest = namespace.equals(request.namespace().name()) ? request
-                : new PodRequest(request.origin(), NamespaceInfo.unlabelled(namespace), request.nativeSidecarMode(),
+                : new PodRequest(NamespaceInfo.unlabelled(namespace), request.nativeSidecarMode(),
                         request.kubeVersion());
         PodInjection result = engine.inject(pod, podRequest, kind.equals("Pod") ? null
                 : new WorkloadIdentity(Json.text(resource, "apiVersion"), kind, name, Json.text(resource.path("metadata"), "namespace")));

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.manifest;
 
-import dev.kubectlsidecar.injector.JsonText;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonText;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.patch;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.OutputStream;
 import java.util.ArrayList;

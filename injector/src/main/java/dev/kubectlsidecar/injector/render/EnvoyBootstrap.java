@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.JsonText;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonText;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.config.Profile;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import java.util.Map;
 
 /**

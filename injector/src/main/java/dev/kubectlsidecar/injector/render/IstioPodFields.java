@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.config.MeshSettings;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
+import dev.kubectlsidecar.injector.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.JsonText;
-import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.config.MeshSettings;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
+import dev.kubectlsidecar.injector.json.JsonText;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

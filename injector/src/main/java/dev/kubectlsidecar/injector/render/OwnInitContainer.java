@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.config.Quantity;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;

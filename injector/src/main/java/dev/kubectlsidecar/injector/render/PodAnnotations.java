@@ -1,11 +1,11 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.Profile;
 import dev.kubectlsidecar.injector.config.ProxyLifecycle;
 import dev.kubectlsidecar.injector.config.Quantity;
 import dev.kubectlsidecar.injector.config.Resources;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.traffic.TrafficAnnotations;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.JsonText;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.json.JsonText;
 import dev.kubectlsidecar.injector.config.ProxyLifecycle;
 import java.util.ArrayList;
 import java.util.List;

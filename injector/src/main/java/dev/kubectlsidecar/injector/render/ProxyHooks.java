@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.config.ProxyFlavor;
 import dev.kubectlsidecar.injector.config.ProxyLifecycle;
 import tools.jackson.databind.node.ArrayNode;

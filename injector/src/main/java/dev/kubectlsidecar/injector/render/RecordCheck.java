@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.JsonText;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonText;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import java.util.Iterator;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.MalformedPodException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.JsonText;
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonText;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.Json;
 import dev.kubectlsidecar.injector.config.ProxyFlavor;
 import dev.kubectlsidecar.injector.config.Resources;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

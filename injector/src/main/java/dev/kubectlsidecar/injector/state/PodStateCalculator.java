@@ -1,12 +1,11 @@
 package dev.kubectlsidecar.injector.state;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.MalformedPodException;
-import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.KubeVersion;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.policy.Reason;
 import dev.kubectlsidecar.injector.policy.ReasonCode;
@@ -83,7 +82,7 @@ public final class PodStateCalculator {
         Optional<InjectionRecord> record = readRecord(pod, reasons);
         boolean injected = record.isPresent();
         try {
-            PodInjection fresh = engine.inject(pod, new PodRequest(Origin.STATUS, namespace, null, kubeVersion));
+            PodInjection fresh = engine.inject(pod, new PodRequest(namespace, null, kubeVersion));
             reasons.addAll(fresh.decision().reasons());
             // istiod's sidecar: the decision says so, and whether it is current is istiod's to tell
             boolean ours = injected && record.get().ours();

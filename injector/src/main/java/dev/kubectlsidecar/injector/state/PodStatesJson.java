@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.injector.state;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.policy.Reason;
 import dev.kubectlsidecar.injector.policy.ReasonCode;
 import dev.kubectlsidecar.injector.traffic.Verification;

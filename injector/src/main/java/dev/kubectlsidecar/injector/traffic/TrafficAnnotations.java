@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.injector.traffic;
 
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -108,7 +108,7 @@ public record TrafficSettings(
      * the init script decides at run time. DNS servers are unknown here too, so {@code redirectDns} alone does not
      * capture DNS (as in istio-iptables without resolvers).
      *
-     * @throws dev.kubectlsidecar.injector.InvalidAnnotationException when an annotation's value is invalid
+     * @throws dev.kubectlsidecar.injector.errors.InvalidAnnotationException when an annotation's value is invalid
      */
     public static TrafficSettings resolve(TrafficDefaults profile, Map<String, String> podAnnotations) {
         ProfileOrAnnotation values = new ProfileOrAnnotation(podAnnotations);

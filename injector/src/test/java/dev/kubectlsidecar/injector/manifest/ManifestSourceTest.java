@@ -5,7 +5,7 @@ import static dev.kubectlsidecar.injector.manifest.SourceRoundTrip.inject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.JsonText;
+import dev.kubectlsidecar.injector.json.JsonText;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -9,20 +9,19 @@ import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.Workloads;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.manifest.Document;
 import dev.kubectlsidecar.injector.manifest.ManifestReader;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
-import dev.kubectlsidecar.injector.Origin;
-import dev.kubectlsidecar.injector.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.provider.Arguments;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -47,7 +46,7 @@ class JsonPatchPropertyTest {
         for (Document document : ManifestReader.read(input.toString(), Conformance.read(input))) {
             for (JsonNode pod : Workloads.pods(java.util.List.of(document.tree()))) {
                 for (NativeSidecarMode mode : NativeSidecarMode.values()) {
-                    PodRequest request = new PodRequest(Origin.WEBHOOK, NamespaceInfo.unlabelled("default"), mode, KubeVersion.of(1, 29));
+                    PodRequest request = new PodRequest(NamespaceInfo.unlabelled("default"), mode, KubeVersion.of(1, 29));
                     JsonNode injected = engine.inject((ObjectNode) pod, request).pod();
                     ArrayNode patch = JsonPatches.diff(pod, injected);
                     JsonNode current = pod.deepCopy();

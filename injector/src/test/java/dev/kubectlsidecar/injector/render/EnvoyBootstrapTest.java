@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.traffic.TrafficDefaults;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.listener.v3.Listener;

@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
-import dev.kubectlsidecar.injector.MalformedPodException;
-import dev.kubectlsidecar.injector.Origin;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +98,7 @@ class InjectionEngineTest {
 
     @Test
     void nativeSidecarPutsTheProxyRightAfterIstioInitAsAnAlwaysRestartingInitContainer() {
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, KubeVersion.UNKNOWN);
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, KubeVersion.UNKNOWN);
         JsonNode spec = engine.inject(pod(APP), request).pod().get("spec");
         assertThat(names(spec.get("initContainers"))).containsExactly("istio-init", "istio-proxy", "migrate");
         assertThat(spec.get("initContainers").get(1).path("restartPolicy").asString()).isEqualTo("Always");
@@ -111,7 +110,7 @@ class InjectionEngineTest {
             "TRUE, 1.28, true", "TRUE, unknown, true", "FALSE, 1.31, false"})
     void nativeModeFollowsTheFlagAndTheKubernetesVersion(NativeSidecarMode mode, String version, boolean expected) {
         KubeVersion kube = version.equals("unknown") ? KubeVersion.UNKNOWN : KubeVersion.parse(version);
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), mode, kube);
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), mode, kube);
         assertThat(engine.inject(pod(APP), request).parts().nativeSidecar()).isEqualTo(expected);
     }
 
@@ -119,7 +118,7 @@ class InjectionEngineTest {
     void thePodsAnnotationWinsOverTheFlag() {
         ObjectNode pod = pod(APP);
         Json.objectAt((ObjectNode) pod.get("metadata"), "annotations").put("sidecar.istio.io/nativeSidecar", "false");
-        PodRequest request = new PodRequest(Origin.CLI, NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, KubeVersion.of(1, 30));
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, KubeVersion.of(1, 30));
         assertThat(engine.inject(pod, request).parts().nativeSidecar()).isFalse();
     }
 

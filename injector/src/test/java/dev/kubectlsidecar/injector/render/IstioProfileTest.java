@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
-import dev.kubectlsidecar.injector.JsonMappers;
-import dev.kubectlsidecar.injector.MalformedPodException;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.config.InvalidConfigException;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.MalformedPodException;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -224,12 +224,11 @@ class IstioProfileTest {
         assertThat(canary.inject(ours, PodRequest.offline("shop")).injected()).isTrue();
 
         NamespaceInfo labelled = new NamespaceInfo("shop", Map.of("istio.io/rev", "canary"));
-        PodInjection byNamespace = canary.inject(pod(PROBED), new PodRequest(dev.kubectlsidecar.injector.Origin.STATUS,
-                labelled, null, KubeVersion.UNKNOWN));
+        PodInjection byNamespace = canary.inject(pod(PROBED), new PodRequest(labelled, null, KubeVersion.UNKNOWN));
         assertThat(byNamespace.injected()).isTrue();
         assertThat(byNamespace.decision().reasons().get(0).code().id()).isEqualTo("namespaceRevision");
         NamespaceInfo other = new NamespaceInfo("shop", Map.of("istio.io/rev", "stable"));
-        assertThat(canary.inject(pod(PROBED), new PodRequest(dev.kubectlsidecar.injector.Origin.STATUS, other, null,
+        assertThat(canary.inject(pod(PROBED), new PodRequest(other, null,
                 KubeVersion.UNKNOWN)).injected()).isFalse();
 
         ObjectNode envoyPod = pod(PROBED);

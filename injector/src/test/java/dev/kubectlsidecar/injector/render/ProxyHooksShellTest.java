@@ -3,7 +3,7 @@ package dev.kubectlsidecar.injector.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.traffic.NetworkNamespace;

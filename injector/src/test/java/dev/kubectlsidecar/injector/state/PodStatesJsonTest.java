@@ -2,7 +2,7 @@ package dev.kubectlsidecar.injector.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.Reason;
 import dev.kubectlsidecar.injector.policy.ReasonCode;
 import dev.kubectlsidecar.injector.traffic.Verification;

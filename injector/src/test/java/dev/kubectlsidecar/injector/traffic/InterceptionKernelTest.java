@@ -5,14 +5,14 @@ import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.From.PE
 import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.From.PROXY;
 import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.From.PROXY_GROUP_ONLY;
 import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.From.PROXY_PASSTHROUGH;
-import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.Lands.UNTOUCHED_IN_POD;
-import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.Lands.UNTOUCHED_IN_PEER;
 import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.Lands.PROXY_INBOUND;
 import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.Lands.PROXY_OUTBOUND;
+import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.Lands.UNTOUCHED_IN_PEER;
+import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.Lands.UNTOUCHED_IN_POD;
 import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.To.LOCALHOST;
 import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.To.OUTSIDE;
-import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.To.POD_IP;
 import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.To.PEER_IP;
+import static dev.kubectlsidecar.injector.traffic.InterceptionKernelTest.To.POD_IP;
 import static dev.kubectlsidecar.injector.traffic.TrafficAnnotations.EXCLUDE_INBOUND_PORTS;
 import static dev.kubectlsidecar.injector.traffic.TrafficAnnotations.EXCLUDE_OUTBOUND_IP_RANGES;
 import static dev.kubectlsidecar.injector.traffic.TrafficAnnotations.EXCLUDE_OUTBOUND_PORTS;
@@ -22,10 +22,10 @@ import static dev.kubectlsidecar.injector.traffic.TrafficAnnotations.INCLUDE_OUT
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.traffic.TcpProbe.Caller;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import static dev.kubectlsidecar.injector.traffic.TrafficAnnotations.REROUTE_VIR
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.InvalidAnnotationException;
+import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

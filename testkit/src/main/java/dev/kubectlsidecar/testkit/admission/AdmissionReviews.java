@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.admission;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.admission;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

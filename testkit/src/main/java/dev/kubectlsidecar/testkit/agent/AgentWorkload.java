@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.agent;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.testkit.api.ObjectDefaults;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
 import dev.kubectlsidecar.testkit.workloads.TemplateHash;

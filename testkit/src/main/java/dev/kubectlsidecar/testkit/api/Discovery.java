@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.api;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.testkit.api;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

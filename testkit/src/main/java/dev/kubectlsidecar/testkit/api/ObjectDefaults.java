@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.api;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.kubelet;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
 import dev.kubectlsidecar.testkit.api.Reconciler;
 import java.io.IOException;

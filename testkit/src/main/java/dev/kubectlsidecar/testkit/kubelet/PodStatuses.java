@@ -1,6 +1,6 @@
 package dev.kubectlsidecar.testkit.kubelet;
 
-import dev.kubectlsidecar.injector.Json;
+import dev.kubectlsidecar.injector.json.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;

@@ -1,7 +1,7 @@
 package dev.kubectlsidecar.testkit.workloads;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.testkit.api.ObjectDefaults;
 import dev.kubectlsidecar.testkit.api.ObjectStore;
 import dev.kubectlsidecar.testkit.api.Reconciler;

@@ -3,8 +3,8 @@ package dev.kubectlsidecar.testkit.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.kubectlsidecar.testkit.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

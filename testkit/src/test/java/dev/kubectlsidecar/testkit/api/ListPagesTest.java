@@ -2,8 +2,8 @@ package dev.kubectlsidecar.testkit.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.Json;
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.testkit.LocalCluster;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -2,7 +2,7 @@ package dev.kubectlsidecar.testkit.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kubectlsidecar.injector.JsonMappers;
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import org.junit.jupiter.api.Test;
 
 class PatchingTest {

@@ -1,5 +1,8 @@
-package dev.kubectlsidecar.agent;
+package dev.kubectlsidecar.agent.main;
 
+import dev.kubectlsidecar.agent.Agent;
+import dev.kubectlsidecar.agent.AgentOptions;
+import dev.kubectlsidecar.agent.UsageException;
 import dev.kubectlsidecar.agent.cluster.InClusterAgent;
 import dev.kubectlsidecar.agent.http.TlsEngine;
 import java.lang.System.Logger.Level;

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.cli;
+package dev.kubectlsidecar.cli.support;
 
 import java.io.IOException;
 import java.io.InputStream;

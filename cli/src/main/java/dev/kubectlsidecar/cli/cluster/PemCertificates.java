@@ -10,8 +10,8 @@ import java.util.Collection;
 import java.util.List;
 
 /** PEM certificates as the agent's Secret and the webhook's caBundle hold them, checked with the JDK alone. */
-final class ServingCertificate {
-    private ServingCertificate() {
+final class PemCertificates {
+    private PemCertificates() {
     }
 
     static List<X509Certificate> parse(String pem) {

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.cli;
+package dev.kubectlsidecar.cli.support;
 
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
@@ -6,7 +6,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * An option whose value is one of a fixed list (e.g. {@code -o yaml|json}); anything else is a usage error that
- * {@link UsageErrors} prints as {@code invalid argument "xml" for "-o" flag: must be one of yaml, json}.
+ * the command line's handler ({@code UsageErrors}) prints as
+ * {@code invalid argument "xml" for "-o" flag: must be one of yaml, json}.
  */
 public abstract class ChoiceConverter implements ITypeConverter<String> {
     private final List<String> choices;

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.injector;
+package dev.kubectlsidecar.injector.errors;
 
 /**
  * A pod annotation (or label) whose value the engine cannot honour. The message names the key, the value and

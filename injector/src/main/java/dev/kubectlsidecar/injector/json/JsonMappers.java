@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.injector;
+package dev.kubectlsidecar.injector.json;
 
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.injector;
+package dev.kubectlsidecar.injector.errors;
 
 /**
  * A pod (template) the engine cannot work on: malformed (no usable containers), or with its own sidecar container

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.injector;
+package dev.kubectlsidecar.injector.json;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.cli;
+package dev.kubectlsidecar.cli.support;
 
 /** A failure the user can fix; printed as one line ({@code error: …}) with exit code 1 and no stack trace. */
 public final class UserError extends RuntimeException {

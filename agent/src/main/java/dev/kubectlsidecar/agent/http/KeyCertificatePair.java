@@ -20,17 +20,17 @@ import javax.net.ssl.X509KeyManager;
  * before use: both parse, and the key belongs to the leaf certificate. A mismatched pair would otherwise only
  * show as failed handshakes after a reload.
  */
-public final class ServingCertificate {
+public final class KeyCertificatePair {
     private final PemKeyCertOptions options;
     private final X509Certificate leaf;
 
-    private ServingCertificate(PemKeyCertOptions options, X509Certificate leaf) {
+    private KeyCertificatePair(PemKeyCertOptions options, X509Certificate leaf) {
         this.options = options;
         this.leaf = leaf;
     }
 
     /** @throws InvalidCertificateException naming {@code source} when the pair is unusable */
-    public static ServingCertificate of(Vertx vertx, String source, Buffer certificatePem, Buffer keyPem) {
+    public static KeyCertificatePair of(Vertx vertx, String source, Buffer certificatePem, Buffer keyPem) {
         PemKeyCertOptions options = new PemKeyCertOptions().setCertValue(certificatePem).setKeyValue(keyPem);
         try {
             KeyStore store = options.loadKeyStore(vertx);
@@ -43,7 +43,7 @@ public final class ServingCertificate {
                 throw new InvalidCertificateException(source + ": no private key");
             }
             checkPair(source, leaf, key);
-            return new ServingCertificate(options, leaf);
+            return new KeyCertificatePair(options, leaf);
         } catch (InvalidCertificateException e) {
             throw e;
         } catch (Exception e) {
@@ -51,7 +51,7 @@ public final class ServingCertificate {
         }
     }
 
-    public static ServingCertificate read(Vertx vertx, Path certificate, Path key) {
+    public static KeyCertificatePair read(Vertx vertx, Path certificate, Path key) {
         try {
             return of(vertx, certificate + " + " + key,
                     Buffer.buffer(Files.readAllBytes(certificate)), Buffer.buffer(Files.readAllBytes(key)));

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.injector;
+package dev.kubectlsidecar.injector.text;
 
 /**
  * Text from a manifest or the cluster made safe for a terminal: control characters (C0 such as ESC, newline and

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.injector;
+package dev.kubectlsidecar.injector.json;
 
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
