@@ -20,6 +20,7 @@ class ArchitectureTest {
     static void importProductionClasses() {
         production = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar")) // the modules' test-jars
                 .importPackages("dev.kubectlsidecar");
     }
 
