@@ -85,7 +85,7 @@ public final class Agent {
             Readiness readiness = new Readiness();
             Routes routes = new Routes(reads.apply(vertx, metrics));
             AdmissionServer server = new AdmissionServer(vertx, certificate,
-                    new InjectHandler(engines, options.serverSupportsNativeSidecars(), metrics), metrics, routes);
+                    new InjectHandler(engines, options.kubeVersion(), metrics), metrics, routes);
             Agent agent = new Agent(vertx, engines, server, readiness, metrics, routes);
             agent.addOperationalRoutes();
             readiness.add("certificate", server.certificateCheck());

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -12,17 +13,22 @@ import java.util.Map;
  * {@code --port}, and so on); a flag wins over its variable.
  *
  * @param namespace the agent's own namespace, never injected
- * @param serverSupportsNativeSidecars whether the API server is at least 1.29; null when unknown
+ * @param kubeVersion the API server's version from {@code --kube-version}; in a cluster, when not given, read from
+ *     the API server; {@link KubeVersion#UNKNOWN} otherwise
  * @param eventLoops server instances, one per event loop
  * @param pollInterval how often watched files (config, TLS) are checked for changes
  */
 public record AgentOptions(boolean standalone, String host, int port, Path tlsCert, Path tlsKey, Path config,
-                           String namespace, Boolean serverSupportsNativeSidecars, int eventLoops,
+                           String namespace, KubeVersion kubeVersion, int eventLoops,
                            Duration pollInterval, Path kubeconfig) {
+    public AgentOptions {
+        java.util.Objects.requireNonNull(kubeVersion, "kubeVersion");
+    }
+
     public static final String USAGE = String.join("\n",
-            "usage: agent [--kubeconfig FILE] [--namespace NS] [--port PORT] [--host ADDR] [--native-sidecars ...]",
+            "usage: agent [--kubeconfig FILE] [--namespace NS] [--port PORT] [--host ADDR] [--kube-version X.Y]",
             "       agent --standalone --tls-cert FILE --tls-key FILE [--port PORT] [--host ADDR] [--config FILE]",
-            "             [--namespace NS] [--native-sidecars true|false|unknown] [--event-loops N]",
+            "             [--namespace NS] [--kube-version X.Y] [--event-loops N]",
             "Serves the kubectl-sidecar mutating webhook over HTTPS: POST /inject, GET /healthz /readyz /metrics",
             "/api/v1/config /api/v1/status. In a cluster (the default) it manages its certificates in a Secret, keeps",
             "its webhook's caBundle, reads its ConfigMap and watches pods; POD_NAME names the replica. --standalone",
@@ -30,7 +36,7 @@ public record AgentOptions(boolean standalone, String host, int port, Path tlsCe
             "Every flag can also be set as an environment variable: --tls-cert as AGENT_TLS_CERT, etc.");
 
     private static final List<String> FLAGS = List.of("--host", "--port", "--tls-cert", "--tls-key", "--config",
-            "--namespace", "--native-sidecars", "--event-loops", "--kubeconfig");
+            "--namespace", "--kube-version", "--event-loops", "--kubeconfig");
 
     /** @return the options, or null when help was asked for */
     public static AgentOptions parse(List<String> args, Map<String, String> env) throws UsageException {
@@ -75,7 +81,7 @@ public record AgentOptions(boolean standalone, String host, int port, Path tlsCe
                 number(values, "--port", 8443, 0, 65535),
                 path(values, "--tls-cert"), path(values, "--tls-key"), path(values, "--config"),
                 values.getOrDefault("--namespace", "kubectl-sidecar"),
-                nativeSidecars(values.get("--native-sidecars")),
+                kubeVersion(values.get("--kube-version")),
                 number(values, "--event-loops", Runtime.getRuntime().availableProcessors(), 1, 64),
                 Duration.ofSeconds(2), path(values, "--kubeconfig"));
     }
@@ -84,9 +90,9 @@ public record AgentOptions(boolean standalone, String host, int port, Path tlsCe
         return values.containsKey(flag) ? Path.of(values.get(flag)) : null;
     }
 
-    /** The same options with the server's native-sidecar support settled (in a cluster, from its version). */
-    public AgentOptions withNativeSidecars(Boolean supported) {
-        return new AgentOptions(standalone, host, port, tlsCert, tlsKey, config, namespace, supported, eventLoops,
+    /** The same options with the API server's version settled (in a cluster, from its {@code /version}). */
+    public AgentOptions withKubeVersion(KubeVersion version) {
+        return new AgentOptions(standalone, host, port, tlsCert, tlsKey, config, namespace, version, eventLoops,
                 pollInterval, kubeconfig);
     }
 
@@ -107,13 +113,14 @@ public record AgentOptions(boolean standalone, String host, int port, Path tlsCe
         throw new UsageException(flag + " must be a number from " + min + " to " + max + ", got \"" + value + "\"");
     }
 
-    private static Boolean nativeSidecars(String value) throws UsageException {
-        if (value == null || value.equalsIgnoreCase("unknown")) {
-            return null;
+    private static KubeVersion kubeVersion(String value) throws UsageException {
+        if (value == null) {
+            return KubeVersion.UNKNOWN;
         }
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            return Boolean.valueOf(value.toLowerCase(Locale.ROOT));
+        try {
+            return KubeVersion.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--kube-version " + e.getMessage());
         }
-        throw new UsageException("--native-sidecars must be true, false or unknown, got \"" + value + "\"");
     }
 }

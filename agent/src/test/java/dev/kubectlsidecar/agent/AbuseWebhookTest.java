@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -26,7 +27,7 @@ class AbuseWebhookTest {
     @RegisterExtension
     static final RunningAgent running = RunningAgent.shared();
     private static final InjectionEngine ENGINE = new InjectionEngine(ConfigLoader.embeddedDefault().ignoring("kubectl-sidecar"));
-    private static final PodRequest WEBHOOK = new PodRequest(NamespaceInfo.unlabelled("shop"), null, null);
+    private static final PodRequest WEBHOOK = new PodRequest(NamespaceInfo.unlabelled("shop"), null, KubeVersion.UNKNOWN);
 
     @Test
     void aCapabilityForTheProxyIsDeniedNamingTheField() throws Exception {
@@ -57,8 +58,8 @@ class AbuseWebhookTest {
         assertThat(warnings.get(1)).startsWith("container app runs as the proxy's UID 1337").contains("bypasses the proxy");
         JsonNode patched = Reviews.patched(pod, response);
         Trees.assertSameTree("patched pod", patched, expected.pod());
-        assertThat(patched.at("/spec/containers/1/name").asString()).isEqualTo("istio-proxy");
-        assertThat(patched.at("/spec/containers/1/image").asString()).isEqualTo(ENGINE.config().profile("envoy").proxyImage());
+        assertThat(patched.at("/spec/containers/0/name").asString()).as("the holding proxy is first").isEqualTo("istio-proxy");
+        assertThat(patched.at("/spec/containers/0/image").asString()).isEqualTo(ENGINE.config().profile("envoy").proxyImage());
     }
 
     private static void assertDeniedLikeTheEngine(ObjectNode pod, String named) throws Exception {

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,7 @@ class AgentOptionsTest {
         assertThat(options.tlsKey()).isEqualTo(Path.of("k.pem"));
         assertThat(options.config()).isEqualTo(Path.of("/etc/c.yaml"));
         assertThat(options.namespace()).isEqualTo("kubectl-sidecar");
-        assertThat(options.serverSupportsNativeSidecars()).isNull();
+        assertThat(options.kubeVersion()).isEqualTo(KubeVersion.UNKNOWN);
         assertThat(options.eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(AgentOptions.parse(args(), Map.of()).port()).isEqualTo(8443);
     }
@@ -37,15 +38,15 @@ class AgentOptionsTest {
     void environmentVariablesAndFlagsWinOverThem() throws Exception {
         Map<String, String> env = Map.of("AGENT_STANDALONE", "true", "AGENT_PORT", "7443",
                 "AGENT_NAMESPACE", "mesh", "AGENT_TLS_CERT", "/tls/tls.crt", "AGENT_TLS_KEY", "/tls/tls.key",
-                "AGENT_NATIVE_SIDECARS", "true");
+                "AGENT_KUBE_VERSION", "1.30");
         AgentOptions fromEnv = AgentOptions.parse(List.of(), env);
         assertThat(fromEnv.port()).isEqualTo(7443);
         assertThat(fromEnv.namespace()).isEqualTo("mesh");
         assertThat(fromEnv.tlsCert()).isEqualTo(Path.of("/tls/tls.crt"));
-        assertThat(fromEnv.serverSupportsNativeSidecars()).isTrue();
-        assertThat(AgentOptions.parse(List.of("--port", "6443", "--native-sidecars", "false"), env))
+        assertThat(fromEnv.kubeVersion()).isEqualTo(KubeVersion.of(1, 30));
+        assertThat(AgentOptions.parse(List.of("--port", "6443", "--kube-version", "v1.28.4"), env))
                 .satisfies(o -> assertThat(o.port()).isEqualTo(6443))
-                .satisfies(o -> assertThat(o.serverSupportsNativeSidecars()).isFalse());
+                .satisfies(o -> assertThat(o.kubeVersion()).isEqualTo(KubeVersion.of(1, 28)));
     }
 
     @Test
@@ -61,8 +62,8 @@ class AgentOptionsTest {
                 .hasMessage("--port must be a number from 0 to 65535, got \"http\"");
         assertThatThrownBy(() -> AgentOptions.parse(args("--port", "70000"), Map.of()))
                 .hasMessage("--port must be a number from 0 to 65535, got \"70000\"");
-        assertThatThrownBy(() -> AgentOptions.parse(args("--native-sidecars", "maybe"), Map.of()))
-                .hasMessage("--native-sidecars must be true, false or unknown, got \"maybe\"");
+        assertThatThrownBy(() -> AgentOptions.parse(args("--kube-version", "latest"), Map.of()))
+                .hasMessage("--kube-version must be a Kubernetes version MAJOR.MINOR such as 1.29, got \"latest\"");
         assertThatThrownBy(() -> AgentOptions.parse(args("--config"), Map.of()))
                 .hasMessage("--config needs a value");
         assertThatThrownBy(() -> AgentOptions.parse(List.of("--standalone", "--tls-cert", "c.pem"), Map.of()))

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.Conformance;
@@ -87,7 +88,7 @@ class ConformanceTest {
     }
 
     private static void check(Case c) throws Exception {
-        PodRequest sameRequest = new PodRequest(NamespaceInfo.unlabelled(c.namespace()), null, null);
+        PodRequest sameRequest = new PodRequest(NamespaceInfo.unlabelled(c.namespace()), null, KubeVersion.UNKNOWN);
         PodInjection expected = null;
         String rejection = null;
         try {

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,7 +55,7 @@ final class RunningAgent implements AutoCloseable, BeforeAllCallback, AfterAllCa
         keyFile = dir.resolve("tls.key");
         TestPki.serving(ca).writeTo(certificateFile, keyFile);
         AgentOptions options = new AgentOptions(true, "127.0.0.1", 0, certificateFile, keyFile, config,
-                "kubectl-sidecar", null, 2, Duration.ofMillis(100), null);
+                "kubectl-sidecar", KubeVersion.UNKNOWN, 2, Duration.ofMillis(100), null);
         agent = Agent.start(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         client = client(TestPki.trusting(ca.certificate()));
     }

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
@@ -25,7 +26,7 @@ class WebhookTest {
     static final InjectionEngine ENGINE = new InjectionEngine(ConfigLoader.embeddedDefault().ignoring("kubectl-sidecar"));
 
     private static PodRequest webhook(String namespace) {
-        return new PodRequest(NamespaceInfo.unlabelled(namespace), null, null);
+        return new PodRequest(NamespaceInfo.unlabelled(namespace), null, KubeVersion.UNKNOWN);
     }
 
     @Test
@@ -130,11 +131,11 @@ class WebhookTest {
     }
 
     @Test
-    void nativeSidecarSupportIsTheAgentsSetting(@TempDir Path otherDir) throws Exception {
+    void nativeSidecarSupportFollowsTheAgentsKubeVersion(@TempDir Path otherDir) throws Exception {
         TestPki.Issued ca = TestPki.ca("native-ca");
         TestPki.serving(ca).writeTo(otherDir.resolve("tls.crt"), otherDir.resolve("tls.key"));
         AgentOptions options = new AgentOptions(true, "127.0.0.1", 0, otherDir.resolve("tls.crt"),
-                otherDir.resolve("tls.key"), null, "kubectl-sidecar", true, 1, Duration.ofSeconds(2), null);
+                otherDir.resolve("tls.key"), null, "kubectl-sidecar", KubeVersion.of(1, 29), 1, Duration.ofSeconds(2), null);
         Agent agent = Agent.start(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         try {
             ObjectNode pod = Reviews.pod("job");
@@ -147,7 +148,7 @@ class WebhookTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             JsonNode patched = Reviews.patched(pod, JsonMappers.JSON.readTree(response.body()).get("response"));
             Trees.assertSameTree("patched pod", patched, ENGINE.inject(pod,
-                    new PodRequest(NamespaceInfo.unlabelled("shop"), null, true)).pod());
+                    new PodRequest(NamespaceInfo.unlabelled("shop"), null, KubeVersion.of(1, 29))).pod());
             assertThat(patched.at("/spec/initContainers").toString()).contains("\"restartPolicy\":\"Always\"");
         } finally {
             agent.stop(Duration.ofSeconds(5)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -77,7 +77,8 @@ public class EngineStagesBenchmark {
     /** The digest of the rendered parts (computed once per render; the engine caches renders). */
     @Benchmark
     public String templateHash() {
-        return SidecarParts.of(parts.initContainer(), parts.proxyContainer(), parts.volumes(), parts.nativeSidecar())
+        return SidecarParts.of(parts.initContainer(), parts.proxyContainer(), parts.volumes(), parts.nativeSidecar(),
+                parts.proxyFirst())
                 .templateHash();
     }
 

@@ -28,7 +28,7 @@ class InjectBenchmarkTest {
         PodInjection result = benchmark.injectPod();
 
         assertThat(result.injected()).isTrue();
-        assertThat(names(result.pod().path("spec").path("containers"))).containsExactly("orders", "log-shipper", "istio-proxy");
+        assertThat(names(result.pod().path("spec").path("containers"))).containsExactly("istio-proxy", "orders", "log-shipper");
         assertThat(names(result.pod().path("spec").path("initContainers"))).containsExactly("istio-init");
     }
 

@@ -4,6 +4,7 @@ import dev.kubectlsidecar.cli.cluster.Kubeconfig;
 import dev.kubectlsidecar.cli.support.UserError;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.text.PrintedText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -62,30 +63,31 @@ final class EngineOptions {
         return fallback;
     }
 
-    /** The engine, and whether the cluster (when consulted) supports native sidecars; null when unknown. */
-    record Choice(InjectionEngine engine, Boolean serverSupportsNativeSidecars) {
+    /** The engine, and the cluster's version when it was consulted ({@link KubeVersion#UNKNOWN} otherwise). */
+    record Choice(InjectionEngine engine, KubeVersion kubeVersion) {
     }
 
     Choice choose(PrintWriter err) {
         if (config != null) {
-            return new Choice(new InjectionEngine(ConfigLoader.parse(config.toString(), ManifestSources.readText(config))), null);
+            return new Choice(new InjectionEngine(ConfigLoader.parse(config.toString(), ManifestSources.readText(config))),
+                    KubeVersion.UNKNOWN);
         }
         if (!offline && kubeconfig().isPresent()) {
             try {
                 kubeconfig().get().select(context, null, null);
             } catch (UserError e) {
                 err.println("note: " + implicitOnly(e, oneLine(e)) + ": using the embedded injection config (--offline skips the cluster)");
-                return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), null);
+                return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), KubeVersion.UNKNOWN);
             }
             try {
                 var defaults = dev.kubectlsidecar.cli.cluster.ClusterDefaults.read(kubeconfig, context);
-                return new Choice(new InjectionEngine(defaults.config()), defaults.serverSupportsNativeSidecars());
+                return new Choice(new InjectionEngine(defaults.config()), defaults.kubeVersion());
             } catch (RuntimeException e) {
                 err.println("note: cannot read the cluster's injection config (" + PrintedText.escape(oneLine(e))
                         + "): using the embedded default (--offline skips the cluster)");
             }
         }
-        return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), null);
+        return new Choice(new InjectionEngine(ConfigLoader.embeddedDefault()), KubeVersion.UNKNOWN);
     }
 
     private Optional<Kubeconfig> kubeconfig() {

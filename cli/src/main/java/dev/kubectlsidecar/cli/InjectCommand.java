@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.config.NativeSidecarMode;
 import dev.kubectlsidecar.injector.manifest.ManifestInjector;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
@@ -33,14 +34,30 @@ public final class InjectCommand implements Callable<Integer> {
             description = "Inject the proxy as a native sidecar (Kubernetes >= 1.29). Default: the config's (auto: no, offline).")
     NativeSidecarMode nativeSidecar;
 
+    @Option(names = "--kube-version", paramLabel = "X.Y", converter = KubeVersionConverter.class,
+            description = "Kubernetes version to inject for (like Helm's): native-sidecar auto means yes from 1.29. "
+                    + "Default: the cluster's, when one is consulted; unknown offline.")
+    KubeVersion kubeVersion;
+
     @Override
     public Integer call() {
         EngineOptions.Choice choice = engineOptions.choose(spec.commandLine().getErr());
         PodRequest request = new PodRequest(NamespaceInfo.unlabelled(engineOptions.namespace()), nativeSidecar,
-                choice.serverSupportsNativeSidecars());
+                kubeVersion != null ? kubeVersion : choice.kubeVersion());
         ManifestInjector injector = new ManifestInjector(choice.engine(), request);
         return ManifestPipeline.run(input, System.in, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 injector::inject);
+    }
+
+    static final class KubeVersionConverter implements picocli.CommandLine.ITypeConverter<KubeVersion> {
+        @Override
+        public KubeVersion convert(String value) {
+            try {
+                return KubeVersion.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     static final class NativeModeConverter implements picocli.CommandLine.ITypeConverter<NativeSidecarMode> {

@@ -72,9 +72,10 @@ class InjectCommandTest {
         CliRun run = CliRun.of("inject", "--offline", "-f", file.toString(), "--diff");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("--- a/" + file + "\n+++ b/" + file + "\n@@ ");
-        // The file's containers are a flow sequence: the proxy joins it there, in flow style.
+        // The file's containers are a flow sequence: the proxy joins it there, in flow style (first: it holds the app).
         assertThat(run.out()).contains("-      containers: [{name: web, image: web:1}]\n")
-                .contains("+      containers: [{name: web, image: web:1}, {name: istio-proxy, ").doesNotContain("-kind:");
+                .contains("+      containers: [{name: istio-proxy, ").contains("}, {name: web, image: web:1}]\n")
+                .doesNotContain("-kind:");
         Path block = write("block.yaml", DEPLOYMENT.replace("containers: [{name: web, image: web:1}]",
                 "containers:\n      - name: web\n        image: web:1"));
         assertThat(CliRun.of("inject", "--offline", "-f", block.toString(), "--diff").out())
@@ -137,7 +138,7 @@ class InjectCommandTest {
         assertThat(run.err()).isEqualTo("""
                 deployment/web injected
                   warning: annotation sidecar.istio.io/proxyImage was ignored: the injection config does not allow image overrides (allowImageOverride: false)
-                  warning: container web runs as the proxy's UID 1337 (spec.containers[0].securityContext.runAsUser): the iptables rules never capture the proxy's own IDs, so its traffic bypasses the proxy
+                  warning: container web runs as the proxy's UID 1337 (spec.containers[1].securityContext.runAsUser): the iptables rules never capture the proxy's own IDs, so its traffic bypasses the proxy
                 """);
     }
 
@@ -198,6 +199,29 @@ class InjectCommandTest {
         assertThat(CliRun.of("status", "--help").out()).startsWith("Usage: kubectl sidecar status");
         assertThat(CliRun.of("--help").out()).contains("inject", "uninject", "iptables", "enable", "disable", "status",
                 "verify", "install", "uninstall", "version").doesNotContain("__complete");
+    }
+
+    @Test
+    void kubeVersionLetsAutoChooseNativeSidecarsWithoutACluster() throws IOException {
+        Path file = write("app.yaml", DEPLOYMENT);
+        JsonNode native129 = JsonMappers.YAML.readTree(
+                CliRun.of("inject", "--offline", "--kube-version", "1.29", "-f", file.toString()).out());
+        assertThat(native129.at("/spec/template/spec/initContainers/1/name").asString()).isEqualTo("istio-proxy");
+        assertThat(native129.at("/spec/template/spec/initContainers/1/restartPolicy").asString()).isEqualTo("Always");
+        JsonNode classic128 = JsonMappers.YAML.readTree(
+                CliRun.of("inject", "--offline", "--kube-version", "v1.28.5", "-f", file.toString()).out());
+        assertThat(classic128.at("/spec/template/spec/initContainers").size()).isEqualTo(1);
+        assertThat(CliRun.of("inject", "--offline", "--kube-version", "1.31", "--native-sidecar", "false",
+                "-f", file.toString()).out()).doesNotContain("restartPolicy: Always");
+    }
+
+    @Test
+    void aBadKubeVersionIsAUsageError() throws IOException {
+        Path file = write("app.yaml", DEPLOYMENT);
+        CliRun run = CliRun.of("inject", "--offline", "--kube-version", "latest", "-f", file.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--kube-version", "must be a Kubernetes version MAJOR.MINOR such as 1.29, got \"latest\"");
+        assertThat(run.out()).isEmpty();
     }
 
     @Test

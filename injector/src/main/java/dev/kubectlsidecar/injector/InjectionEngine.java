@@ -11,6 +11,7 @@ import dev.kubectlsidecar.injector.policy.IstioCoexistence;
 import dev.kubectlsidecar.injector.render.InjectedInit;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.IstioPodFields;
+import dev.kubectlsidecar.injector.render.LifecycleWarnings;
 import dev.kubectlsidecar.injector.render.PodAnnotations;
 import dev.kubectlsidecar.injector.render.ProxyBypass;
 import dev.kubectlsidecar.injector.render.ProxyOptions;
@@ -96,6 +97,7 @@ public final class InjectionEngine {
             warnings.addAll(IstioPodFields.apply(injected, identity, mesh, annotations));
         }
         warnings.addAll(ProxyBypass.of(injected, options.profile().traffic()));
+        warnings.addAll(LifecycleWarnings.of(injected, parts.nativeSidecar(), options.lifecycle()));
         return new PodInjection(injected, decision, parts, warnings);
     }
 
@@ -162,7 +164,7 @@ public final class InjectionEngine {
         NativeSidecarMode mode = request.nativeSidecarMode() != null ? request.nativeSidecarMode() : config.nativeSidecar();
         return options.nativeSidecar() != null
                 ? options.nativeSidecar()
-                : mode.resolve(request.serverSupportsNativeSidecars());
+                : mode.resolve(request.kubeVersion());
     }
 
     /** The parts for an injected pod, as native or not as its record says it was injected. */

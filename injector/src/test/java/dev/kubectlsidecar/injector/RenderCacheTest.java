@@ -15,7 +15,7 @@ class RenderCacheTest {
     private SidecarParts render(int scriptBytes) {
         renders.incrementAndGet();
         return SidecarParts.of(Json.object().put("name", "istio-init").put("script", "x".repeat(scriptBytes)),
-                Json.object().put("name", "istio-proxy"), List.of(), false);
+                Json.object().put("name", "istio-proxy"), List.of(), false, false);
     }
 
     @Test

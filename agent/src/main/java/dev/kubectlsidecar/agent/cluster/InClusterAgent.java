@@ -7,7 +7,7 @@ import dev.kubectlsidecar.agent.pods.PodStateTracker;
 import dev.kubectlsidecar.agent.pods.StatusEndpoint;
 import dev.kubectlsidecar.agent.tls.ServingBundle;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
-import dev.kubectlsidecar.injector.config.NativeSidecarMode;
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -93,8 +93,8 @@ public final class InClusterAgent implements AutoCloseable {
     private void run(AgentOptions options, InClusterSettings settings) throws Exception {
         tls.start();
         ServingBundle bundle = waitForFirst();
-        AgentOptions settled = options.serverSupportsNativeSidecars() != null ? options
-                : options.withNativeSidecars(supportsNativeSidecars());
+        AgentOptions settled = options.kubeVersion().isKnown() ? options
+                : options.withKubeVersion(serverVersion());
         agent = Agent.start(settled, vertx -> certificate(vertx, bundle),
                         (vertx, metrics) -> new TokenReviewAuthorizer(client, vertx, metrics))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -102,7 +102,7 @@ public final class InClusterAgent implements AutoCloseable {
         if (newest != null && newest != bundle) {
             onBundle(newest);
         }
-        pods = new PodStateTracker(client, () -> agent.engines().engine(), settled.serverSupportsNativeSidecars());
+        pods = new PodStateTracker(client, () -> agent.engines().engine(), settled.kubeVersion());
         StatusEndpoint.install(agent, pods);
         pods.start();
         String source = "ConfigMap " + settings.namespace() + "/" + InClusterSettings.CONFIG_MAP;
@@ -145,13 +145,13 @@ public final class InClusterAgent implements AutoCloseable {
                 Buffer.buffer(bundle.certChainPem()), Buffer.buffer(bundle.keyPem()));
     }
 
-    private Boolean supportsNativeSidecars() {
+    private KubeVersion serverVersion() {
         try {
             VersionInfo version = client.getKubernetesVersion();
-            return NativeSidecarMode.supportedBy(version.getMajor(), version.getMinor());
+            return KubeVersion.fromServer(version.getMajor(), version.getMinor());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot read the API server's version; native sidecars only where pods ask: " + e.getMessage());
-            return null;
+            return KubeVersion.UNKNOWN;
         }
     }
 

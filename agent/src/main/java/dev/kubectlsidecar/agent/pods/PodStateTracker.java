@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.agent.GenericKinds;
 import dev.kubectlsidecar.agent.health.ReadinessCheck;
 import dev.kubectlsidecar.injector.InjectionEngine;
@@ -57,7 +58,7 @@ public final class PodStateTracker implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Supplier<InjectionEngine> engines;
-    private final Boolean serverSupportsNativeSidecars;
+    private final KubeVersion kubeVersion;
     private final long pageSize;
     private final PodStates store = new PodStates();
     private final PodTrees trees;
@@ -78,17 +79,17 @@ public final class PodStateTracker implements AutoCloseable {
 
     /**
      * @param engines the engine to compute states with, read at every computation (config reloads apply)
-     * @param serverSupportsNativeSidecars whether the API server is at least 1.29; null when unknown
+     * @param kubeVersion the API server's version ({@link KubeVersion#UNKNOWN} when it could not be read)
      */
-    public PodStateTracker(KubernetesClient client, Supplier<InjectionEngine> engines, Boolean serverSupportsNativeSidecars) {
-        this(client, engines, serverSupportsNativeSidecars, PAGE_SIZE, FIRST_RETRY);
+    public PodStateTracker(KubernetesClient client, Supplier<InjectionEngine> engines, KubeVersion kubeVersion) {
+        this(client, engines, kubeVersion, PAGE_SIZE, FIRST_RETRY);
     }
 
-    PodStateTracker(KubernetesClient client, Supplier<InjectionEngine> engines, Boolean serverSupportsNativeSidecars,
+    PodStateTracker(KubernetesClient client, Supplier<InjectionEngine> engines, KubeVersion kubeVersion,
                     int pageSize, Duration firstRetry) {
         this.client = client;
         this.engines = engines;
-        this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
+        this.kubeVersion = kubeVersion;
         this.pageSize = pageSize;
         this.trees = new PodTrees(client);
         this.retries = new ExponentialBackoffIntervalCalculator((int) firstRetry.toMillis(),
@@ -287,7 +288,7 @@ public final class PodStateTracker implements AutoCloseable {
     private PodStateCalculator calculator(InjectionEngine engine) {
         PodStateCalculator current = calculator;
         if (current == null || current.engine() != engine) {
-            current = new PodStateCalculator(engine, serverSupportsNativeSidecars);
+            current = new PodStateCalculator(engine, kubeVersion);
             calculator = current;
         }
         return current;

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.webhook;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.agent.config.EngineHolder;
 import dev.kubectlsidecar.agent.metrics.AgentMetrics.Outcome;
 import dev.kubectlsidecar.agent.metrics.AgentMetrics;
@@ -25,16 +26,16 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class InjectHandler {
     private final EngineHolder engines;
-    private final Boolean serverSupportsNativeSidecars;
+    private final KubeVersion kubeVersion;
     private final AgentMetrics metrics;
 
     /**
-     * @param serverSupportsNativeSidecars whether the API server is at least 1.29; null when unknown, which makes
-     *     {@code nativeSidecar: auto} mean no
+     * @param kubeVersion the API server's version; {@link KubeVersion#UNKNOWN} makes {@code nativeSidecar: auto}
+     *     mean no
      */
-    public InjectHandler(EngineHolder engines, Boolean serverSupportsNativeSidecars, AgentMetrics metrics) {
+    public InjectHandler(EngineHolder engines, KubeVersion kubeVersion, AgentMetrics metrics) {
         this.engines = engines;
-        this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
+        this.kubeVersion = kubeVersion;
         this.metrics = metrics;
     }
 
@@ -82,7 +83,7 @@ public final class InjectHandler {
         PodInjection result;
         try {
             result = engine.inject(pod, new PodRequest(NamespaceInfo.unlabelled(request.namespace()),
-                    null, serverSupportsNativeSidecars));
+                    null, kubeVersion));
         } catch (InvalidAnnotationException | MalformedPodException e) {
             // Escaped: kubectl prints the message, and the ReplicaSet's events carry it to whoever describes them.
             return new Answer(AdmissionResponse.denied(request.uid(), 400, PrintedText.escape(e.getMessage())),

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.cluster;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.agent.AgentOptions;
@@ -43,7 +44,7 @@ class ExpiredCertificatesTest {
     private static final String SERVICE_DNS = "kubectl-sidecar-agent.kubectl-sidecar.svc";
     private static final InClusterSettings SETTINGS = new InClusterSettings(NAMESPACE, "kubectl-sidecar-agent",
             WebhookFixtures.NAME, "agent-0");
-    private static final AgentOptions OPTIONS = new AgentOptions(false, "127.0.0.1", 0, null, null, null, NAMESPACE, null, 1,
+    private static final AgentOptions OPTIONS = new AgentOptions(false, "127.0.0.1", 0, null, null, null, NAMESPACE, KubeVersion.UNKNOWN, 1,
             Duration.ofSeconds(1), null);
 
     KubernetesClient client;

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.cluster;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.agent.AgentOptions;
@@ -37,7 +38,7 @@ class InClusterAgentTest {
     void servesWithItsOwnCertificateAndFollowsItsConfigMap() throws Exception {
         WebhookFixtures.create(client, WebhookFixtures.NAME);
         InClusterSettings settings = new InClusterSettings("kubectl-sidecar", "kubectl-sidecar-agent", WebhookFixtures.NAME, "agent-0");
-        AgentOptions options = new AgentOptions(false, "127.0.0.1", 0, null, null, null, "kubectl-sidecar", null, 1,
+        AgentOptions options = new AgentOptions(false, "127.0.0.1", 0, null, null, null, "kubectl-sidecar", KubeVersion.UNKNOWN, 1,
                 Duration.ofSeconds(1), null);
 
         try (InClusterAgent agent = InClusterAgent.start(options, client, settings)) {

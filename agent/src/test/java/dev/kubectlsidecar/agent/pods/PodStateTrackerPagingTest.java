@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.agent.cluster.Poll;
@@ -111,7 +112,7 @@ class PodStateTrackerPagingTest {
     @Test
     void whileListingFailsTheReadinessCheckSaysWhy() {
         server.expect().get().withPath(FIRST_PAGE).andReturn(500, etcdIsDown()).always();
-        tracker = new PodStateTracker(failFast, () -> PodFixtures.ENGINE, false, 2, Duration.ofMillis(20)).start();
+        tracker = new PodStateTracker(failFast, () -> PodFixtures.ENGINE, KubeVersion.of(1, 28), 2, Duration.ofMillis(20)).start();
         Poll.until("the failure in the readiness detail",
                 () -> tracker.readinessCheck().check().detail().contains("etcd is down"));
         ReadinessCheck.Status status = tracker.readinessCheck().check();
@@ -122,7 +123,7 @@ class PodStateTrackerPagingTest {
     }
 
     private void start() {
-        tracker = new PodStateTracker(failFast, () -> PodFixtures.ENGINE, false, 2, Duration.ofMillis(20)).start();
+        tracker = new PodStateTracker(failFast, () -> PodFixtures.ENGINE, KubeVersion.of(1, 28), 2, Duration.ofMillis(20)).start();
         Poll.until("the first list of pods", tracker::synced);
     }
 

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.agent.cluster.Poll;
@@ -52,7 +53,7 @@ class PodStateTrackerScaleTest {
                     (page + 1) * PodStateTracker.PAGE_SIZE), page + 1 < pages ? "page-" + (page + 1) : null)).once();
         }
 
-        tracker = new PodStateTracker(client, () -> PodFixtures.ENGINE, false, PodStateTracker.PAGE_SIZE,
+        tracker = new PodStateTracker(client, () -> PodFixtures.ENGINE, KubeVersion.of(1, 28), PodStateTracker.PAGE_SIZE,
                 Duration.ofMillis(20)).start();
         Poll.until("the first list of pods", tracker::synced);
 

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static dev.kubectlsidecar.agent.pods.PodFixtures.WITHOUT_SIDECAR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,7 +87,7 @@ class PodStateTrackerTest {
         assertThat(names(tracker.states(null, null))).containsExactly("plain/app-1", "shop/web-1", "shop/web-3");
         assertThat(tracker.counts()).containsExactly(Map.entry("injected", 2L), Map.entry("not_injected", 1L),
                 Map.entry("invalid", 0L), Map.entry("missing", 0L), Map.entry("stale", 0L), Map.entry("proxy_bypass", 0L),
-                Map.entry("iptables_mismatch", 0L), Map.entry("proxy_not_ready", 1L));
+                Map.entry("held_by_proxy", 0L), Map.entry("iptables_mismatch", 0L), Map.entry("proxy_not_ready", 1L));
     }
 
     @Test
@@ -213,7 +214,7 @@ class PodStateTrackerTest {
             }
             return current;
         };
-        tracker = new PodStateTracker(client, engines, false, PodStateTracker.PAGE_SIZE, Duration.ofMillis(20)).start();
+        tracker = new PodStateTracker(client, engines, KubeVersion.of(1, 28), PodStateTracker.PAGE_SIZE, Duration.ofMillis(20)).start();
         Poll.until("the first list of pods", tracker::synced);
 
         armed.set(true);
@@ -240,7 +241,7 @@ class PodStateTrackerTest {
 
     @Test
     void notSyncedNorReadyBeforeStarting() {
-        tracker = new PodStateTracker(client, engine::get, false);
+        tracker = new PodStateTracker(client, engine::get, KubeVersion.of(1, 28));
         assertThat(tracker.synced()).isFalse();
         assertThat(tracker.readinessCheck().check().ready()).isFalse();
         assertThat(tracker.readinessCheck().check().detail()).isEqualTo("listing pods for the first time");
@@ -251,7 +252,7 @@ class PodStateTrackerTest {
     }
 
     private void start() {
-        tracker = new PodStateTracker(client, engine::get, false, PodStateTracker.PAGE_SIZE, Duration.ofMillis(20)).start();
+        tracker = new PodStateTracker(client, engine::get, KubeVersion.of(1, 28), PodStateTracker.PAGE_SIZE, Duration.ofMillis(20)).start();
         Poll.until("the first list of pods", tracker::synced);
     }
 

@@ -70,7 +70,7 @@ class PodStatesTest {
 
         assertThat(states.counts()).containsExactly(Map.entry("injected", 3L), Map.entry("not_injected", 2L),
                 Map.entry("invalid", 0L), Map.entry("missing", 1L), Map.entry("stale", 1L), Map.entry("proxy_bypass", 1L),
-                Map.entry("iptables_mismatch", 1L), Map.entry("proxy_not_ready", 2L));
+                Map.entry("held_by_proxy", 0L), Map.entry("iptables_mismatch", 1L), Map.entry("proxy_not_ready", 2L));
     }
 
     /** A state as the calculator makes it: every string a fresh copy, as parsed from each pod's own JSON. */

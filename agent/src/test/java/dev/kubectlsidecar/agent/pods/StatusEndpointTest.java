@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.agent.pods;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static dev.kubectlsidecar.agent.pods.PodFixtures.WITHOUT_SIDECAR;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +43,7 @@ class StatusEndpointTest {
         client.pods().resource(PodFixtures.plain("shop", "web-2")).create();
         client.pods().resource(PodFixtures.plain("other", "app-1")).create();
         running = InProcessAgent.start(dir);
-        tracker = new PodStateTracker(client, () -> running.agent().engines().engine(), null);
+        tracker = new PodStateTracker(client, () -> running.agent().engines().engine(), KubeVersion.UNKNOWN);
         StatusEndpoint.install(running.agent(), tracker);
     }
 

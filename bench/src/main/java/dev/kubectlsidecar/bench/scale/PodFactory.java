@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.bench.scale;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
@@ -47,7 +48,7 @@ final class PodFactory {
                 .put("controller", true).put("blockOwnerDeletion", true);
         metadata.put("creationTimestamp", planned.created().toString());
         pod.set("spec", template.path("spec"));
-        PodInjection injection = engine.inject(pod, new PodRequest(new NamespaceInfo(planned.namespace().name(), planned.namespace().labelsAtCreation()), null, true));
+        PodInjection injection = engine.inject(pod, new PodRequest(new NamespaceInfo(planned.namespace().name(), planned.namespace().labelsAtCreation()), null, KubeVersion.of(1, 31)));
         return injection;
     }
 

@@ -50,6 +50,11 @@ final class InjectionChecks {
                 "pods capture no traffic: their traffic.sidecar.istio.io annotations let everything bypass the proxy",
                 "every injected pod captures some traffic",
                 "fix the pods' traffic.sidecar.istio.io annotations (kubectl sidecar status -A shows which)"));
+        results.add(podsLacking(snapshot.pods(), PodSidecarState::heldByProxy,
+                "pod has finished its job but its classic sidecar keeps it running",
+                "pods have finished their job but their classic sidecar keeps them running",
+                "no finished job pod is kept running by its proxy",
+                "POST 127.0.0.1:15000/quitquitquit from the app when done, or use native sidecars (Kubernetes ≥ 1.29)"));
         return results;
     }
 

@@ -220,6 +220,7 @@ public final class RolloutCommand extends ClusterCommand {
             case STALE -> "with a stale sidecar";
             case INVALID -> "with an invalid annotation";
             case PROXY_BYPASS -> "bypassing the proxy";
+            case HELD_BY_PROXY -> "kept running by their proxy after the job";
             case IPTABLES_MISMATCH -> "with an iptables mismatch";
             case PROXY_NOT_READY -> "proxy not ready";
         }).collect(Collectors.joining(", "));

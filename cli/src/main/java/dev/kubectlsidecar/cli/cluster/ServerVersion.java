@@ -1,20 +1,21 @@
 package dev.kubectlsidecar.cli.cluster;
 
-import dev.kubectlsidecar.injector.config.NativeSidecarMode;
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 
-/** Reads the API server's version; native sidecars need Kubernetes 1.29 or newer. */
+/** Reads the API server's version (native sidecars need Kubernetes 1.29 or newer). */
 final class ServerVersion {
     private ServerVersion() {
     }
 
-    static Boolean supportsNativeSidecars(KubernetesClient client) {
+    /** The server's version; {@link KubeVersion#UNKNOWN} when it cannot be read. */
+    static KubeVersion of(KubernetesClient client) {
         try {
             VersionInfo version = client.getKubernetesVersion();
-            return NativeSidecarMode.supportedBy(version.getMajor(), version.getMinor());
+            return KubeVersion.fromServer(version.getMajor(), version.getMinor());
         } catch (RuntimeException e) {
-            return null;
+            return KubeVersion.UNKNOWN;
         }
     }
 }

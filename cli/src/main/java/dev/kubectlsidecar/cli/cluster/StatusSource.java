@@ -124,7 +124,7 @@ final class StatusSource {
     private List<PodSidecarState> computed(String namespace, String podName, String selector,
                                            Map<String, NamespaceInfo> namespaces) {
         InjectionEngine engine = new InjectionEngine(ClusterInjectionConfig.load(client));
-        PodStateCalculator calculator = new PodStateCalculator(engine, ServerVersion.supportsNativeSidecars(client),
+        PodStateCalculator calculator = new PodStateCalculator(engine, ServerVersion.of(client),
                 WebhookConfigurations.presence(WebhookConfigurations.agents(client)));
         List<PodSidecarState> states = new ArrayList<>();
         for (Pod pod : pods(namespace, selector)) {

@@ -86,10 +86,12 @@ final class StatusView {
         long stale = pods.stream().filter(PodSidecarState::stale).count();
         long iptables = pods.stream().filter(p -> p.iptables() == Verification.Status.MISMATCH).count();
         long bypass = pods.stream().filter(PodSidecarState::proxyBypass).count();
+        long held = pods.stream().filter(PodSidecarState::heldByProxy).count();
         return "namespace " + namespace + ": injection " + ("enabled".equals(label) ? "enabled" : "disabled")
                 + " · " + Plural.of(pods.size(), "pod") + ": " + injected + " injected, " + (pods.size() - injected) + " not injected, "
                 + stale + " stale, " + Plural.of(iptables, "iptables problem")
-                + (bypass > 0 ? ", " + bypass + " bypassing the proxy" : "");
+                + (bypass > 0 ? ", " + bypass + " bypassing the proxy" : "")
+                + (held > 0 ? ", " + held + " held running by the proxy after their job" : "");
     }
 
     private static String sidecar(PodSidecarState pod) {

@@ -132,6 +132,24 @@ class StatusCommandTest {
     }
 
     @Test
+    void aJobPodKeptRunningByItsClassicProxyIsFlagged() {
+        ObjectNode pod = pod("report-1", "app: report");
+        ((ObjectNode) pod.get("spec")).put("restartPolicy", "Never");
+        ObjectNode injected = new InjectionEngine(ConfigLoader.embeddedDefault()).inject(pod, PodRequest.offline("shop")).pod();
+        var statuses = injected.putObject("status").put("phase", "Running").putArray("containerStatuses");
+        statuses.addObject().put("name", "istio-proxy").put("ready", true).putObject("state").putObject("running");
+        statuses.addObject().put("name", "app").putObject("state").putObject("terminated").put("exitCode", 0);
+        create(injected);
+
+        CliRunner.Result table = run("status");
+        assertThat(table.out().split("\n")[0]).endsWith(", 1 held running by the proxy after their job");
+        assertThat(table.out()).containsPattern("report-1\\s+.*its app containers have finished, but its classic sidecar");
+        JsonNode json = JsonMappers.JSON.readTree(run("status", "report-1", "-o", "json").out()).path("pods").get(0);
+        assertThat(json.path("heldByProxy").asBoolean()).isTrue();
+        assertThat(JsonMappers.JSON.readTree(run("status", "web-1", "-o", "json").out()).at("/pods/0/heldByProxy").asBoolean()).isFalse();
+    }
+
+    @Test
     void jsonHasTheDocumentedShape() {
         JsonNode json = JsonMappers.JSON.readTree(run("status", "web-1", "-o", "json").out());
         JsonNode pod = json.path("pods").get(0);

@@ -22,7 +22,10 @@ import tools.jackson.databind.JsonNode;
 public final class ConfigLoader {
     private static final String DEFAULT_RESOURCE = "default-config.yaml";
     private static final Set<String> TOP_FIELDS =
-            Set.of("policy", "defaultProfile", "nativeSidecar", "allowImageOverride", "ignoredNamespaces", "profiles");
+            Set.of("policy", "defaultProfile", "nativeSidecar", "allowImageOverride", "proxyLifecycle",
+                    "ignoredNamespaces", "profiles");
+    private static final Set<String> LIFECYCLE_FIELDS = Set.of("holdApplicationUntilProxyStarts", "holdTimeoutSeconds",
+            "terminationDrainDuration", "maxConcurrency");
     private static final Set<String> PROFILE_FIELDS = Set.of("flavor", "proxyImage", "initImage", "imagePullPolicy",
             "resources", "initResources", "traffic", "mesh");
     private static final Set<String> MESH_FIELDS = Set.of("revision", "istioNamespace", "caAddress", "trustDomain",
@@ -103,8 +106,28 @@ public final class ConfigLoader {
                 defaultProfile,
                 top.enumValue("nativeSidecar", NativeSidecarMode.class, NativeSidecarMode.AUTO),
                 top.bool("allowImageOverride", false),
+                proxyLifecycle(top.object("proxyLifecycle")),
                 top.strings("ignoredNamespaces"),
                 profiles);
+    }
+
+    private static ProxyLifecycle proxyLifecycle(ConfigNode node) {
+        ProxyLifecycle d = ProxyLifecycle.DEFAULT;
+        if (node == null) {
+            return d;
+        }
+        node.allowOnly(LIFECYCLE_FIELDS);
+        String drain = node.string("terminationDrainDuration", null);
+        int drainSeconds = drain == null ? d.terminationDrainSeconds() : ProxyLifecycle.durationSeconds(drain);
+        if (drainSeconds < 0) {
+            throw node.error(node.child("terminationDrainDuration"), "must be " + ProxyLifecycle.DURATION_ALLOWED
+                    + ", got \"" + drain + "\"");
+        }
+        return new ProxyLifecycle(
+                node.bool("holdApplicationUntilProxyStarts", d.holdApplicationUntilProxyStarts()),
+                node.integer("holdTimeoutSeconds", d.holdTimeoutSeconds(), 1, ProxyLifecycle.MAX_HOLD_SECONDS),
+                drainSeconds,
+                node.integer("maxConcurrency", d.maxConcurrency(), 1, ProxyLifecycle.MAX_CONCURRENCY));
     }
 
     private static Profile profile(String name, ConfigNode node) {

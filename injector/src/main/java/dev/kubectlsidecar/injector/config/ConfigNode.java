@@ -75,6 +75,17 @@ final class ConfigNode {
         return value.intValue();
     }
 
+    int integer(String field, int fallback, int min, int max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
+            throw error(child(field), "must be a whole number " + min + "-" + max + ", got " + describe(value));
+        }
+        return value.intValue();
+    }
+
     long id(String field, long fallback) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {

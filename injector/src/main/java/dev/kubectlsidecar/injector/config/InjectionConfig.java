@@ -6,7 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The whole injection configuration: the policy default, the profiles and what annotations may override.
+ * The whole injection configuration: the policy default, the profiles, how the proxy starts and stops, and what
+ * annotations may override.
  * Built by {@link ConfigLoader}, from the embedded default or a file/ConfigMap; immutable once built.
  */
 public record InjectionConfig(
@@ -14,6 +15,7 @@ public record InjectionConfig(
         String defaultProfile,
         NativeSidecarMode nativeSidecar,
         boolean allowImageOverride,
+        ProxyLifecycle proxyLifecycle,
         List<String> ignoredNamespaces,
         Map<String, Profile> profiles) {
 
@@ -44,6 +46,7 @@ public record InjectionConfig(
         }
         List<String> more = new java.util.ArrayList<>(ignoredNamespaces);
         more.add(namespace);
-        return new InjectionConfig(policy, defaultProfile, nativeSidecar, allowImageOverride, more, profiles);
+        return new InjectionConfig(policy, defaultProfile, nativeSidecar, allowImageOverride, proxyLifecycle, more,
+                profiles);
     }
 }

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Whether the proxy becomes a native sidecar (an init container with {@code restartPolicy: Always}, Kubernetes
- * 1.29+). {@code AUTO} follows the API server's version when it is known and means "no" offline, because an older
- * API server silently drops {@code restartPolicy} and the proxy would block the pod as a never-ending init step.
+ * 1.29+). {@code AUTO} follows the Kubernetes version ({@link KubeVersion}) and means "no" when it is unknown,
+ * because an older API server silently drops {@code restartPolicy} and the proxy would block the pod as a never-ending init step.
  */
 public enum NativeSidecarMode {
     AUTO, TRUE, FALSE;
@@ -14,25 +14,11 @@ public enum NativeSidecarMode {
         return valueOf(value.trim().toUpperCase(Locale.ROOT));
     }
 
-    /**
-     * Whether an API server of this version runs native sidecars (1.29+), from the {@code major}/{@code minor}
-     * strings of its {@code /version} (which may carry a suffix, as in "29+"); null when they do not parse.
-     */
-    public static Boolean supportedBy(String major, String minor) {
-        try {
-            int majorNumber = Integer.parseInt(major.replaceAll("\\D", ""));
-            int minorNumber = Integer.parseInt(minor.replaceAll("\\D", ""));
-            return majorNumber > 1 || (majorNumber == 1 && minorNumber >= 29);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    public boolean resolve(Boolean serverSupportsNativeSidecars) {
+    public boolean resolve(KubeVersion server) {
         return switch (this) {
             case TRUE -> true;
             case FALSE -> false;
-            case AUTO -> Boolean.TRUE.equals(serverSupportsNativeSidecars);
+            case AUTO -> server.supportsNativeSidecars();
         };
     }
 }

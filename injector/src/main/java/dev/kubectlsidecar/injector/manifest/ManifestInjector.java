@@ -143,7 +143,7 @@ public final class ManifestInjector {
         String namespace = namespaceOf(resource);
         PodRequest podRequest = namespace.equals(request.namespace().name()) ? request
                 : new PodRequest(NamespaceInfo.unlabelled(namespace), request.nativeSidecarMode(),
-                        request.serverSupportsNativeSidecars());
+                        request.kubeVersion());
         PodInjection result = engine.inject(pod, podRequest, kind.equals("Pod") ? null
                 : new WorkloadIdentity(Json.text(resource, "apiVersion"), kind, name, Json.text(resource.path("metadata"), "namespace")));
         Workload.replacePod(resource, kind, result.pod());

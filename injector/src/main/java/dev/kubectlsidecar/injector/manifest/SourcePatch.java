@@ -340,6 +340,7 @@ final class SourcePatch {
         }
         int previous = -1;
         List<JsonNode> run = new ArrayList<>();
+        List<String> runText = new ArrayList<>();
         int firstKept = -1;
         for (int i = 0; i < kept.length && firstKept < 0; i++) {
             firstKept = kept[i] ? i : -1;
@@ -347,17 +348,19 @@ final class SourcePatch {
         for (int j = 0; j < match.length; j++) {
             if (match[j] < 0) {
                 run.add(wanted.get(j));
+                runText.add(node.flow ? null : moved(node, kept, wanted.get(j)));
                 continue;
             }
             if (!run.isEmpty()) {
-                insertItems(node, previous, previous < 0 ? firstKept : -1, run);
+                insertItems(node, previous, previous < 0 ? firstKept : -1, run, runText);
                 run = new ArrayList<>();
+                runText = new ArrayList<>();
             }
             previous = match[j];
             change(items.get(previous), wanted.get(j), false);
         }
         if (!run.isEmpty()) {
-            insertItems(node, previous, -1, run);
+            insertItems(node, previous, -1, run, runText);
         }
         for (int i = 0; i < items.size(); i++) {
             if (!kept[i]) {
@@ -398,17 +401,24 @@ final class SourcePatch {
         if ((long) rows * cols > 4_000_000L) {
             return match; // the middle is inserted and removed whole
         }
+        // The most items kept; among as many, the most kept unchanged: a changed item is rewritten anyway, while
+        // an unchanged one that had to move would be rendered anew rather than kept as written.
+        int unchangedWeight = Math.min(rows, cols) + 1;
         int[][] lcs = new int[rows + 1][cols + 1];
         for (int i = rows - 1; i >= 0; i--) {
             for (int j = cols - 1; j >= 0; j--) {
-                lcs[i][j] = same(old.get(prefix + i), wanted.get(prefix + j)) ? lcs[i + 1][j + 1] + 1
-                        : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+                int skip = Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+                lcs[i][j] = same(old.get(prefix + i), wanted.get(prefix + j))
+                        ? Math.max(skip, lcs[i + 1][j + 1] + keepScore(old.get(prefix + i), wanted.get(prefix + j),
+                                unchangedWeight))
+                        : skip;
             }
         }
         int i = 0;
         int j = 0;
         while (i < rows && j < cols) {
-            if (same(old.get(prefix + i), wanted.get(prefix + j)) && lcs[i][j] == lcs[i + 1][j + 1] + 1) {
+            if (same(old.get(prefix + i), wanted.get(prefix + j)) && lcs[i][j] == lcs[i + 1][j + 1]
+                    + keepScore(old.get(prefix + i), wanted.get(prefix + j), unchangedWeight)) {
                 match[prefix + j] = prefix + i;
                 i++;
                 j++;
@@ -419,6 +429,10 @@ final class SourcePatch {
             }
         }
         return match;
+    }
+
+    private static int keepScore(JsonNode old, JsonNode wanted, int unchangedWeight) {
+        return unchangedWeight + (old.equals(wanted) ? 1 : 0);
     }
 
     private static boolean same(JsonNode a, JsonNode b) {
@@ -442,8 +456,48 @@ final class SourcePatch {
         return null;
     }
 
+    /**
+     * The lines of an item that goes from one place in the sequence to another (a named item the alignment could
+     * not keep in order), changed into {@code wanted} as a kept item would be: moved as written rather than
+     * rendered anew, so moving it back gives the text back. Null when it is not such an item, or cannot be moved
+     * as lines (it shares its line, or holds anchors or aliases).
+     */
+    private String moved(SourceNode node, boolean[] kept, JsonNode wanted) {
+        String identity = identity(wanted);
+        if (identity == null) {
+            return null;
+        }
+        for (int i = 0; i < node.items.size(); i++) {
+            SourceNode item = node.items.get(i);
+            if (kept[i] || !identity.equals(identity(item.value)) || item.hasAnchorsOrAliases()) {
+                continue;
+            }
+            int dash = dash(item);
+            if (!SourceLayout.leadsItsLine(text, dash)) {
+                return null;
+            }
+            int from = lineStart(dash);
+            int next = SourceLayout.nextLine(text, itemEnd(item, dash));
+            int to = next < 0 ? text.length() : next;
+            int before = edits.size();
+            change(item, wanted, false);
+            List<Edit> inside = new ArrayList<>(edits.subList(before, edits.size()));
+            edits.subList(before, edits.size()).clear();
+            List<Edit> shifted = new ArrayList<>();
+            for (Edit edit : inside) {
+                if (edit.start() < from || edit.end() > to) {
+                    return null;
+                }
+                shifted.add(new Edit(edit.start() - from, edit.end() - from, edit.text(), edit.depth()));
+            }
+            String lines = apply(text.substring(from, to), shifted);
+            return lines.endsWith(nl) ? lines.substring(0, lines.length() - nl.length()) : lines;
+        }
+        return null;
+    }
+
     /** Inserts {@code values} after item {@code after}, or (when it is -1) before item {@code before}. */
-    private void insertItems(SourceNode node, int after, int before, List<JsonNode> values) {
+    private void insertItems(SourceNode node, int after, int before, List<JsonNode> values, List<String> moved) {
         StringBuilder out = new StringBuilder();
         if (node.flow) {
             String separator = flowSeparator(node.items, node.items, node);
@@ -461,15 +515,20 @@ final class SourcePatch {
         if (after >= 0) {
             int dash = dash(node.items.get(after));
             int column = column(dash);
-            insertLinesAfter(node, itemEnd(node.items.get(after), dash),
-                    values.stream().map(value -> SourceLayout.spaces(column) + render.item(value, column)).toList());
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < values.size(); i++) {
+                lines.add(moved.get(i) != null ? moved.get(i)
+                        : SourceLayout.spaces(column) + render.item(values.get(i), column));
+            }
+            insertLinesAfter(node, itemEnd(node.items.get(after), dash), lines);
             return;
         }
         int dash = dash(node.items.get(before));
         int column = column(dash);
         if (SourceLayout.leadsItsLine(text, dash)) {
-            for (JsonNode value : values) {
-                out.append(SourceLayout.spaces(column)).append(render.item(value, column)).append(nl);
+            for (int i = 0; i < values.size(); i++) {
+                out.append(moved.get(i) != null ? moved.get(i)
+                        : SourceLayout.spaces(column) + render.item(values.get(i), column)).append(nl);
             }
             int at = lineStart(dash);
             add(node, at, at, out.toString());
@@ -779,13 +838,22 @@ final class SourcePatch {
                 merged.add(edit);
             }
         }
-        Edit last = merged.get(merged.size() - 1);
+        // Insertions at the very end (each starting with a line break) leave the cut before them the last cut.
+        int tail = merged.size() - 1;
+        while (tail > 0 && merged.get(tail).start() == text.length() && merged.get(tail).end() == text.length()) {
+            tail--;
+        }
+        Edit last = merged.get(tail);
         if (cut(last) && last.end() == text.length() && !text.endsWith("\n") && last.start() > 0
                 && text.charAt(last.start() - 1) == '\n') {
             int start = last.start() - (last.start() > 1 && text.charAt(last.start() - 2) == '\r' ? 2 : 1);
-            Edit before = merged.size() > 1 ? merged.get(merged.size() - 2) : null;
+            Edit before = tail > 0 ? merged.get(tail - 1) : null;
             if (before == null || before.end() <= start && before.start() < start) {
-                merged.set(merged.size() - 1, new Edit(start, last.end(), "", last.depth()));
+                merged.set(tail, new Edit(start, last.end(), "", last.depth()));
+            } else if (before.start() == last.start() && before.end() == before.start()) {
+                // Lines inserted where the cut begins are the file's last now: without the line break they end with
+                merged.set(tail - 1, new Edit(before.start(), before.end(),
+                        withoutFinalLineBreak(before.text()), before.depth()));
             }
         }
         StringBuilder out = new StringBuilder(text.length() + 256);
@@ -798,6 +866,13 @@ final class SourcePatch {
             at = edit.end();
         }
         return out.append(text, at, text.length()).toString();
+    }
+
+    private static String withoutFinalLineBreak(String inserted) {
+        if (inserted.endsWith("\r\n")) {
+            return inserted.substring(0, inserted.length() - 2);
+        }
+        return inserted.endsWith("\n") ? inserted.substring(0, inserted.length() - 1) : inserted;
     }
 
     private static boolean cut(Edit edit) {

@@ -34,6 +34,8 @@ public enum ReasonCode {
     STALE("stale"),
     NO_LONGER_INJECTED("noLongerInjected"),
     PROXY_BYPASS("proxyBypass"),
+    /** A Job's pod whose app containers have finished while its classic sidecar keeps it running. */
+    HELD_BY_PROXY("heldByProxy"),
     /** Injected, but the pod's annotations leave no traffic captured: the proxy sees nothing (a warning). */
     NO_TRAFFIC_CAPTURED("noTrafficCaptured"),
     /** istio-init is not what the injector renders: its report of the rules is not trusted (iptables unknown). */

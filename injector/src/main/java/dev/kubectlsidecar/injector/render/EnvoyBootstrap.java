@@ -12,6 +12,12 @@ import tools.jackson.databind.node.ObjectNode;
  * redirected to the inbound capture port go to the app, bound to the passthrough source 127.0.0.6 (which the
  * iptables rules let through); 15021 answers readiness from Envoy's own {@code /ready}; 15090 serves Prometheus
  * stats. Admin stays on localhost. Rendered as YAML text for {@code --config-yaml}.
+ *
+ * <p>A connection whose original destination is one of the capture ports themselves would otherwise be forwarded
+ * back into Envoy, again and again: as in Istio's {@code virtualOutbound}/{@code virtualInbound}, each capture
+ * listener has a black-hole filter chain for those ports, which closes it. The capture listeners carry their
+ * {@code traffic_direction}, so {@code /drain_listeners?inboundonly} drains inbound alone while outbound keeps
+ * serving the stopping app.
  */
 final class EnvoyBootstrap {
     static final int ADMIN_PORT = 15000;
@@ -19,6 +25,7 @@ final class EnvoyBootstrap {
     static final int PROMETHEUS_PORT = 15090;
     static final String HEALTH_PATH = "/healthz/ready";
     private static final String PASSTHROUGH_SOURCE = "127.0.0.6";
+    static final String BLACK_HOLE = "BlackHoleCluster";
 
     private EnvoyBootstrap() {
     }
@@ -29,31 +36,46 @@ final class EnvoyBootstrap {
         bootstrap.putObject("admin").set("address", socket("127.0.0.1", ADMIN_PORT));
         ObjectNode resources = bootstrap.putObject("static_resources");
         ArrayNode listeners = resources.putArray("listeners");
-        listeners.add(passthroughListener("virtualOutbound", traffic.proxyPort(), "PassthroughCluster"));
-        listeners.add(passthroughListener("virtualInbound", traffic.inboundCapturePort(), "InboundPassthroughCluster"));
+        int[] capturePorts = {traffic.proxyPort(), traffic.inboundCapturePort()};
+        listeners.add(passthroughListener("virtualOutbound", "OUTBOUND", traffic.proxyPort(), "PassthroughCluster",
+                capturePorts));
+        listeners.add(passthroughListener("virtualInbound", "INBOUND", traffic.inboundCapturePort(),
+                "InboundPassthroughCluster", capturePorts));
         listeners.add(adminRouteListener("health", HEALTH_PORT, HEALTH_PATH, "/ready"));
         listeners.add(adminRouteListener("prometheus", PROMETHEUS_PORT, "/stats/prometheus", "/stats/prometheus"));
         ArrayNode clusters = resources.putArray("clusters");
         clusters.add(originalDstCluster("PassthroughCluster", null));
         clusters.add(originalDstCluster("InboundPassthroughCluster", PASSTHROUGH_SOURCE));
         clusters.add(adminCluster());
+        clusters.add(Json.object().put("name", BLACK_HOLE).put("type", "STATIC").put("connect_timeout", "10s"));
         return JsonText.writeYaml(bootstrap);
     }
 
-    private static ObjectNode passthroughListener(String name, int port, String cluster) {
-        ObjectNode listener = Json.object().put("name", name);
+    private static ObjectNode passthroughListener(String name, String direction, int port, String cluster,
+                                                  int[] capturePorts) {
+        ObjectNode listener = Json.object().put("name", name).put("traffic_direction", direction);
         listener.set("address", socket("0.0.0.0", port));
         listener.putArray("listener_filters").addObject()
                 .put("name", "envoy.filters.listener.original_dst")
                 .putObject("typed_config")
                 .put("@type", "type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst");
-        listener.putArray("filter_chains").addObject().putArray("filters").addObject()
-                .put("name", "envoy.filters.network.tcp_proxy")
-                .putObject("typed_config")
-                .put("@type", "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy")
-                .put("stat_prefix", name)
-                .put("cluster", cluster);
+        ArrayNode chains = listener.putArray("filter_chains");
+        for (int capturePort : capturePorts) {
+            ObjectNode blackHole = chains.addObject().put("name", name + "-blackhole-" + capturePort);
+            blackHole.putObject("filter_chain_match").put("destination_port", capturePort);
+            blackHole.putArray("filters").add(tcpProxy(BLACK_HOLE, BLACK_HOLE));
+        }
+        chains.addObject().put("name", name + "-passthrough").putArray("filters").add(tcpProxy(name, cluster));
         return listener;
+    }
+
+    private static ObjectNode tcpProxy(String statPrefix, String cluster) {
+        ObjectNode filter = Json.object().put("name", "envoy.filters.network.tcp_proxy");
+        filter.putObject("typed_config")
+                .put("@type", "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy")
+                .put("stat_prefix", statPrefix)
+                .put("cluster", cluster);
+        return filter;
     }
 
     private static ObjectNode adminRouteListener(String name, int port, String path, String adminPath) {

@@ -23,7 +23,8 @@ import java.util.Map;
  *       mounted into the proxy</td><td>ignored, warned</td></tr>
  *   <tr><td>{@code sidecar.istio.io/bootstrapOverride}</td><td>the proxy's bootstrap from a ConfigMap</td>
  *       <td>ignored, warned</td></tr>
- *   <tr><td>{@code proxy.istio.io/config}</td><td>ProxyConfig overrides</td><td>ignored, warned</td></tr>
+ *   <tr><td>{@code proxy.istio.io/config}</td><td>ProxyConfig overrides</td><td>only the start/stop subset
+ *       ({@link ProxyConfigAnnotation}); other fields ignored, warned</td></tr>
  *   <tr><td>{@code inject.istio.io/templates}</td><td>picks the injection templates</td><td>ignored, warned</td></tr>
  * </table>
  *
@@ -44,7 +45,6 @@ final class GuardedAnnotations {
             "sidecar.istio.io/userVolume", "volumes are never added to the sidecar from annotations",
             "sidecar.istio.io/userVolumeMount", "volumes are never mounted into the sidecar from annotations",
             "sidecar.istio.io/bootstrapOverride", "the proxy's bootstrap comes from the injection config",
-            "proxy.istio.io/config", "the proxy's configuration comes from the injection config",
             "inject.istio.io/templates",
             "what is injected is the config's profile (a pod chooses one with " + PodAnnotations.PROFILE + ")");
 

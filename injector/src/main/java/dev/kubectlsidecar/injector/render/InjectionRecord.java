@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Istio's tools read it, plus a {@code kubectl-sidecar} member (ignored by Istio's decoder) with what uninject needs
  * to give back the exact original: the profile, the annotations and fields injection created, and where a user's
  * own {@code istio-init}/{@code istio-proxy} container stood before it was merged into ours, and a digest of each
- * sidecar container's command and args as injected ({@link RecordCheck} tells our containers from others with it).
+ * sidecar container's command and args as injected ({@link RecordCheck} tells our containers from others with it),
+ * and the values before of the annotations injection replaced ({@link #restorable}; no other key is ever restored).
  * The annotation is the pod author's to write, so nothing here is trusted before {@link RecordCheck} agrees.
  */
 public record InjectionRecord(
@@ -46,7 +47,7 @@ public record InjectionRecord(
      * @param revision Istio's {@code revision} member: the istiod revision the sidecar belongs to
      * @param addedLabels the pod labels injection added (the {@code istio} profile's)
      * @param annotationsBefore annotations injection replaced or removed, with their values before (see
-     *     {@link IstioPodFields#REPLACEABLE}: only those are ever restored from a record)
+     *     {@link #restorable}: only those are ever restored from a record)
      * @param namedPorts status-port paths of rewritten probes whose original named its port ({@link AppProbes})
      * @param ours whether the record has our member: we wrote it; otherwise istiod (or istioctl kube-inject) did
      */
@@ -71,6 +72,24 @@ public record InjectionRecord(
                 digests, DEFAULT_REVISION, List.of(), Map.of(), Map.of(), true);
     }
 
+    /** A record of the sidecar alone, giving back the annotations injection replaced ({@link #restorable}). */
+    InjectionRecord(List<String> initContainers, List<String> containers, List<String> volumes, String profile,
+                    List<String> addedAnnotations, List<String> createdFields,
+                    Map<String, String> overriddenPositions, Map<String, String> digests,
+                    Map<String, String> annotationsBefore) {
+        this(initContainers, containers, volumes, profile, addedAnnotations, createdFields, overriddenPositions,
+                digests, DEFAULT_REVISION, List.of(), annotationsBefore, Map.of(), true);
+    }
+
+    /**
+     * Whether uninject may give {@code key} back from a record: only an annotation injection itself replaces, the
+     * autoscaler's list of evictable volumes in both profiles and the {@code istio} profile's own
+     * ({@link IstioPodFields#replaceable}).
+     */
+    static boolean restorable(String key) {
+        return key.equals(SidecarRenderer.SAFE_TO_EVICT_LOCAL_VOLUMES) || IstioPodFields.replaceable(key);
+    }
+
     /** This record with what the {@code istio} profile added per pod on top of the sidecar. */
     InjectionRecord withPodFields(String revision, List<String> labels, List<String> annotations,
                                   Map<String, String> before, List<String> created, Map<String, String> ports) {
@@ -78,8 +97,10 @@ public record InjectionRecord(
         allAnnotations.addAll(annotations);
         List<String> allCreated = new ArrayList<>(createdFields);
         allCreated.addAll(created);
+        Map<String, String> allBefore = new LinkedHashMap<>(annotationsBefore);
+        allBefore.putAll(before);
         return new InjectionRecord(initContainers, containers, volumes, profile, allAnnotations, allCreated,
-                overriddenPositions, digests, revision, labels, before, ports, ours);
+                overriddenPositions, digests, revision, labels, allBefore, ports, ours);
     }
 
     /** The record on the pod, if it was injected (by us or by Istio). */

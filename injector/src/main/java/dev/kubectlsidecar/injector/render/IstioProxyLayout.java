@@ -1,7 +1,8 @@
 package dev.kubectlsidecar.injector.render;
 
-import dev.kubectlsidecar.injector.config.MeshSettings;
+import dev.kubectlsidecar.injector.json.JsonText;
 import dev.kubectlsidecar.injector.json.Json;
+import dev.kubectlsidecar.injector.config.MeshSettings;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
@@ -15,6 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * per pod by {@link IstioPodFields}.
  */
 final class IstioProxyLayout {
+    private static final int ISTIO_DRAIN_SECONDS = 5;
     static final String POD_PORTS = "ISTIO_META_POD_PORTS";
     static final String APP_CONTAINERS = "ISTIO_META_APP_CONTAINERS";
     static final String WORKLOAD_NAME = "ISTIO_META_WORKLOAD_NAME";
@@ -35,7 +37,8 @@ final class IstioProxyLayout {
                 .add("--domain").add("$(POD_NAMESPACE).svc.cluster.local")
                 .add("--proxyLogLevel=warning")
                 .add("--proxyComponentLogLevel=misc:error")
-                .add("--log_output_level=default:info");
+                .add("--log_output_level=default:info")
+                .add("--concurrency").add(Integer.toString(options.concurrency()));
         ArrayNode env = proxy.putArray("env");
         value(env, "PILOT_CERT_PROVIDER", "istiod");
         value(env, "CA_ADDR", mesh.discoveryAddress());
@@ -45,7 +48,7 @@ final class IstioProxyLayout {
         field(env, "SERVICE_ACCOUNT", "spec.serviceAccountName");
         field(env, "HOST_IP", "status.hostIP");
         resource(env, "ISTIO_CPU_LIMIT", "limits.cpu");
-        value(env, "PROXY_CONFIG", "{}\n");
+        value(env, "PROXY_CONFIG", proxyConfig(options) + "\n");
         value(env, POD_PORTS, "");
         value(env, APP_CONTAINERS, "");
         resource(env, "GOMEMLIMIT", "limits.memory");
@@ -92,6 +95,26 @@ final class IstioProxyLayout {
         volumes.add(Json.object().put("name", "istio-ca-crl")
                 .set("configMap", Json.object().put("name", "istio-ca-crl").put("optional", true)));
         return volumes;
+    }
+
+    /**
+     * What pilot-agent must know of the start/stop settings, as Istio passes a pod's {@code proxy.istio.io/config}
+     * (its JSON, {@code {}} when empty): the fields the pod set, and the drain duration when it is not
+     * pilot-agent's default (5 s).
+     */
+    private static String proxyConfig(ProxyOptions options) {
+        ObjectNode config = Json.object();
+        if (options.lifecycleFromPod().contains(ProxyConfigAnnotation.HOLD)) {
+            config.put(ProxyConfigAnnotation.HOLD, options.lifecycle().holdApplicationUntilProxyStarts());
+        }
+        if (options.lifecycleFromPod().contains(ProxyConfigAnnotation.CONCURRENCY)) {
+            config.put(ProxyConfigAnnotation.CONCURRENCY, options.concurrency());
+        }
+        if (options.lifecycleFromPod().contains(ProxyConfigAnnotation.DRAIN)
+                || options.lifecycle().terminationDrainSeconds() != ISTIO_DRAIN_SECONDS) {
+            config.put(ProxyConfigAnnotation.DRAIN, options.lifecycle().terminationDrainSeconds() + "s");
+        }
+        return JsonText.writeJson(config);
     }
 
     private static void value(ArrayNode env, String name, String value) {

@@ -53,7 +53,7 @@ final class IstioUndo {
                 record.addedLabels().stream().filter(ISTIO_LABELS::contains).forEach(labels::remove);
             }
             record.annotationsBefore().forEach((key, before) -> {
-                if (IstioPodFields.replaceable(key) && before.length() <= MAX_VALUE) {
+                if (InjectionRecord.restorable(key) && before.length() <= MAX_VALUE) {
                     annotations.put(key, before);
                 }
             });

@@ -2,10 +2,13 @@ package dev.kubectlsidecar.injector.render;
 
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.Profile;
+import dev.kubectlsidecar.injector.config.ProxyLifecycle;
 import dev.kubectlsidecar.injector.config.Quantity;
 import dev.kubectlsidecar.injector.config.Resources;
 import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.traffic.TrafficAnnotations;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +43,7 @@ public final class PodAnnotations {
             new Setting(MEMORY_LIMIT, (b, v) -> b.limit("memory", MEMORY_LIMIT, v)),
             new Setting(NATIVE_SIDECAR, Builder::nativeSidecar),
             new Setting(PROXY_IMAGE, Builder::image),
+            new Setting(ProxyConfigAnnotation.KEY, Builder::proxyConfig),
             new Setting(GuardedAnnotations.INTERCEPTION_MODE,
                     (b, v) -> GuardedAnnotations.interceptionMode(v, b.profile)),
             new Setting(GuardedAnnotations.CAP_NET_BIND_SERVICE,
@@ -61,7 +65,7 @@ public final class PodAnnotations {
 
     public static ProxyOptions resolve(Map<String, String> annotations, InjectionConfig config) {
         Profile profile = profile(annotations.get(PROFILE), config);
-        Builder builder = new Builder(profile, config.allowImageOverride());
+        Builder builder = new Builder(profile, config.allowImageOverride(), config.proxyLifecycle());
         for (Setting setting : SETTINGS) {
             String value = annotations.get(setting.key());
             if (value != null) {
@@ -118,10 +122,14 @@ public final class PodAnnotations {
         private final List<String> warnings = new ArrayList<>();
         private String image;
         private Boolean nativeSidecar;
+        private ProxyLifecycle lifecycle;
+        private Integer concurrency;
+        private final java.util.Set<String> lifecycleFromPod = new java.util.TreeSet<>();
 
-        Builder(Profile profile, boolean allowImageOverride) {
+        Builder(Profile profile, boolean allowImageOverride, ProxyLifecycle lifecycle) {
             this.profile = profile;
             this.allowImageOverride = allowImageOverride;
+            this.lifecycle = lifecycle;
             this.requests = new LinkedHashMap<>(profile.proxyResources().requests());
             this.limits = new LinkedHashMap<>(profile.proxyResources().limits());
             this.image = profile.proxyImage();
@@ -142,6 +150,33 @@ public final class PodAnnotations {
                 throw new InvalidAnnotationException(NATIVE_SIDECAR, value, "must be true or false");
             }
             nativeSidecar = Boolean.valueOf(value);
+        }
+
+        void proxyConfig(String value) {
+            ProxyConfigAnnotation parsed = ProxyConfigAnnotation.parse(value);
+            if (parsed.hold() != null) {
+                lifecycle = lifecycle.withHold(parsed.hold());
+                lifecycleFromPod.add(ProxyConfigAnnotation.HOLD);
+            }
+            if (parsed.drainSeconds() != null) {
+                lifecycle = lifecycle.withDrainSeconds(parsed.drainSeconds());
+                lifecycleFromPod.add(ProxyConfigAnnotation.DRAIN);
+            }
+            if (parsed.concurrency() != null) {
+                concurrency = parsed.concurrency();
+                lifecycleFromPod.add(ProxyConfigAnnotation.CONCURRENCY);
+            }
+            warnings.addAll(parsed.warnings());
+        }
+
+        /** The proxy's CPU limit in whole cores, rounded up, at least 1 and at most the config's cap. */
+        private int derivedConcurrency() {
+            String cpu = limits.get("cpu");
+            if (cpu == null) {
+                return lifecycle.maxConcurrency();
+            }
+            BigDecimal cores = Quantity.amount(cpu).setScale(0, RoundingMode.CEILING);
+            return Math.max(1, cores.min(BigDecimal.valueOf(lifecycle.maxConcurrency())).intValue());
         }
 
         void image(String value) {
@@ -184,7 +219,8 @@ public final class PodAnnotations {
 
         ProxyOptions build() {
             checkRequestsWithinLimits();
-            return new ProxyOptions(profile, image, new Resources(requests, limits), nativeSidecar, warnings);
+            return new ProxyOptions(profile, image, new Resources(requests, limits), nativeSidecar, lifecycle,
+                    concurrency != null ? concurrency : derivedConcurrency(), lifecycleFromPod, warnings);
         }
     }
 }

@@ -32,8 +32,8 @@ final class RecordCheck {
     private static final Set<String> INIT_CONTAINERS = Set.of(SidecarParts.INIT_NAME, SidecarParts.PROXY_NAME);
     private static final Set<String> CONTAINERS = Set.of(SidecarParts.PROXY_NAME);
     private static final Set<String> ANNOTATIONS = Set.of(SidecarRenderer.DEFAULT_CONTAINER,
-            IstioPodFields.REVISION, IstioPodFields.DEFAULT_LOGS_CONTAINER, IstioPodFields.PROMETHEUS_PORT,
-            IstioPodFields.PROMETHEUS_PATH, IstioPodFields.PROMETHEUS_SCRAPE);
+            SidecarRenderer.SAFE_TO_EVICT_LOCAL_VOLUMES, IstioPodFields.REVISION, IstioPodFields.DEFAULT_LOGS_CONTAINER,
+            IstioPodFields.PROMETHEUS_PORT, IstioPodFields.PROMETHEUS_PATH, IstioPodFields.PROMETHEUS_SCRAPE);
     private static final Set<String> LABELS = Set.of(IstioPodFields.TLS_MODE, IstioPodFields.CANONICAL_NAME,
             IstioPodFields.CANONICAL_REVISION);
     private static final Set<String> CREATED = Set.of("metadata", "metadata.annotations", "metadata.labels",
@@ -90,7 +90,7 @@ final class RecordCheck {
             }
         }
         for (String annotation : record.annotationsBefore().keySet()) {
-            if (!IstioPodFields.replaceable(annotation)) {
+            if (!InjectionRecord.restorable(annotation)) {
                 throw refused(shown, "gives back annotation " + annotation + ", which injection never replaces");
             }
         }

@@ -12,12 +12,15 @@ import tools.jackson.databind.node.ObjectNode;
  * What injection adds to a pod: the init container, the proxy container, their volumes, where the proxy goes, and
  * a digest of all that. Treated as immutable: the renderer inserts copies, so one instance can serve many pods.
  *
+ * @param proxyFirst a classic proxy that holds the app goes first among the containers (the kubelet starts them
+ *     in order, each after the previous one's postStart hook returned)
  * @param templateHash a short, stable digest: a pod whose recorded hash differs from a fresh render is stale
  * @param containerDigests each container's {@link RecordCheck#digest}, by name: what an injection record keeps when
  *     no own container was merged into it (computed once per render, not once per pod)
  */
 public record SidecarParts(ObjectNode initContainer, ObjectNode proxyContainer, List<ObjectNode> volumes,
-                           boolean nativeSidecar, String templateHash, Map<String, String> containerDigests) {
+                           boolean nativeSidecar, boolean proxyFirst, String templateHash,
+                           Map<String, String> containerDigests) {
     public static final String INIT_NAME = "istio-init";
     public static final String PROXY_NAME = "istio-proxy";
 
@@ -27,14 +30,15 @@ public record SidecarParts(ObjectNode initContainer, ObjectNode proxyContainer, 
     }
 
     public static SidecarParts of(ObjectNode initContainer, ObjectNode proxyContainer, List<ObjectNode> volumes,
-                                  boolean nativeSidecar) {
+                                  boolean nativeSidecar, boolean proxyFirst) {
         ObjectNode canonical = Json.object();
         canonical.set("init", initContainer);
         canonical.set("proxy", proxyContainer);
         ArrayNode volumeArray = canonical.putArray("volumes");
         volumes.forEach(volumeArray::add);
         canonical.put("native", nativeSidecar);
-        return new SidecarParts(initContainer, proxyContainer, volumes, nativeSidecar,
+        canonical.put("proxyFirst", proxyFirst);
+        return new SidecarParts(initContainer, proxyContainer, volumes, nativeSidecar, proxyFirst,
                 fnv1a64(JsonText.writeJsonBytes(canonical)),
                 Map.of(INIT_NAME, RecordCheck.digest(initContainer), PROXY_NAME, RecordCheck.digest(proxyContainer)));
     }

@@ -21,6 +21,8 @@ public final class SidecarRenderer {
     public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
     public static final String TEMPLATE_HASH = "kubectl-sidecar/template-hash";
     public static final String OVERRIDES = "proxy.istio.io/overrides";
+    /** The cluster autoscaler evicts a pod with emptyDir volumes only when this lists them all (autoscaler#3947). */
+    public static final String SAFE_TO_EVICT_LOCAL_VOLUMES = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes";
     private static final String INIT_CONTAINERS = "initContainers";
     private static final String CONTAINERS = "containers";
 
@@ -73,11 +75,17 @@ public final class SidecarRenderer {
             initNames.add(SidecarParts.PROXY_NAME);
         } else {
             initContainers.add(init.deepCopy());
-            containers.add(proxy.deepCopy());
+            if (parts.proxyFirst()) {
+                containers.insert(0, proxy.deepCopy());
+            } else {
+                containers.add(proxy.deepCopy());
+            }
             initNames.add(SidecarParts.INIT_NAME);
             containerNames.add(SidecarParts.PROXY_NAME);
         }
         List<String> volumeNames = addVolumes(spec, parts, created);
+        Map<String, String> replaced = new LinkedHashMap<>();
+        markEvictable(annotations, parts, volumeNames, added, replaced);
         if (!overrides.isEmpty()) {
             annotations.put(OVERRIDES, JsonText.writeJson(overrides));
         }
@@ -88,7 +96,7 @@ public final class SidecarRenderer {
         digests.put(SidecarParts.PROXY_NAME, userProxy == null ? parts.containerDigests().get(SidecarParts.PROXY_NAME)
                 : RecordCheck.digest(proxy));
         InjectionRecord record = new InjectionRecord(initNames, containerNames, volumeNames, profile, added,
-                created.paths(), positions, digests);
+                created.paths(), positions, digests, replaced);
         annotations.put(InjectionRecord.ANNOTATION, record.toJson());
         return out;
     }
@@ -236,6 +244,50 @@ public final class SidecarRenderer {
             }
         }
         return names;
+    }
+
+    /**
+     * Lists the emptyDir volumes injection added (sourceless ones among them) in
+     * {@link #SAFE_TO_EVICT_LOCAL_VOLUMES}, after the names the pod
+     * already lists there (whose value is remembered for uninject); added afresh when the pod has none.
+     */
+    private static void markEvictable(ObjectNode annotations, SidecarParts parts, List<String> addedVolumes,
+                                      List<String> added, Map<String, String> replaced) {
+        List<String> emptyDirs = new ArrayList<>();
+        for (ObjectNode volume : parts.volumes()) {
+            String name = volume.get("name").asString();
+            if (SidecarTemplate.emptyDir(volume) && addedVolumes.contains(name)) {
+                emptyDirs.add(name);
+            }
+        }
+        if (emptyDirs.isEmpty()) {
+            return;
+        }
+        JsonNode existing = annotations.get(SAFE_TO_EVICT_LOCAL_VOLUMES);
+        if (existing == null || !existing.isString() || existing.asString().isBlank()) {
+            if (existing != null) {
+                replaced.put(SAFE_TO_EVICT_LOCAL_VOLUMES, existing.isString() ? existing.asString() : "");
+            } else {
+                added.add(SAFE_TO_EVICT_LOCAL_VOLUMES);
+            }
+            annotations.put(SAFE_TO_EVICT_LOCAL_VOLUMES, String.join(",", emptyDirs));
+            return;
+        }
+        String original = existing.asString();
+        List<String> listed = new ArrayList<>();
+        for (String name : original.split(",")) {
+            listed.add(name.strip());
+        }
+        StringBuilder merged = new StringBuilder(original);
+        for (String name : emptyDirs) {
+            if (!listed.contains(name)) {
+                merged.append(',').append(name);
+            }
+        }
+        if (merged.length() != original.length()) {
+            replaced.put(SAFE_TO_EVICT_LOCAL_VOLUMES, original);
+            annotations.put(SAFE_TO_EVICT_LOCAL_VOLUMES, merged.toString());
+        }
     }
 
     private static void removeNamed(JsonNode list, List<String> names) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,10 +32,12 @@ public final class SidecarTemplate {
             volumes.add(envoyVolume());
             proxy = envoyContainer(options);
         }
+        ProxyHooks.apply(proxy, options.profile().flavor(), options.lifecycle(), nativeSidecar);
         if (nativeSidecar) {
             proxy.put("restartPolicy", "Always");
         }
-        return SidecarParts.of(initContainer(options, initCommand), proxy, volumes, nativeSidecar);
+        boolean proxyFirst = !nativeSidecar && options.lifecycle().holdApplicationUntilProxyStarts();
+        return SidecarParts.of(initContainer(options, initCommand), proxy, volumes, nativeSidecar, proxyFirst);
     }
 
     /** Every volume a profile of either flavour adds, by name: what an injection record may list. */
@@ -43,6 +46,11 @@ public final class SidecarTemplate {
         volumes.put(ENVOY_VOLUME, envoyVolume());
         IstioProxyLayout.volumes().forEach(volume -> volumes.put(volume.get("name").asString(), volume));
         return volumes;
+    }
+
+    /** Whether the volume is an emptyDir once the API server has it: one with no source (only a name) becomes one. */
+    static boolean emptyDir(JsonNode volume) {
+        return volume.has("emptyDir") || volume.size() == 1 && volume.has("name");
     }
 
     /** The proxy's config and SDS channel, in memory. */
@@ -79,10 +87,12 @@ public final class SidecarTemplate {
                 .put("image", options.proxyImage())
                 .put("imagePullPolicy", options.profile().imagePullPolicy());
         proxy.putArray("command").add("envoy");
-        proxy.putArray("args")
+        ArrayNode args = proxy.putArray("args")
                 .add("--config-yaml").add(EnvoyBootstrap.json(traffic))
                 .add("--log-level").add("warn")
-                .add("--base-id").add("1");
+                .add("--base-id").add("1")
+                .add("--concurrency").add(Integer.toString(options.concurrency()));
+        ProxyHooks.envoyDrainArgs(args, options.lifecycle());
         commonProxyFields(proxy, options, traffic);
         proxy.putArray("volumeMounts").addObject().put("name", ENVOY_VOLUME).put("mountPath", "/etc/istio/proxy");
         return proxy;

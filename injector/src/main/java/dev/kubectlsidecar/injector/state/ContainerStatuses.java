@@ -18,6 +18,30 @@ final class ContainerStatuses {
                 status.path("image").asString(null));
     }
 
+    /**
+     * Whether a run-to-completion pod ({@code restartPolicy} Never or OnFailure) is kept running by its classic
+     * proxy alone: every app container has terminated while {@code istio-proxy} (among the containers) runs.
+     */
+    static boolean heldByProxy(JsonNode pod) {
+        String restartPolicy = pod.path("spec").path("restartPolicy").asString("Always");
+        if (!restartPolicy.equals("Never") && !restartPolicy.equals("OnFailure")) {
+            return false;
+        }
+        boolean proxyRunning = false;
+        int apps = 0;
+        for (JsonNode status : pod.path("status").path("containerStatuses")) {
+            boolean running = status.path("state").has("running");
+            if (SidecarParts.PROXY_NAME.equals(status.path("name").asString(null))) {
+                proxyRunning = running;
+            } else if (status.path("state").has("terminated")) {
+                apps++;
+            } else {
+                return false;
+            }
+        }
+        return proxyRunning && apps > 0;
+    }
+
     /** The termination message of a terminated container (current state, else the last one), or null. */
     static String terminationMessage(JsonNode pod, String container) {
         JsonNode status = find(pod, container);

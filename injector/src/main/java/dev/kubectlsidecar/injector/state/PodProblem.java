@@ -18,6 +18,8 @@ public enum PodProblem {
     STALE("stale"),
     /** An app container runs as the proxy's UID or GID: its traffic is not captured. */
     PROXY_BYPASS("proxyBypass"),
+    /** A run-to-completion pod's app containers have finished, but its classic sidecar keeps it running. */
+    HELD_BY_PROXY("heldByProxy"),
     /** The init container applied other rules than the sidecar needs. */
     IPTABLES_MISMATCH("iptablesMismatch"),
     /** Injected, but the proxy is not ready (yet). */
@@ -50,6 +52,7 @@ public enum PodProblem {
                  NO_WEBHOOK_CONFIGURATION -> MISSING;
             case STALE, NO_LONGER_INJECTED -> STALE;
             case PROXY_BYPASS -> PROXY_BYPASS;
+            case HELD_BY_PROXY -> HELD_BY_PROXY;
             case INVALID_ANNOTATION, MALFORMED_POD -> INVALID;
         };
     }

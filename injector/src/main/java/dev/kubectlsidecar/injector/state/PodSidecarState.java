@@ -74,6 +74,14 @@ public record PodSidecarState(
         return has(ReasonCode.PROXY_BYPASS);
     }
 
+    /**
+     * A run-to-completion pod (restartPolicy Never or OnFailure, such as a Job's) whose app containers have all
+     * finished while its classic sidecar still runs, so it never completes.
+     */
+    public boolean heldByProxy() {
+        return has(ReasonCode.HELD_BY_PROXY);
+    }
+
     /** The policy injects the pod, but it has no sidecar. */
     public boolean missing() {
         return problems().contains(PodProblem.MISSING);

@@ -3,6 +3,7 @@ package dev.kubectlsidecar.injector.state;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.errors.MalformedPodException;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
@@ -38,12 +39,14 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class PodStateCalculator {
     static final int REMEMBERED = 64;
+    static final String HELD_BY_PROXY = "its app containers have finished, but its classic sidecar keeps the pod "
+            + "running: POST 127.0.0.1:15000/quitquitquit from the app when done, or use native sidecars (Kubernetes ≥ 1.29)";
     static final String UNTRUSTED_INIT = "istio-init is not the init container the injector renders for this pod "
             + "(its image, command or another field that decides what runs differs): its report of the iptables rules "
             + "is not trusted";
 
     private final InjectionEngine engine;
-    private final Boolean serverSupportsNativeSidecars;
+    private final KubeVersion kubeVersion;
     private final WebhookPresence webhook;
     private final Map<VerificationInput, Verification> verified = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -57,14 +60,14 @@ public final class PodStateCalculator {
     private record VerificationInput(TrafficSettings settings, String terminationMessage) {
     }
 
-    public PodStateCalculator(InjectionEngine engine, Boolean serverSupportsNativeSidecars) {
-        this(engine, serverSupportsNativeSidecars, WebhookPresence.UNKNOWN);
+    public PodStateCalculator(InjectionEngine engine, KubeVersion kubeVersion) {
+        this(engine, kubeVersion, WebhookPresence.UNKNOWN);
     }
 
     /** @param webhook what the caller found of the webhook configuration (why a pod lacks its sidecar depends on it) */
-    public PodStateCalculator(InjectionEngine engine, Boolean serverSupportsNativeSidecars, WebhookPresence webhook) {
+    public PodStateCalculator(InjectionEngine engine, KubeVersion kubeVersion, WebhookPresence webhook) {
         this.engine = engine;
-        this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
+        this.kubeVersion = kubeVersion;
         this.webhook = webhook;
     }
 
@@ -79,7 +82,7 @@ public final class PodStateCalculator {
         Optional<InjectionRecord> record = readRecord(pod, reasons);
         boolean injected = record.isPresent();
         try {
-            PodInjection fresh = engine.inject(pod, new PodRequest(namespace, null, serverSupportsNativeSidecars));
+            PodInjection fresh = engine.inject(pod, new PodRequest(namespace, null, kubeVersion));
             reasons.addAll(fresh.decision().reasons());
             // istiod's sidecar: the decision says so, and whether it is current is istiod's to tell
             boolean ours = injected && record.get().ours();
@@ -103,6 +106,9 @@ public final class PodStateCalculator {
         }
         if (injected) {
             proxyBypass(pod).forEach(message -> reasons.add(new Reason(ReasonCode.PROXY_BYPASS, message)));
+        }
+        if (injected && ContainerStatuses.heldByProxy(pod)) {
+            reasons.add(new Reason(ReasonCode.HELD_BY_PROXY, HELD_BY_PROXY));
         }
         Verification iptables = injected ? verify(pod, settings, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(

@@ -61,7 +61,8 @@ public final class PodStatesJson {
                 .put("proxy", proxyWord(state))
                 .put("iptables", state.iptables().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                 .put("stale", state.stale())
-                .put("proxyBypass", state.proxyBypass());
+                .put("proxyBypass", state.proxyBypass())
+                .put("heldByProxy", state.heldByProxy());
         PodProblem problem = state.problem();
         pod.put("problem", problem == null ? "none" : problem.id());
         ArrayNode problems = pod.putArray("problems");

@@ -40,8 +40,9 @@ class ManifestSourceTest {
     void onlyTheInjectedLinesAreAddedAndEverythingElseIsKept() {
         String injected = inject("app.yaml", DEPLOYMENT);
         assertThat(removedLines(DEPLOYMENT, injected)).isEmpty();
-        assertThat(injected).contains("      # app first\n      containers:\n        - name: web\n")
-                .contains("        - name: istio-proxy\n").contains("# foot comment of the pod spec");
+        // the held proxy goes first (issue 15); the app's lines stay as they were
+        assertThat(injected).contains("      # app first\n      containers:\n        - name: istio-proxy\n")
+                .contains("        - name: web\n").contains("# foot comment of the pod spec");
         assertRoundTrips("app.yaml", DEPLOYMENT);
     }
 
@@ -214,7 +215,8 @@ class ManifestSourceTest {
                 """;
         String injected = inject("list.yaml", yaml);
         assertThat(injected).doesNotContain("*containers");
-        assertThat(injected).contains("    containers: &containers\n    - name: app\n      image: app\n    - name: istio-proxy\n");
+        assertThat(injected).contains("    containers: &containers\n    - name: istio-proxy\n")
+                .contains("\n    - name: app\n      image: app\n");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.patch;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.Conformance;
@@ -45,7 +46,7 @@ class JsonPatchPropertyTest {
         for (Document document : ManifestReader.read(input.toString(), Conformance.read(input))) {
             for (JsonNode pod : Workloads.pods(java.util.List.of(document.tree()))) {
                 for (NativeSidecarMode mode : NativeSidecarMode.values()) {
-                    PodRequest request = new PodRequest(NamespaceInfo.unlabelled("default"), mode, true);
+                    PodRequest request = new PodRequest(NamespaceInfo.unlabelled("default"), mode, KubeVersion.of(1, 29));
                     JsonNode injected = engine.inject((ObjectNode) pod, request).pod();
                     ArrayNode patch = JsonPatches.diff(pod, injected);
                     JsonNode current = pod.deepCopy();

@@ -211,7 +211,8 @@ class AnnotationAbuseTest {
                         "{\"host\":{\"mountPath\":\"/host\"}}"), "sidecar.istio.io/userVolumeMount"),
                 Arguments.of("a bootstrap from a ConfigMap", annotation("sidecar.istio.io/bootstrapOverride", "evil-bootstrap"),
                         "sidecar.istio.io/bootstrapOverride"),
-                Arguments.of("proxy config overrides", annotation("proxy.istio.io/config", "concurrency: 64"),
+                Arguments.of("proxy config fields beyond the start/stop subset",
+                        annotation("proxy.istio.io/config", "discoveryAddress: evil.example:15012"),
                         "proxy.istio.io/config"),
                 Arguments.of("injection templates", annotation("inject.istio.io/templates", "privileged"),
                         "inject.istio.io/templates"),
@@ -235,9 +236,9 @@ class AnnotationAbuseTest {
 
     static Stream<Arguments> bypassing() {
         return Stream.of(
-                Arguments.of(securityContext("container", "{runAsUser: 1337}"), "UID 1337 (spec.containers[0].securityContext.runAsUser)"),
+                Arguments.of(securityContext("container", "{runAsUser: 1337}"), "UID 1337 (spec.containers[1].securityContext.runAsUser)"),
                 Arguments.of(securityContext("pod", "{runAsUser: 1337}"), "UID 1337 (spec.securityContext.runAsUser)"),
-                Arguments.of(securityContext("container", "{runAsGroup: 1337}"), "GID 1337 (spec.containers[0].securityContext.runAsGroup)"),
+                Arguments.of(securityContext("container", "{runAsGroup: 1337}"), "GID 1337 (spec.containers[1].securityContext.runAsGroup)"),
                 Arguments.of(securityContext("pod", "{runAsUser: 1337, runAsGroup: 1337}"),
                         "UID 1337 (spec.securityContext.runAsUser) and GID 1337 (spec.securityContext.runAsGroup)"));
     }

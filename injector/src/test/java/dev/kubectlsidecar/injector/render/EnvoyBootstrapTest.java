@@ -66,6 +66,43 @@ class EnvoyBootstrapTest {
     }
 
     @Test
+    void connectionsToTheCapturePortsThemselvesGoToTheBlackHoleOnBothCaptureListeners()
+            throws InvalidProtocolBufferException {
+        Bootstrap bootstrap = parse(EnvoyBootstrap.json(TrafficDefaults.istio()));
+        Map<String, io.envoyproxy.envoy.config.cluster.v3.Cluster> clusters = bootstrap.getStaticResources()
+                .getClustersList().stream().collect(Collectors.toMap(c -> c.getName(), c -> c));
+        assertThat(clusters.get("BlackHoleCluster").getLoadAssignment().getEndpointsCount())
+                .as("no endpoint: a connection routed there is closed").isZero();
+        for (String name : new String[] {"virtualOutbound", "virtualInbound"}) {
+            Listener listener = bootstrap.getStaticResources().getListenersList().stream()
+                    .filter(l -> l.getName().equals(name)).findFirst().orElseThrow();
+            Map<Integer, String> byPort = new java.util.LinkedHashMap<>();
+            String fallback = null;
+            for (var chain : listener.getFilterChainsList()) {
+                String cluster = chain.getFilters(0).getTypedConfig().unpack(TcpProxy.class).getCluster();
+                if (chain.hasFilterChainMatch()) {
+                    byPort.put(chain.getFilterChainMatch().getDestinationPort().getValue(), cluster);
+                } else {
+                    fallback = cluster;
+                }
+            }
+            assertThat(byPort).as(name).containsExactlyInAnyOrderEntriesOf(
+                    Map.of(15001, "BlackHoleCluster", 15006, "BlackHoleCluster"));
+            assertThat(fallback).as(name + " passes everything else through")
+                    .isEqualTo(name.equals("virtualOutbound") ? "PassthroughCluster" : "InboundPassthroughCluster");
+        }
+    }
+
+    @Test
+    void captureListenersSayTheirDirectionSoInboundDrainsAlone() throws InvalidProtocolBufferException {
+        Map<String, io.envoyproxy.envoy.config.core.v3.TrafficDirection> directions = parse(
+                EnvoyBootstrap.json(TrafficDefaults.istio())).getStaticResources().getListenersList().stream()
+                .collect(Collectors.toMap(Listener::getName, Listener::getTrafficDirection));
+        assertThat(directions).containsEntry("virtualInbound", io.envoyproxy.envoy.config.core.v3.TrafficDirection.INBOUND)
+                .containsEntry("virtualOutbound", io.envoyproxy.envoy.config.core.v3.TrafficDirection.OUTBOUND);
+    }
+
+    @Test
     void theCheckCatchesWhatEnvoyWouldReject() {
         String misspelt = EnvoyBootstrap.json(TrafficDefaults.istio()).replace("stat_prefix", "stats_prefix");
         assertThatThrownBy(() -> parse(misspelt)).isInstanceOf(InvalidProtocolBufferException.class)

@@ -107,7 +107,8 @@ class ForgedRecordTest {
     @Test
     void anInjectedSidecarEditedAfterwardsIsNotSilentlyReplaced() {
         ObjectNode injected = ENGINE.inject(plain(), PodRequest.offline("shop")).pod();
-        ObjectNode proxy = (ObjectNode) injected.at("/spec/containers/1");
+        ObjectNode proxy = (ObjectNode) injected.at("/spec/containers/0");
+        assertThat(proxy.path("name").asString()).as("the holding proxy is first").isEqualTo("istio-proxy");
         proxy.withArray("args").add("--concurrency").add("64");
         assertThat(catchThrowable(() -> ENGINE.inject(injected, PodRequest.offline("shop"))))
                 .isInstanceOf(InvalidAnnotationException.class).hasMessageContaining("lists istio-proxy");
@@ -116,7 +117,8 @@ class ForgedRecordTest {
     @Test
     void aRecordThatWouldLeaveNoContainerIsAnError() {
         ObjectNode injected = ENGINE.inject(plain(), PodRequest.offline("shop")).pod();
-        ((ObjectNode) injected.get("spec")).withArray("containers").remove(0);
+        ((ObjectNode) injected.get("spec")).withArray("containers").remove(1);
+        assertThat(names(injected.at("/spec/containers"))).as("only the sidecar is left").containsExactly("istio-proxy");
         assertThat(catchThrowable(() -> ENGINE.uninject(injected))).isInstanceOf(InvalidAnnotationException.class)
                 .hasMessageContaining("without containers");
     }
@@ -156,6 +158,12 @@ class ForgedRecordTest {
         ObjectNode pod = pod("{}");
         ((ObjectNode) pod.get("metadata").get("annotations")).remove(InjectionRecord.ANNOTATION);
         return pod;
+    }
+
+    private static java.util.List<String> names(tools.jackson.databind.JsonNode list) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        list.forEach(c -> out.add(c.path("name").asString()));
+        return out;
     }
 
     /** A pod as istiod's template injects it: Istio's containers and volumes (CRL, legacy podinfo, a user volume). */

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.render;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,11 +78,14 @@ class InjectionEngineTest {
     }
 
     @Test
-    void classicLayoutAppendsInitAndProxy() {
+    void classicLayoutAppendsInitAndPutsTheHoldingProxyFirst() {
         PodInjection result = engine.inject(pod(APP), PodRequest.offline("shop"));
         JsonNode spec = result.pod().get("spec");
         assertThat(names(spec.get("initContainers"))).containsExactly("migrate", "istio-init");
-        assertThat(names(spec.get("containers"))).containsExactly("web", "exporter", "istio-proxy");
+        assertThat(names(spec.get("containers"))).containsExactly("istio-proxy", "web", "exporter");
+        assertThat(names(engine.inject(annotated("proxy.istio.io/config", "holdApplicationUntilProxyStarts: false"),
+                PodRequest.offline("shop")).pod().at("/spec/containers")))
+                .as("without the hold the proxy is appended").containsExactly("web", "exporter", "istio-proxy");
         assertThat(names(spec.get("volumes"))).containsExactly("istio-envoy");
         assertThat(result.pod().at("/metadata/annotations/kubectl.kubernetes.io~1default-container").asString())
                 .isEqualTo("web");
@@ -94,7 +98,7 @@ class InjectionEngineTest {
 
     @Test
     void nativeSidecarPutsTheProxyRightAfterIstioInitAsAnAlwaysRestartingInitContainer() {
-        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, null);
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, KubeVersion.UNKNOWN);
         JsonNode spec = engine.inject(pod(APP), request).pod().get("spec");
         assertThat(names(spec.get("initContainers"))).containsExactly("istio-init", "istio-proxy", "migrate");
         assertThat(spec.get("initContainers").get(1).path("restartPolicy").asString()).isEqualTo("Always");
@@ -102,9 +106,11 @@ class InjectionEngineTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"AUTO, , false", "AUTO, true, true", "AUTO, false, false", "TRUE, false, true", "FALSE, true, false"})
-    void nativeModeFollowsTheFlagAndTheServerVersion(NativeSidecarMode mode, Boolean serverSupports, boolean expected) {
-        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), mode, serverSupports);
+    @CsvSource({"AUTO, unknown, false", "AUTO, 1.29, true", "AUTO, 2.0, true", "AUTO, 1.28, false",
+            "TRUE, 1.28, true", "TRUE, unknown, true", "FALSE, 1.31, false"})
+    void nativeModeFollowsTheFlagAndTheKubernetesVersion(NativeSidecarMode mode, String version, boolean expected) {
+        KubeVersion kube = version.equals("unknown") ? KubeVersion.UNKNOWN : KubeVersion.parse(version);
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), mode, kube);
         assertThat(engine.inject(pod(APP), request).parts().nativeSidecar()).isEqualTo(expected);
     }
 
@@ -112,7 +118,7 @@ class InjectionEngineTest {
     void thePodsAnnotationWinsOverTheFlag() {
         ObjectNode pod = pod(APP);
         Json.objectAt((ObjectNode) pod.get("metadata"), "annotations").put("sidecar.istio.io/nativeSidecar", "false");
-        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, true);
+        PodRequest request = new PodRequest(NamespaceInfo.unlabelled("shop"), NativeSidecarMode.TRUE, KubeVersion.of(1, 30));
         assertThat(engine.inject(pod, request).parts().nativeSidecar()).isFalse();
     }
 
@@ -213,8 +219,8 @@ class InjectionEngineTest {
                 """);
         JsonNode injected = engine.inject(pod, PodRequest.offline("shop")).pod();
         JsonNode containers = injected.at("/spec/containers");
-        assertThat(names(containers)).containsExactly("app", "istio-proxy");
-        JsonNode proxy = containers.get(1);
+        assertThat(names(containers)).containsExactly("istio-proxy", "app");
+        JsonNode proxy = containers.get(0);
         assertThat(proxy.get("image").asString()).isEqualTo("docker.io/envoyproxy/envoy:v1.36.2");
         assertThat(proxy.at("/resources/requests/cpu").asString()).isEqualTo("123m");
         assertThat(proxy.at("/resources/requests/memory").asString()).isEqualTo("128Mi");
@@ -240,7 +246,7 @@ class InjectionEngineTest {
 
         JsonNode result = engine.inject(engine.uninject(istioInjected), PodRequest.offline("shop")).pod();
         assertThat(result.toString()).doesNotContain("proxyv2").doesNotContain("istio-data");
-        assertThat(names(result.at("/spec/containers"))).containsExactly("app", "istio-proxy");
+        assertThat(names(result.at("/spec/containers"))).containsExactly("istio-proxy", "app");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.config.InvalidConfigException;
 import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.errors.MalformedPodException;
@@ -44,6 +45,16 @@ class IstioProfileTest {
 
     private static ObjectNode pod(String yaml) {
         return (ObjectNode) JsonMappers.YAML.readTree(yaml);
+    }
+
+    /** By name: with the hold on (the default), the proxy is the first container. */
+    private static JsonNode container(JsonNode pod, String name) {
+        for (JsonNode container : pod.path("spec").path("containers")) {
+            if (name.equals(container.path("name").asString(null))) {
+                return container;
+            }
+        }
+        throw new AssertionError("no container " + name);
     }
 
     static InjectionConfig config(String mesh) {
@@ -84,7 +95,7 @@ class IstioProfileTest {
     @Test
     void probesAreRewrittenToPilotAgentAsIstioDoes() {
         PodInjection result = engine.inject(pod(PROBED), PodRequest.offline("shop"));
-        JsonNode web = result.pod().at("/spec/containers/0");
+        JsonNode web = container(result.pod(), "web");
         assertThat(web.get("readinessProbe")).isEqualTo(pod("""
                 {httpGet: {path: /app-health/web/readyz, port: 15020, scheme: HTTP, httpHeaders: [{name: X-A, value: "a&b"}]}, periodSeconds: 5}"""));
         assertThat(web.get("livenessProbe")).isEqualTo(pod("{httpGet: {path: /app-health/web/livez, port: 15020}, timeoutSeconds: 2}"));
@@ -97,7 +108,7 @@ class IstioProfileTest {
                 + "\"scheme\":\"HTTPS\",\"httpHeaders\":[{\"name\":\"X-A\",\"value\":\"a\\u0026b\"}]}},"
                 + "\"/app-health/web/startupz\":{\"grpc\":{\"port\":9000,\"service\":null}},"
                 + "\"/app-lifecycle/web/prestopz\":{\"httpGet\":{\"path\":\"/stop\",\"port\":8080}}}");
-        JsonNode side = result.pod().at("/spec/containers/1");
+        JsonNode side = container(result.pod(), "side");
         assertThat(side.get("readinessProbe")).isEqualTo(pod("{httpGet: {path: /r, port: missing}}"));
         assertThat(side.get("livenessProbe")).isEqualTo(pod("{exec: {command: [cat, /ok]}}"));
         assertThat(result.warnings()).anyMatch(w -> w.contains("side") && w.contains("\"missing\""));
@@ -152,7 +163,7 @@ class IstioProfileTest {
         ObjectNode pod = pod(PROBED);
         ((ObjectNode) pod.get("metadata").get("annotations")).put("kubectl-sidecar/profile", "envoy");
         JsonNode injected = engine.inject(pod, PodRequest.offline("shop")).pod();
-        assertThat(injected.at("/spec/containers/0/readinessProbe")).isEqualTo(pod.at("/spec/containers/0/readinessProbe"));
+        assertThat(container(injected, "web").get("readinessProbe")).isEqualTo(pod.at("/spec/containers/0/readinessProbe"));
         assertThat(injected.at("/metadata/labels")).isEqualTo(pod.at("/metadata/labels"));
         assertThat(injected.toString()).doesNotContain(AppProbes.ENV);
     }
@@ -170,7 +181,7 @@ class IstioProfileTest {
         JsonNode injected = result.pod();
         assertThat(result.warnings()).as("honoured, so not reported as ignored")
                 .noneMatch(w -> w.contains(AppProbes.REWRITE_ANNOTATION));
-        assertThat(injected.at("/spec/containers/0/livenessProbe/httpGet/port").asInt()).isEqualTo(rewritten ? 15020 : 0);
+        assertThat(container(injected, "web").at("/livenessProbe/httpGet/port").asInt()).isEqualTo(rewritten ? 15020 : 0);
         assertThat(env(injected, AppProbes.ENV) != null).isEqualTo(rewritten);
     }
 
@@ -213,12 +224,12 @@ class IstioProfileTest {
         assertThat(canary.inject(ours, PodRequest.offline("shop")).injected()).isTrue();
 
         NamespaceInfo labelled = new NamespaceInfo("shop", Map.of("istio.io/rev", "canary"));
-        PodInjection byNamespace = canary.inject(pod(PROBED), new PodRequest(labelled, null, null));
+        PodInjection byNamespace = canary.inject(pod(PROBED), new PodRequest(labelled, null, KubeVersion.UNKNOWN));
         assertThat(byNamespace.injected()).isTrue();
         assertThat(byNamespace.decision().reasons().get(0).code().id()).isEqualTo("namespaceRevision");
         NamespaceInfo other = new NamespaceInfo("shop", Map.of("istio.io/rev", "stable"));
         assertThat(canary.inject(pod(PROBED), new PodRequest(other, null,
-                null)).injected()).isFalse();
+                KubeVersion.UNKNOWN)).injected()).isFalse();
 
         ObjectNode envoyPod = pod(PROBED);
         ((ObjectNode) envoyPod.get("metadata").get("labels")).put("istio.io/rev", "default");

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.injector.state;
 
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
@@ -23,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 class PodStateCalculatorTest {
     private static final NamespaceInfo SHOP = new NamespaceInfo("shop", Map.of("istio-injection", "enabled"));
     private final InjectionEngine engine = new InjectionEngine(ConfigLoader.embeddedDefault());
-    private final PodStateCalculator calculator = new PodStateCalculator(engine, false);
+    private final PodStateCalculator calculator = new PodStateCalculator(engine, KubeVersion.of(1, 28));
 
     private static ObjectNode pod() {
         return (ObjectNode) JsonMappers.YAML.readTree("""
@@ -91,12 +92,17 @@ class PodStateCalculatorTest {
     @Test
     void aSidecarWhoseProbesCannotBeRestoredIsReportedNotThrown() throws IOException {
         ObjectNode pod = injected();
-        ((ObjectNode) pod.at("/spec/containers/0")).putObject("livenessProbe").putObject("httpGet")
+        int found = 0;
+        while (!"web".equals(pod.at("/spec/containers/" + found + "/name").asString(null))) {
+            found++; // the held proxy comes first
+        }
+        int web = found;
+        ((ObjectNode) pod.at("/spec/containers/" + web)).putObject("livenessProbe").putObject("httpGet")
                 .put("path", "/app-health/web/livez").put("port", 15020);
         status(pod, capturedTerminationMessage(), true, 0);
         PodSidecarState state = calculator.of(pod, SHOP);
         assertThat(state.injected()).isTrue();
-        assertThat(state.messages()).anyMatch(reason -> reason.contains("spec.containers[0].livenessProbe")
+        assertThat(state.messages()).anyMatch(reason -> reason.contains("spec.containers[" + web + "].livenessProbe")
                 && reason.contains("ISTIO_KUBE_APP_PROBERS"));
     }
 
@@ -164,6 +170,33 @@ class PodStateCalculatorTest {
     }
 
     @Test
+    void aJobPodWhoseAppFinishedWhileItsClassicProxyRunsIsFlagged() {
+        ObjectNode job = pod();
+        ((ObjectNode) job.get("spec")).put("restartPolicy", "Never");
+        ObjectNode pod = engine.inject(job, PodRequest.offline("shop")).pod();
+        ObjectNode status = pod.putObject("status");
+        var statuses = status.putArray("containerStatuses");
+        statuses.addObject().put("name", "istio-proxy").put("ready", true).putObject("state").putObject("running");
+        ObjectNode app = statuses.addObject().put("name", "web");
+        app.putObject("state").putObject("running");
+        assertThat(calculator.of(pod, SHOP).heldByProxy()).as("the app still runs").isFalse();
+
+        app.putObject("state").putObject("terminated").put("exitCode", 0).put("reason", "Completed");
+        PodSidecarState held = calculator.of(pod, SHOP);
+        assertThat(held.heldByProxy()).isTrue();
+        assertThat(held.problems()).contains(PodProblem.HELD_BY_PROXY);
+        assertThat(held.messages()).last().asString().startsWith("its app containers have finished, but its classic "
+                + "sidecar keeps the pod running: POST 127.0.0.1:15000/quitquitquit");
+        assertThat(PodStatesJson.read(PodStatesJson.write(java.util.List.of(held)))).containsExactly(held);
+
+        ((ObjectNode) statuses.get(0)).putObject("state").putObject("terminated").put("exitCode", 0);
+        assertThat(calculator.of(pod, SHOP).heldByProxy()).as("the proxy quit too").isFalse();
+        ((ObjectNode) statuses.get(0)).putObject("state").putObject("running");
+        ((ObjectNode) pod.get("spec")).put("restartPolicy", "Always");
+        assertThat(calculator.of(pod, SHOP).heldByProxy()).as("not a run-to-completion pod").isFalse();
+    }
+
+    @Test
     void aDeletedRuleIsAMismatchNamingTheRule() throws IOException {
         ObjectNode pod = injected();
         String message = capturedTerminationMessage().replace("-A ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN\n", "");
@@ -218,7 +251,7 @@ class PodStateCalculatorTest {
             pod.withObject("metadata").withObject("labels").put("sidecar.istio.io/inject", "true");
         }
 
-        PodSidecarState state = new PodStateCalculator(engine, false, webhook).of(pod, shop);
+        PodSidecarState state = new PodStateCalculator(engine, KubeVersion.of(1, 28), webhook).of(pod, shop);
 
         assertThat(state.injected()).isFalse();
         assertThat(state.reasons()).last().extracting(r -> r.code().id()).isEqualTo(code);
@@ -235,7 +268,7 @@ class PodStateCalculatorTest {
                 profiles:
                   envoy: {proxyImage: docker.io/envoyproxy/envoy:v1.37.0, initImage: i}
                 """);
-        PodSidecarState state = new PodStateCalculator(new InjectionEngine(newer), false).of(injected(), SHOP);
+        PodSidecarState state = new PodStateCalculator(new InjectionEngine(newer), KubeVersion.of(1, 28)).of(injected(), SHOP);
         assertThat(state.stale()).isTrue();
         assertThat(state.has(ReasonCode.STALE)).isTrue();
         assertThat(state.problems()).containsExactly(PodProblem.STALE, PodProblem.PROXY_NOT_READY);

@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A fresh network namespace for tests that program the real kernel, like a pod's: only {@code lo}, brought up.
- * Needs root and {@code ip}; {@link #close()} deletes it. Run commands inside with {@link #exec}.
+ * Needs root and {@code ip}; {@link #close()} deletes it. Public for the hook tests of the render package. Run commands inside with {@link #exec}.
  */
-final class NetworkNamespace implements AutoCloseable {
+public final class NetworkNamespace implements AutoCloseable {
     /** What a finished command printed and returned. */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
     private static final long COMMAND_LIMIT_SECONDS = 120;
@@ -30,7 +30,7 @@ final class NetworkNamespace implements AutoCloseable {
     }
 
     /** Why namespaces cannot be used here, or empty when they can (root, with {@code ip} and the given tools). */
-    static Optional<String> unavailableReason(String... tools) {
+    public static Optional<String> unavailableReason(String... tools) {
         if (!"0".equals(run(List.of("id", "-u"), Map.of()).stdout().strip())) {
             return Optional.of("not running as root");
         }
@@ -53,7 +53,7 @@ final class NetworkNamespace implements AutoCloseable {
         return Optional.empty();
     }
 
-    static NetworkNamespace create() {
+    public static NetworkNamespace create() {
         String name = "ks-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         check(run(List.of("ip", "netns", "add", name), Map.of()), "ip netns add " + name);
         NetworkNamespace namespace = new NetworkNamespace(name);
@@ -71,7 +71,7 @@ final class NetworkNamespace implements AutoCloseable {
     }
 
     /** Runs {@code command} inside the namespace ({@code ip netns exec}), with extra environment variables. */
-    Result exec(Map<String, String> environment, List<String> command) {
+    public Result exec(Map<String, String> environment, List<String> command) {
         return run(concat(List.of("ip", "netns", "exec", name), command), environment);
     }
 
@@ -83,7 +83,7 @@ final class NetworkNamespace implements AutoCloseable {
      * Starts {@code command} inside the namespace in the background, its standard error merged into its standard
      * output; the caller ends it.
      */
-    Process start(List<String> command) throws IOException {
+    public Process start(List<String> command) throws IOException {
         return new ProcessBuilder(concat(List.of("ip", "netns", "exec", name), command))
                 .redirectErrorStream(true).start();
     }

@@ -29,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code $TERMINATION_LOG} becomes its termination message, as the kubelet publishes it. That needs root, {@code ip}
  * and iptables; without them the container completes with no message and {@link #skipReason} says why. Other init
  * containers complete at once; native sidecars run. {@link #recreateSandbox} re-runs a pod's init containers as a
- * node does when it re-creates the pod's sandbox.
+ * node does when it re-creates the pod's sandbox. Each pod's {@link #lifecycle} lists, in order, the steps a real
+ * kubelet takes to start it and, once it is deleted, to stop it ({@link ContainerOrder}).
  */
 public final class FakeKubelet implements AutoCloseable {
     public static final String ISTIO_INIT = "istio-init";
@@ -46,6 +47,9 @@ public final class FakeKubelet implements AutoCloseable {
     private final AtomicInteger addresses = new AtomicInteger();
     private final Set<String> changedNamespaces = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean everyNamespace = new AtomicBoolean(true);
+    /** The pods started here and not deleted yet, for their stop order, by namespace/name. */
+    private final Map<String, JsonNode> started = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> lifecycles = new ConcurrentHashMap<>();
 
     /**
      * @param runInitContainers false to never run {@value #ISTIO_INIT} (its command runs as root on this machine)
@@ -87,6 +91,14 @@ public final class FakeKubelet implements AutoCloseable {
     /** Why the pod's {@value #ISTIO_INIT} container was not run (so it has no termination message), if it was not. */
     public Optional<String> skipReason(String namespace, String name) {
         return Optional.ofNullable(skipReasons.get(namespace + "/" + name));
+    }
+
+    /**
+     * The steps the kubelet took for this pod, in order: its containers started ({@link ContainerOrder#start}),
+     * then, once the pod was deleted, stopped ({@link ContainerOrder#stop}); empty for a pod never started here.
+     */
+    public List<String> lifecycle(String namespace, String name) {
+        return List.copyOf(lifecycles.getOrDefault(namespace + "/" + name, List.of()));
     }
 
     /** The network namespace ({@code ip netns}) of the pod's sandbox, if its {@value #ISTIO_INIT} ran in one. */
@@ -151,6 +163,19 @@ public final class FakeKubelet implements AutoCloseable {
             }
         }
         sandboxes.retainOnly(all ? null : namespaces, existing);
+        for (String key : List.copyOf(started.keySet())) {
+            boolean listed = all || namespaces.contains(key.substring(0, key.indexOf('/')));
+            if (listed && !existing.contains(key)) {
+                JsonNode pod = started.remove(key);
+                lifecycles.computeIfPresent(key, (k, steps) -> concat(steps, ContainerOrder.stop(pod)));
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 
     private void start(ObjectNode pod) {
@@ -167,6 +192,9 @@ public final class FakeKubelet implements AutoCloseable {
         started.set("status", PodStatuses.status(started, nextAddress(), results));
         try {
             store.replace(path, started);
+            String key = namespace + "/" + name;
+            this.started.put(key, started);
+            lifecycles.put(key, ContainerOrder.start(started));
         } catch (IllegalStateException e) {
             LOG.log(Level.DEBUG, "pod " + namespace + "/" + name + " changed while starting: " + e.getMessage());
         }
