@@ -50,10 +50,11 @@ final class IstioUndo {
         ObjectNode labels = labelsNode instanceof ObjectNode object ? object : null;
         if (record.ours()) {
             if (labels != null) {
-                record.addedLabels().stream().filter(ISTIO_LABELS::contains).forEach(labels::remove);
+                record.addedLabels().stream().filter(ISTIO_LABELS::contains)
+                        .filter(label -> valueInjectionSets(labels, label)).forEach(labels::remove);
             }
             record.annotationsBefore().forEach((key, before) -> {
-                if (InjectionRecord.restorable(key) && before.length() <= MAX_VALUE) {
+                if (InjectionRecord.restorable(key)) {
                     annotations.put(key, before);
                 }
             });
@@ -66,6 +67,23 @@ final class IstioUndo {
                 spec.remove(list);
             }
         }
+    }
+
+    /**
+     * Whether the label holds what injection sets it to, so that a record (the pod author's to write) cannot take
+     * away a label of the author's own: {@code tlsMode} is always {@code istio}, the canonical revision is what the
+     * other labels give; the canonical name may come from the workload's name, which the pod does not carry, so its
+     * name is trusted.
+     */
+    private static boolean valueInjectionSets(ObjectNode labels, String label) {
+        String value = labels.path(label).asString(null);
+        ObjectNode others = labels.deepCopy();
+        others.remove(label);
+        return switch (label) {
+            case IstioPodFields.TLS_MODE -> "istio".equals(value);
+            case IstioPodFields.CANONICAL_REVISION -> IstioPodFields.canonicalRevision(others).equals(value);
+            default -> true;
+        };
     }
 
     /** The proxy's {@value IstioPodFields#PROMETHEUS_ENV}, read before the proxy goes; null when it has none. */

@@ -146,6 +146,19 @@ class IstioProfileTest {
     }
 
     @Test
+    void aRecordedLabelWhoseValueInjectionWouldNotSetStaysWithTheAuthor() {
+        ObjectNode injected = (ObjectNode) engine.inject(pod(PROBED), PodRequest.offline("shop")).pod();
+        ObjectNode labels = (ObjectNode) injected.path("metadata").path("labels");
+        labels.put("security.istio.io/tlsMode", "authors-own");
+        labels.put("service.istio.io/canonical-revision", "authors-revision");
+
+        JsonNode back = engine.uninject(injected).path("metadata").path("labels");
+
+        assertThat(back.path("security.istio.io/tlsMode").asString()).isEqualTo("authors-own");
+        assertThat(back.path("service.istio.io/canonical-revision").asString()).isEqualTo("authors-revision");
+    }
+
+    @Test
     void labelsThatAreNoMappingAreAnErrorAndNoLabelsAtAllComeBackAsNone() {
         assertThatThrownBy(() -> engine.inject(pod("metadata: {labels: oops}\nspec: {containers: [{name: a, image: a}]}"),
                 PodRequest.offline("shop"))).isInstanceOf(MalformedPodException.class).hasMessageContaining("metadata.labels");
