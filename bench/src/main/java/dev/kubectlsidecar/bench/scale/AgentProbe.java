@@ -1,23 +1,25 @@
 package dev.kubectlsidecar.bench.scale;
 
+import dev.kubectlsidecar.testkit.agent.ProcessMemory;
 import dev.kubectlsidecar.testkit.agent.RunningAgent;
+import dev.kubectlsidecar.testkit.api.AccessReviews;
 import dev.kubectlsidecar.testkit.net.CallFailure;
 import dev.kubectlsidecar.testkit.net.HttpCalls;
 import dev.kubectlsidecar.testkit.net.ServiceRoutes;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Asks the running agent directly, over HTTPS on its own port, the way the API server's proxy and the kubelet's
  * probes do (a fresh connection per call, its certificate not checked), and reads its process's resident memory.
  */
 final class AgentProbe {
+    /** The agent answers reads only to callers allowed to list pods: the local cluster's administrator here. */
+    static final Map<String, String> READER = Map.of("Kubectl-Sidecar-Authorization", "Bearer " + AccessReviews.ADMIN_TOKEN);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final RunningAgent agent;
@@ -33,7 +35,7 @@ final class AgentProbe {
     /** GET {@code uri}; the status and body. */
     HttpCalls.Reply get(String uri) throws CallFailure {
         return calls.send(new HttpCalls.Call(HttpMethod.GET, new ServiceRoutes.Target(agent.host(), agent.port()),
-                serverName, agent.port(), uri, new HttpCalls.Trust.Any(), Map.of(), null, TIMEOUT));
+                serverName, agent.port(), uri, new HttpCalls.Trust.Any(), READER, null, TIMEOUT));
     }
 
     /**
@@ -44,7 +46,7 @@ final class AgentProbe {
      */
     long[] curl(String uri) throws IOException, InterruptedException {
         Process curl = new ProcessBuilder("curl", "-sk", "--fail", "-o", "/dev/null", "-w", "%{time_total} %{size_download}",
-                "https://" + agent.host() + ":" + agent.port() + uri).redirectErrorStream(true).start();
+                "-H", READER.keySet().iterator().next() + ": " + READER.values().iterator().next(), "https://" + agent.host() + ":" + agent.port() + uri).redirectErrorStream(true).start();
         String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (curl.waitFor() != 0) {
             throw new IllegalStateException("curl " + uri + " failed (exit " + curl.exitValue() + "): " + out);
@@ -74,23 +76,27 @@ final class AgentProbe {
 
     /** The CPU time the agent's process has used so far (all its threads, user and system). */
     Duration cpuTime() {
-        long pid = agent.pid().orElseThrow(() -> new IllegalStateException("the agent is not a process of its own"));
+        long pid = pid();
         return ProcessHandle.of(pid).flatMap(process -> process.info().totalCpuDuration())
                 .orElseThrow(() -> new IllegalStateException("no CPU time for process " + pid));
     }
 
     /** VmRSS of the agent's process, in MiB. */
     double rssMiB() {
-        long pid = agent.pid().orElseThrow(() -> new IllegalStateException("the agent is not a process of its own"));
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("read /proc/" + pid + "/status", e);
-        }
-        throw new IllegalStateException("/proc/" + pid + "/status has no VmRSS");
+        return ProcessMemory.procStatusKib(pid(), "VmRSS") / 1024.0;
+    }
+
+    /** The largest RSS the process had so far (VmHWM), in MiB. */
+    double peakRssMiB() {
+        return ProcessMemory.procStatusKib(pid(), "VmHWM") / 1024.0;
+    }
+
+    /** The heap's committed and used MiB now, see {@link ProcessMemory#heapMiB}. */
+    Optional<double[]> heapMiB() {
+        return ProcessMemory.heapMiB(pid());
+    }
+
+    private long pid() {
+        return agent.pid().orElseThrow(() -> new IllegalStateException("the agent is not a process of its own"));
     }
 }

@@ -37,6 +37,11 @@ final class ApiClient {
         return JsonMappers.JSON.readTree(send("GET", path, null, null, 200).body());
     }
 
+    /** GET {@code path} with these headers, expecting 200; the body's size. */
+    int read(String path, Map<String, String> headers) {
+        return send("GET", path, null, null, 200, headers).body().length;
+    }
+
     void createNamespace(String name, Map<String, String> labels) {
         ObjectNode namespace = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
         ObjectNode metadata = namespace.putObject("metadata").put("name", name);
@@ -81,11 +86,17 @@ final class ApiClient {
     }
 
     private HttpResponse<byte[]> send(String method, String path, byte[] body, String contentType, int expected) {
+        return send(method, path, body, contentType, expected, Map.of());
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, byte[] body, String contentType, int expected,
+            Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        headers.forEach(request::header);
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != expected) {

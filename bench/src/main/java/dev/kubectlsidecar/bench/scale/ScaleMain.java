@@ -129,7 +129,7 @@ public final class ScaleMain {
         Timings proxied = new Timings();
         for (int i = 0; i < options.calls(); i++) {
             long start = System.nanoTime();
-            cluster.client().raw(PROXY_STATUS);
+            api.read(PROXY_STATUS, AgentProbe.READER);
             proxied.add(System.nanoTime() - start);
         }
         report.statusCalls(direct, proxied, size);
@@ -145,6 +145,7 @@ public final class ScaleMain {
         step("churn: deleting and creating " + options.churn() + " pods while the agent watches");
         report.churn(Churn.run(api, agent, plan, options.churn()), storedPodCount(api));
         report.rss("after churn", agent.rssMiB());
+        report.peakMemory(agent.peakRssMiB(), agent.heapMiB());
     }
 
     private static JsonNode statusBody(AgentProbe agent) throws CallFailure {

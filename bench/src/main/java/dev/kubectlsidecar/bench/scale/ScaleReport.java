@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -61,6 +62,14 @@ final class ScaleReport {
 
     void rss(String when, double mib) {
         rss.put(when, mib);
+    }
+
+    /** At the end of the run: the largest RSS the agent ever had and its heap then. */
+    void peakMemory(double peakRssMiB, Optional<double[]> heapMiB) {
+        row("agent peak RSS over the whole run (VmHWM)", String.format(Locale.ROOT, "%.0f MiB", peakRssMiB),
+                met(peakRssMiB <= RSS_TARGET_MIB, "≤ 256 MiB"));
+        row("agent heap at the end, committed / used (jstat; the serial GC hardly gives back, so committed ≈ its peak)",
+                heapMiB.map(heap -> String.format(Locale.ROOT, "%.0f / %.0f MiB", heap[0], heap[1])).orElse("(jstat not available)"), "");
     }
 
     void statusCalls(Timings direct, Timings proxied, long bytes) {

@@ -3,6 +3,7 @@ package dev.kubectlsidecar.cli.cluster;
 import dev.kubectlsidecar.cli.support.UserError;
 import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.json.JsonMappers;
+import dev.kubectlsidecar.injector.manifest.KubectlJson;
 import dev.kubectlsidecar.injector.state.PodProblem;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -104,7 +105,7 @@ public final class RolloutCommand extends ClusterCommand {
             }
             summary(outcomes, plan);
         } else {
-            out().print(JsonMappers.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json(outcomes, plan)) + "\n");
+            out().print(KubectlJson.write(json(outcomes, plan)));
         }
         return outcomes.stream().allMatch(o -> o.result() == Result.RESTARTED || o.result() == Result.WOULD_RESTART) ? 0 : 1;
     }

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.support.ChoiceConverter;
 import dev.kubectlsidecar.injector.json.JsonMappers;
+import dev.kubectlsidecar.injector.manifest.KubectlJson;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
 import dev.kubectlsidecar.injector.text.PrintedText;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -69,7 +70,7 @@ public final class StatusCommand extends ClusterCommand {
 
     private String render(StatusSource.Snapshot snapshot, int width) {
         if ("json".equals(output)) {
-            return JsonMappers.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(PodStatesJson.write(snapshot.pods())) + "\n";
+            return KubectlJson.write(PodStatesJson.write(snapshot.pods()));
         }
         if ("yaml".equals(output)) {
             String yaml = JsonMappers.YAML.writeValueAsString(PodStatesJson.write(snapshot.pods()));

@@ -3,7 +3,7 @@ package dev.kubectlsidecar.cli.cluster;
 import dev.kubectlsidecar.cli.support.ChoiceConverter;
 import dev.kubectlsidecar.cli.support.VersionProvider;
 import dev.kubectlsidecar.injector.json.Json;
-import dev.kubectlsidecar.injector.json.JsonMappers;
+import dev.kubectlsidecar.injector.manifest.KubectlJson;
 import dev.kubectlsidecar.injector.text.PrintedText;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
@@ -78,6 +78,6 @@ public final class VerifyCommand extends ClusterCommand {
             result.details().forEach(check.putArray("details")::add);
         }
         root.put("success", results.stream().noneMatch(r -> r.level() == CheckResult.Level.FAIL));
-        return JsonMappers.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        return KubectlJson.write(root);
     }
 }

@@ -7,6 +7,7 @@ import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.PodRequest;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.json.JsonMappers;
+import dev.kubectlsidecar.injector.manifest.KubectlJson;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -161,6 +162,12 @@ class StatusCommandTest {
         assertThat(pod.path("injected").asBoolean()).isTrue();
         assertThat(pod.path("proxy").asString()).isEqualTo("ready");
         assertThat(pod.path("iptables").asString()).isEqualTo("unknown");
+    }
+
+    @Test
+    void jsonIsPrintedAsEveryOtherDashOJson() {
+        String out = run("status", "web-1", "-o", "json").out();
+        assertThat(out).isEqualTo(KubectlJson.write(JsonMappers.JSON.readTree(out))).contains("\n  \"pods\": [\n");
     }
 
     @Test

@@ -7,13 +7,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes documents afresh (when the output's format is not the input's) as multi-document YAML, or as JSON as
- * kubectl prints it: one object, or a {@code v1 List} for several.
+ * Writes documents afresh (when the output's format is not the input's) as multi-document YAML, or as
+ * {@link KubectlJson}: one object, or a {@code v1 List} for several.
  */
 public final class ManifestWriter {
-    /** {@code "key": value}, members and elements one per line, two spaces deeper per level. */
-    private static final NodeText KUBECTL_JSON = new NodeText(new SourceLayout("\n", 2, 0, 2));
-
     private ManifestWriter() {
     }
 
@@ -42,6 +39,6 @@ public final class ManifestWriter {
             list.putObject("metadata");
             value = list;
         }
-        return KUBECTL_JSON.json(value, 0) + "\n";
+        return KubectlJson.write(value);
     }
 }
