@@ -1,11 +1,14 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStateCalculator;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -40,26 +44,34 @@ final class StatusSource {
         this.client = client;
     }
 
-    /** @param namespace null for all namespaces */
+    /**
+     * @param namespace null for all namespaces. The namespaces and the agent's answer are asked for at once; only
+     * when the agent cannot answer are the pods listed (never speculatively: in a large cluster that list is the
+     * expensive part), together with what computing their states needs.
+     */
     Snapshot fetch(String namespace, String podName, String selector) {
-        Map<String, NamespaceInfo> namespaces = namespaces(namespace);
-        Map<String, Map<String, String>> labels = new HashMap<>();
-        namespaces.forEach((name, info) -> labels.put(name, info.labels()));
-        List<PodSidecarState> pods;
-        String fallback = null;
-        try {
-            pods = fromAgent(namespace, podName);
-            if (selector != null) {
-                Set<String> matching = podsMatching(namespace, selector);
-                pods = pods.stream().filter(p -> matching.contains(p.namespace() + "/" + p.name())).toList();
+        try (ParallelRequests requests = new ParallelRequests()) {
+            Future<Map<String, NamespaceInfo>> namespaceInfos = requests.start(() -> namespaces(namespace));
+            Future<List<PodSidecarState>> agentStates = requests.start(() -> fromAgent(namespace, podName));
+            Map<String, NamespaceInfo> namespaces = ParallelRequests.result(namespaceInfos);
+            Map<String, Map<String, String>> labels = new HashMap<>();
+            namespaces.forEach((name, info) -> labels.put(name, info.labels()));
+            List<PodSidecarState> pods;
+            String fallback = null;
+            try {
+                pods = ParallelRequests.result(agentStates);
+                if (selector != null) {
+                    Set<String> matching = podsMatching(namespace, selector);
+                    pods = pods.stream().filter(p -> matching.contains(p.namespace() + "/" + p.name())).toList();
+                }
+            } catch (KubernetesClientException | IllegalStateException e) {
+                fallback = "the agent could not be reached (" + reason(e) + "): computed from the pods directly";
+                pods = computed(requests, namespace, podName, selector, namespaces);
             }
-        } catch (KubernetesClientException | IllegalStateException e) {
-            fallback = "the agent could not be reached (" + reason(e) + "): computed from the pods directly";
-            pods = computed(namespace, podName, selector, namespaces);
+            List<PodSidecarState> sorted = new ArrayList<>(pods);
+            sorted.sort(Comparator.comparing(PodSidecarState::namespace).thenComparing(PodSidecarState::name));
+            return new Snapshot(sorted, labels, fallback);
         }
-        List<PodSidecarState> sorted = new ArrayList<>(pods);
-        sorted.sort(Comparator.comparing(PodSidecarState::namespace).thenComparing(PodSidecarState::name));
-        return new Snapshot(sorted, labels, fallback);
     }
 
     private List<PodSidecarState> fromAgent(String namespace, String podName) {
@@ -121,13 +133,16 @@ final class StatusSource {
         }
     }
 
-    private List<PodSidecarState> computed(String namespace, String podName, String selector,
+    private List<PodSidecarState> computed(ParallelRequests requests, String namespace, String podName, String selector,
                                            Map<String, NamespaceInfo> namespaces) {
-        InjectionEngine engine = new InjectionEngine(ClusterInjectionConfig.load(client));
-        PodStateCalculator calculator = new PodStateCalculator(engine, ServerVersion.of(client),
-                WebhookConfigurations.presence(WebhookConfigurations.agents(client)));
+        Future<List<Pod>> listed = requests.start(() -> pods(namespace, selector));
+        Future<InjectionConfig> config = requests.start(() -> ClusterInjectionConfig.load(client));
+        Future<KubeVersion> version = requests.start(() -> ServerVersion.of(client));
+        Future<MutatingWebhookConfiguration> webhooks = requests.start(() -> WebhookConfigurations.agents(client));
+        PodStateCalculator calculator = new PodStateCalculator(new InjectionEngine(ParallelRequests.result(config)),
+                ParallelRequests.result(version), WebhookConfigurations.presence(ParallelRequests.result(webhooks)));
         List<PodSidecarState> states = new ArrayList<>();
-        for (Pod pod : pods(namespace, selector)) {
+        for (Pod pod : ParallelRequests.result(listed)) {
             String ns = pod.getMetadata().getNamespace();
             if (podName == null || podName.equals(pod.getMetadata().getName())) {
                 states.add(calculator.of(Workloads.tree(pod), namespaces.getOrDefault(ns, new NamespaceInfo(ns, Map.of()))));
@@ -159,7 +174,18 @@ final class StatusSource {
         return infos;
     }
 
+    /** The API server's NotFound Status for the agent's Service (not a 404 the agent itself answered). */
+    private static boolean agentServiceMissing(String body) {
+        JsonNode status = parse(body);
+        return status != null && "NotFound".equals(status.path("reason").asString(""))
+                && "services".equals(status.at("/details/kind").asString(""))
+                && AgentNames.SERVICE.equals(status.at("/details/name").asString(""));
+    }
+
     private static String reason(Exception e) {
+        if (e instanceof KubernetesClientException k && k.getCode() == 404 && agentServiceMissing(k.getMessage())) {
+            return "HTTP 404: no Service " + AgentNames.NAMESPACE + "/" + AgentNames.SERVICE + "; is the agent installed?";
+        }
         if (e instanceof KubernetesClientException k && k.getCode() > 0) {
             return "HTTP " + k.getCode();
         }

@@ -42,7 +42,7 @@ public final class NamespaceLifecycle implements RequestHandler {
         }
         if (request.getMethod().equals("POST") && path.namespace() != null
                 && store.get("/api/v1/namespaces/" + path.namespace()).isEmpty()) {
-            return Optional.of(Responses.status(404, "NotFound", "namespaces \"" + path.namespace() + "\" not found"));
+            return Optional.of(Responses.notFound("", "namespaces", path.namespace()));
         }
         if (request.getMethod().equals("DELETE") && namespaces && path.name() != null && path.subresource() == null) {
             MockResponse response = store.handle(request);

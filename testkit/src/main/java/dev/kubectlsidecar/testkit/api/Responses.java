@@ -13,7 +13,25 @@ public final class Responses {
 
     /** {@code pods "web" not found}, {@code deployments.apps "web" not found}. */
     public static MockResponse notFound(ResourcePath path, String name) {
-        return status(404, "NotFound", qualified(path) + " \"" + name + "\" not found");
+        return notFound(path.group(), path.resource(), name);
+    }
+
+    /**
+     * The API server's NotFound Status, with the {@code details} it carries ({@code name}, {@code kind}: the
+     * resource, and {@code group} when there is one), which clients read to tell what was missing.
+     */
+    public static MockResponse notFound(String group, String resource, String name) {
+        ObjectNode status = statusObject(404, "NotFound",
+                (group.isEmpty() ? resource : resource + "." + group) + " \"" + name + "\" not found");
+        ObjectNode details = Json.object().put("name", name);
+        if (!group.isEmpty()) {
+            details.put("group", group);
+        }
+        details.put("kind", resource);
+        status.set("details", details);
+        status.remove("code");
+        status.put("code", 404);
+        return json(404, status);
     }
 
     /** {@code namespaces "shop" already exists}. */
@@ -38,6 +56,10 @@ public final class Responses {
      * @param reason a {@code StatusReason} such as {@code InternalError} or {@code BadRequest}; null for none
      */
     public static MockResponse status(int code, String reason, String message) {
+        return json(code, statusObject(code, reason, message));
+    }
+
+    private static ObjectNode statusObject(int code, String reason, String message) {
         ObjectNode status = Json.object();
         status.put("kind", "Status");
         status.put("apiVersion", "v1");
@@ -48,6 +70,6 @@ public final class Responses {
             status.put("reason", reason);
         }
         status.put("code", code);
-        return json(code, status);
+        return status;
     }
 }

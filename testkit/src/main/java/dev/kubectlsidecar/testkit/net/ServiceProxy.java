@@ -62,7 +62,7 @@ public final class ServiceProxy implements RequestHandler {
             boolean exists = store.get("/api/v1/namespaces/" + path.namespace() + "/services/" + name).isPresent();
             return Optional.of(exists
                     ? Responses.status(503, "ServiceUnavailable", "no endpoints available for service \"" + name + "\"")
-                    : Responses.status(404, "NotFound", "services \"" + name + "\" not found"));
+                    : Responses.notFound("", "services", name));
         }
         return Optional.of(forward(request, target.get(), scheme.equals("https"), subresource.substring("proxy".length())));
     }
