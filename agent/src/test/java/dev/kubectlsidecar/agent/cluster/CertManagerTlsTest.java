@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent in cert-manager mode against the mock API server: it serves the certificate cert-manager wrote, reloads
- * a renewal, keeps serving through an unusable Secret, and writes nothing (no Secret of its own, no Lease, no
+ * a renewal, and writes nothing (no Secret of its own, no Lease, no
  * caBundle: cert-manager and its CA injector own those).
  */
 @EnableKubernetesMockClient(crud = true)
@@ -35,13 +35,13 @@ class CertManagerTlsTest {
     static KubernetesMockServer server;
     static KubernetesClient client;
 
-    /** What cert-manager writes for the agent's Certificate, signed by {@code ca}; {@code keyOf} may differ (a broken Secret). */
-    private static Secret issued(CertificateAuthority ca, ServingCertificate serving, ServingCertificate keyOf) {
+    /** What cert-manager writes for the agent's Certificate, signed by {@code ca}. */
+    private static Secret issued(CertificateAuthority ca, ServingCertificate serving) {
         return new SecretBuilder().withNewMetadata().withName(InClusterSettings.CERT_MANAGER_TLS_SECRET).withNamespace(NS)
                 .addToAnnotations("cert-manager.io/certificate-name", InClusterSettings.CERTIFICATE).endMetadata()
                 .withType("kubernetes.io/tls")
                 .withData(Map.of("tls.crt", base64(Pem.certificates(List.of(serving.certificate()))),
-                        "tls.key", base64(Pem.privateKey(keyOf.key())), "ca.crt", base64(ca.certificatePem())))
+                        "tls.key", base64(Pem.privateKey(serving.key())), "ca.crt", base64(ca.certificatePem())))
                 .build();
     }
 
@@ -57,8 +57,7 @@ class CertManagerTlsTest {
     void servesAndReloadsWhatCertManagerWritesAndWritesNothing() throws Exception {
         WebhookFixtures.create(client, WebhookFixtures.NAME);
         CertificateAuthority first = ISSUER.newAuthority("cert-manager CA one", Duration.ofDays(365));
-        ServingCertificate firstServing = serving(first);
-        client.secrets().inNamespace(NS).resource(issued(first, firstServing, firstServing)).create();
+        client.secrets().inNamespace(NS).resource(issued(first, serving(first))).create();
         InClusterSettings settings = new InClusterSettings(NS, "kubectl-sidecar-agent", WebhookFixtures.NAME, "agent-0");
         AgentOptions options = new AgentOptions(false, "127.0.0.1", 0, null, null, null, NS, KubeVersion.UNKNOWN, 1,
                 Duration.ofSeconds(1), null);
@@ -68,8 +67,7 @@ class CertManagerTlsTest {
             assertThat(InClusterAgentTest.proxyImage(TlsContexts.clientTrusting(first.certificatePem()), port)).isNotNull();
 
             CertificateAuthority second = ISSUER.newAuthority("cert-manager CA two", Duration.ofDays(365));
-            ServingCertificate renewed = serving(second);
-            client.secrets().inNamespace(NS).resource(issued(second, renewed, renewed)).update();
+            client.secrets().inNamespace(NS).resource(issued(second, serving(second))).update();
             Poll.until("the renewed certificate is served", () -> {
                 try {
                     return InClusterAgentTest.proxyImage(TlsContexts.clientTrusting(second.certificatePem()), port) != null;
@@ -79,12 +77,8 @@ class CertManagerTlsTest {
                     throw new IllegalStateException(e);
                 }
             });
-
-            client.secrets().inNamespace(NS).resource(issued(first, serving(first), firstServing)).update(); // key of another
-            assertThat(InClusterAgentTest.proxyImage(TlsContexts.clientTrusting(second.certificatePem()), port))
-                    .as("an unusable Secret leaves the last good certificate in use").isNotNull();
             assertThatThrownBy(() -> InClusterAgentTest.proxyImage(TlsContexts.clientTrusting(first.certificatePem()), port))
-                    .isInstanceOf(IllegalStateException.class);
+                    .as("the old certificate is no longer served").isInstanceOf(IllegalStateException.class);
 
             assertThat(client.secrets().inNamespace(NS).withName(InClusterSettings.TLS_SECRET).get()).as("no Secret of its own").isNull();
             assertThat(client.leases().inNamespace(NS).withName(InClusterSettings.LEASE).get()).as("no leader election").isNull();
