@@ -122,8 +122,11 @@ public final class InstallCommand extends ClusterCommand {
                     live.forEach(resource -> keepCaBundle(client, resource));
                 }
                 resources = live;
-            } catch (KubernetesClientException unreachable) {
-                // no cluster behind the kubeconfig: the manifests as they ship
+            } catch (KubernetesClientException e) {
+                if (e.getStatus() != null) { // the cluster answered (forbidden, ...): a diff or live values cannot be had
+                    throw explain(e, kube);
+                }
+                err().println("note: " + explain(e, kube).getMessage() + "; printing the manifests as they ship");
             }
         }
         if (diff == null) {

@@ -119,6 +119,15 @@ class InstallUninstallCommandTest {
     }
 
     @Test
+    void aDryRunWhoseClusterCannotBeReachedPrintsTheManifestsAndSaysWhy() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, "http://127.0.0.1:1/", "default");
+        CliRunner.Result run = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--dry-run");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(ManifestReader.read("out", run.out())).hasSize(AgentManifests.FILES.size());
+        assertThat(run.err()).startsWith("note: cannot reach the cluster at http://127.0.0.1:1/").endsWith("; printing the manifests as they ship\n");
+    }
+
+    @Test
     void dryRunPrintsTheManifestsWithTheChosenImageAndFailurePolicy() {
         CliRunner.Result run = CliRunner.run("install", "--dry-run", "-o", "yaml", "--image", "registry.example/agent:9", "--failure-policy", "Ignore");
         assertThat(run.exitCode()).as(run.err()).isZero();
