@@ -148,6 +148,22 @@ class CertManagerTest {
             assertThat(output).isEqualTo("Issuer/agent-ca kubectl-sidecar-agent-cert-manager-tls");
         }
 
+        CertManagerStandIn.createIssuer(client, NS, "other-ca");
+        Plugin.Result otherIssuer = plugin.run("install", "--cert-manager", "other-ca", "--timeout", "90s");
+        assertThat(otherIssuer.exitCode()).as(otherIssuer.both()).isZero();
+        assertThat(otherIssuer.out()).contains("  certManager: Issuer/agent-ca → Issuer/other-ca\n").contains("certificate/kubectl-sidecar-agent configured");
+        Poll.until("the other issuer's CA in the caBundle", () -> caBundle().equals(certManager.issuerCa(NS, "other-ca").certificatePem()) ? true : null);
+        Poll.until("a pod injected with the other issuer's certificate", () -> injected(aNewPod()) ? true : null);
+
+        var certificate = client.genericKubernetesResources(CERTIFICATES).inNamespace(NS).withName("kubectl-sidecar-agent").get();
+        certificate.setAdditionalProperty("status", java.util.Map.of("conditions", List.of(java.util.Map.of("type", "Ready",
+                "status", "False", "reason", "IssuerNotReady", "message", "the CA Secret is gone"))));
+        client.genericKubernetesResources(CERTIFICATES).inNamespace(NS).resource(certificate).updateStatus();
+        Plugin.Result notReady = plugin.run("verify", "-n", "shop");
+        assertThat(notReady.exitCode()).isEqualTo(1);
+        assertThat(notReady.out()).contains("Certificate kubectl-sidecar/kubectl-sidecar-agent is not Ready (IssuerNotReady: the CA Secret is gone)")
+                .contains("kubectl -n kubectl-sidecar describe certificate kubectl-sidecar-agent");
+
         Plugin.Result uninstall = plugin.run("uninstall");
         assertThat(uninstall.exitCode()).as(uninstall.both()).isZero();
         assertThat(uninstall.out()).containsSubsequence("mutatingwebhookconfiguration/kubectl-sidecar deleted",
