@@ -74,6 +74,15 @@ class KubectlPluginTest {
                     .containsPattern("web-1\\s+-\\s+yes");
             Run verify = kubectl(kubeconfig, bin, "sidecar", "verify");
             assertThat(verify.exitCode()).as(verify.output()).isZero();
+            Run dryRun = kubectl(kubeconfig, bin, "sidecar", "install", "--dry-run");
+            assertThat(dryRun.output()).as("nothing to upgrade").isEqualTo("no changes\n");
+            Run upgrade = kubectl(kubeconfig, bin, "sidecar", "install", "--dry-run", "--replicas", "3");
+            assertThat(upgrade.output()).startsWith("--- live/deployment/kubectl-sidecar-agent\n").contains("\n+  replicas: 3\n");
+            Run rollout = kubectl(kubeconfig, bin, "sidecar", "rollout", "-n", "shop", "-n", "default", "--dry-run");
+            assertThat(rollout.output()).isEqualTo("No workload needs a restart in namespaces shop, default.\n");
+            Run both = kubectl(kubeconfig, bin, "sidecar", "rollout", "-A", "-n", "shop");
+            assertThat(both.exitCode()).isEqualTo(2);
+            assertThat(both.output()).startsWith("error: if any flags in the group [all-namespaces namespace] are set");
             assertThat(kubectl(kubeconfig, bin, "sidecar", "uninstall").exitCode()).isZero();
             assertThat(kubectl(kubeconfig, bin, "get", "mutatingwebhookconfigurations").output()).doesNotContain("kubectl-sidecar");
         }

@@ -207,6 +207,25 @@ class RolloutTest {
     }
 
     @Test
+    void severalNamespacesAreRolledOutInTheOrderGivenOneWorkloadAtATime() throws Exception {
+        for (String namespace : List.of("zeta", "alpha", "beta")) {
+            namespace(namespace);
+            apply(workload("Deployment", namespace, "svc", 1, ""));
+            awaitPods(namespace, "svc", 1);
+            assertThat(plugin.run("enable", namespace).exitCode()).isZero();
+        }
+
+        Plugin.Result rollout = plugin.run("rollout", "-n", "zeta", "-n", "alpha", "--missing");
+        assertThat(rollout.exitCode()).as(rollout.both()).isZero();
+        assertThat(rollout.out()).containsSubsequence("deployment/svc -n zeta: restarting", "deployment/svc -n zeta: rolled out",
+                "deployment/svc -n alpha: restarting", "deployment/svc -n alpha: rolled out").doesNotContain("beta");
+        assertThat(pods("zeta", "svc")).singleElement().matches(RolloutTest::hasSidecar);
+        assertThat(pods("alpha", "svc")).singleElement().matches(RolloutTest::hasSidecar);
+        assertThat(restartedAt("Deployment", "beta", "svc")).as("not named").isNull();
+        assertThat(pods("beta", "svc")).singleElement().matches(pod -> !hasSidecar(pod));
+    }
+
+    @Test
     void aRolloutThatCannotFinishStopsTheRunAndSaysWhich() throws Exception {
         namespace("jam");
         apply(workload("Deployment", "jam", "a-broken", 1, ""));

@@ -84,6 +84,13 @@ class UpgradeTest {
                 .satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
         assertThat(caBundle()).as("the caBundle survives the upgrade").isEqualTo(bundle);
         aNewPodIsInjected();
+        Plugin.Result switchToCertManager = plugin.run("install", "--cert-manager", "ca", "--timeout", "90s");
+        assertThat(switchToCertManager.exitCode()).isEqualTo(1);
+        assertThat(switchToCertManager.err()).isEqualTo("error: the installed agent manages its own certificates; switching to "
+                + "cert-manager in place would break TLS while the agent rolls: run `kubectl sidecar uninstall`, then "
+                + "`kubectl sidecar install --cert-manager Issuer/ca`\n");
+        assertThat(agentDeployment().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .noneMatch(env -> env.getName().equals("AGENT_TLS_MODE"));
 
         Plugin.Result printed = plugin.run("install", "--dry-run", "-o", "yaml", "--gitops", "argocd");
         assertThat(printed.exitCode()).as(printed.err()).isZero();

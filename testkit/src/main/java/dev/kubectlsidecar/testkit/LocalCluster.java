@@ -87,7 +87,7 @@ public final class LocalCluster implements AutoCloseable {
                 new ServiceProxy(store, routes, calls),
                 accessReviews,
                 new DryRunRequests(store),
-                new PatchRequests(store))), workers, store);
+                new PatchRequests(store)), builder.certManagerCrds), workers, store);
         this.url = "http://127.0.0.1:" + server.start();
         this.kubelet = new FakeKubelet(store, builder.runInitContainers, builder.iptablesBackend);
         this.client = new KubernetesClientBuilder()
@@ -194,8 +194,19 @@ public final class LocalCluster implements AutoCloseable {
         private String agentName = "kubectl-sidecar-agent";
         private Duration agentReadyLimit = AgentRunner.READY_LIMIT;
         private boolean workloadControllers;
+        private boolean certManagerCrds;
 
         private Builder() {
+        }
+
+        /**
+         * Registers cert-manager's CRDs: discovery announces cert-manager.io/v1 (Certificate, CertificateRequest,
+         * Issuer, ClusterIssuer) and the store keeps them like any object. Nothing issues certificates: a test
+         * stands in for cert-manager. Off by default, as in a cluster without cert-manager.
+         */
+        public Builder certManagerCrds(boolean registered) {
+            this.certManagerCrds = registered;
+            return this;
         }
 
         /** The {@code gitVersion} {@code /version} reports, e.g. {@code v1.28.3}; default {@code v1.31.0}. */

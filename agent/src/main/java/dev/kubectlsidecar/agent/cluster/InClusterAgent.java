@@ -19,13 +19,14 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The agent in a cluster: the webhook server of {@link Agent}, fed by the cluster — its serving certificate from
- * the TLS Secret (created and rotated by whichever replica holds the Lease), its injection config from the
+ * the TLS Secret (created and rotated by whichever replica holds the Lease, or by cert-manager), its injection config from the
  * ConfigMap — and the server's version deciding native sidecars.
  */
 public final class InClusterAgent implements AutoCloseable {
@@ -36,16 +37,17 @@ public final class InClusterAgent implements AutoCloseable {
     private final KubernetesClient client;
     /** The client's own Vert.x when this agent made the client; null when it was given one. */
     private final Vertx clientVertx;
-    private final InClusterTls tls;
+    private final ServingTls tls;
     private final AtomicReference<ServingBundle> latest = new AtomicReference<>();
     private volatile Agent agent;
     private ConfigMapWatcher config;
     private PodStateTracker pods;
 
-    private InClusterAgent(KubernetesClient client, Vertx clientVertx, InClusterSettings settings) {
+    private InClusterAgent(KubernetesClient client, Vertx clientVertx, InClusterSettings settings, TlsMode mode) {
         this.client = client;
         this.clientVertx = clientVertx;
-        this.tls = new InClusterTls(client, settings, this::onBundle);
+        this.tls = mode == TlsMode.CERT_MANAGER ? new CertManagerTls(client, settings, Clock.systemUTC(), this::onBundle)
+                : new InClusterTls(client, settings, this::onBundle);
     }
 
     public static InClusterAgent start(AgentOptions options) throws Exception {
@@ -61,18 +63,19 @@ public final class InClusterAgent implements AutoCloseable {
             clientVertx.close();
             throw e;
         }
-        return start(options, client, clientVertx, InClusterSettings.fromEnvironment().withNamespace(options.namespace()));
+        return start(options, client, clientVertx, InClusterSettings.fromEnvironment().withNamespace(options.namespace()),
+                TlsMode.fromEnvironment(System.getenv()));
     }
 
     /** With a given client and settings (tests run several replicas in one process). */
-    public static InClusterAgent start(AgentOptions options, KubernetesClient client, InClusterSettings settings)
+    public static InClusterAgent start(AgentOptions options, KubernetesClient client, InClusterSettings settings, TlsMode mode)
             throws Exception {
-        return start(options, client, null, settings);
+        return start(options, client, null, settings, mode);
     }
 
     private static InClusterAgent start(AgentOptions options, KubernetesClient client, Vertx clientVertx,
-                                        InClusterSettings settings) throws Exception {
-        InClusterAgent running = new InClusterAgent(client, clientVertx, settings);
+                                        InClusterSettings settings, TlsMode mode) throws Exception {
+        InClusterAgent running = new InClusterAgent(client, clientVertx, settings, mode);
         try {
             running.run(options, settings);
             return running;
@@ -122,8 +125,8 @@ public final class InClusterAgent implements AutoCloseable {
         long deadline = System.nanoTime() + FIRST_CERTIFICATE.toNanos();
         while (latest.get() == null) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no serving certificate in Secret " + InClusterSettings.TLS_SECRET
-                        + " after " + FIRST_CERTIFICATE.toSeconds() + " s: no replica could create it (check RBAC and the Lease)");
+                throw new IllegalStateException("no usable serving certificate after " + FIRST_CERTIFICATE.toSeconds() + " s: "
+                        + tls.whenMissing());
             }
             Thread.sleep(100);
         }
@@ -141,7 +144,7 @@ public final class InClusterAgent implements AutoCloseable {
     }
 
     private static KeyCertificatePair certificate(Vertx vertx, ServingBundle bundle) {
-        return KeyCertificatePair.of(vertx, "Secret " + InClusterSettings.TLS_SECRET,
+        return KeyCertificatePair.of(vertx, "the serving certificate's Secret",
                 Buffer.buffer(bundle.certChainPem()), Buffer.buffer(bundle.keyPem()));
     }
 

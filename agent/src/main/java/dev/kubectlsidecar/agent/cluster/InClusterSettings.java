@@ -18,6 +18,9 @@ public record InClusterSettings(String namespace, String serviceName, String web
     public static final String DEFAULT_SERVICE = "kubectl-sidecar-agent";
     public static final String DEFAULT_WEBHOOK_CONFIGURATION = "kubectl-sidecar";
     public static final String TLS_SECRET = "kubectl-sidecar-agent-tls";
+    /** With {@link TlsMode#CERT_MANAGER}: the Secret cert-manager writes for the Certificate {@value #CERTIFICATE}. */
+    public static final String CERT_MANAGER_TLS_SECRET = "kubectl-sidecar-agent-cert-manager-tls";
+    public static final String CERTIFICATE = "kubectl-sidecar-agent";
     public static final String LEASE = "kubectl-sidecar-agent";
     public static final String CONFIG_MAP = "kubectl-sidecar-config";
     public static final String CONFIG_KEY = "config.yaml";

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * {@link CertificateRotation} with its {@link CaBundleKeeper} for as long as it leads, and has it look again whenever
  * the Secret changes.
  */
-public final class InClusterTls implements AutoCloseable {
+public final class InClusterTls implements ServingTls {
     private final KubernetesClient client;
     private final InClusterSettings settings;
     private final RotationPolicy policy;
@@ -41,9 +41,15 @@ public final class InClusterTls implements AutoCloseable {
         this(client, settings, TlsLifetimes.defaults(), LeaderElection.Timing.defaults(), Clock.systemUTC(), onBundle);
     }
 
+    @Override
     public void start() {
         watcher.start();
         election.start();
+    }
+
+    @Override
+    public String whenMissing() {
+        return "no replica could create it (check RBAC and the Lease)";
     }
 
     public boolean isLeader() {

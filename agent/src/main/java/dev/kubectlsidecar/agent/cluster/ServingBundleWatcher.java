@@ -8,13 +8,14 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
  * Every replica's reload path: watches the TLS Secret and hands each new {@link ServingBundle} to {@code onBundle}
  * (the server swaps its SSL options). An absent or unusable Secret, or one whose serving certificate has expired
  * (restored from an old backup, or left behind by an agent that was down for months), hands nothing: the server
- * keeps what it serves until the leader writes a good one. {@code onChange} hears of every new version of the
+ * keeps what it serves until the leader (or cert-manager) writes a good one. {@code onChange} hears of every new version of the
  * Secret, usable or not, deleted too, so the leader can act on it at once.
  */
 public final class ServingBundleWatcher implements AutoCloseable {
@@ -24,6 +25,7 @@ public final class ServingBundleWatcher implements AutoCloseable {
     private final Clock clock;
     private final Consumer<ServingBundle> onBundle;
     private final Runnable onChange;
+    private final Function<GenericKubernetesResource, ServingBundle> decode;
     private final NamedObjectWatch<GenericKubernetesResource> watch;
     private ServingBundle last;
     private String lastVersion;
@@ -34,6 +36,17 @@ public final class ServingBundleWatcher implements AutoCloseable {
 
     public ServingBundleWatcher(KubernetesClient client, String namespace, String secretName, Clock clock,
                                 Consumer<ServingBundle> onBundle, Runnable onChange) {
+        this(client, namespace, secretName, clock, secret -> TlsSecret.decode(secret).servingBundle(), onBundle, onChange);
+    }
+
+    /**
+     * @param decode the bundle in the Secret as its writer lays it out; {@link IllegalArgumentException} saying why
+     *               when it is unusable
+     */
+    public ServingBundleWatcher(KubernetesClient client, String namespace, String secretName, Clock clock,
+                                Function<GenericKubernetesResource, ServingBundle> decode, Consumer<ServingBundle> onBundle,
+                                Runnable onChange) {
+        this.decode = decode;
         this.description = "Secret " + namespace + "/" + secretName;
         this.clock = clock;
         this.onBundle = onBundle;
@@ -56,12 +69,13 @@ public final class ServingBundleWatcher implements AutoCloseable {
         if (secret.isEmpty()) {
             return;
         }
-        CertificateStore.Stored stored = CertificateStore.read(secret.get());
-        if (stored.material() == null) {
-            LOG.warning(description + " is unusable (" + stored.problem() + "); serving the previous certificate");
+        ServingBundle bundle;
+        try {
+            bundle = decode.apply(secret.get());
+        } catch (IllegalArgumentException e) {
+            LOG.warning(description + " is unusable (" + e.getMessage() + "); serving the previous certificate");
             return;
         }
-        ServingBundle bundle = stored.material().servingBundle();
         if (bundle.equals(last)) {
             return;
         }

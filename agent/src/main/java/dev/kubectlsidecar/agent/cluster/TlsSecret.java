@@ -67,7 +67,7 @@ final class TlsSecret {
 
     /** The material in {@code secret}; {@link IllegalArgumentException} naming the key when it is not usable. */
     static TlsMaterial decode(GenericKubernetesResource secret) {
-        Map<?, ?> data = secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map ? map : Map.of();
+        Map<?, ?> data = data(secret);
         CertificateAuthority active = CertificateAuthority.fromPem(text(data, CA_CRT), text(data, CA_KEY), CA_CRT);
         Optional<CertificateAuthority> next = data.containsKey(NEXT_CA_CRT)
                 ? Optional.of(CertificateAuthority.fromPem(text(data, NEXT_CA_CRT), text(data, NEXT_CA_KEY), NEXT_CA_CRT))
@@ -92,7 +92,13 @@ final class TlsSecret {
         }
     }
 
-    private static String text(Map<?, ?> data, String key) {
+    /** The Secret's {@code data}: base64 strings by key (empty when it has none). */
+    static Map<?, ?> data(GenericKubernetesResource secret) {
+        return secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map ? map : Map.of();
+    }
+
+    /** The decoded text under {@code key}; {@link IllegalArgumentException} naming the key when absent or not base64. */
+    static String text(Map<?, ?> data, String key) {
         Object found = data.get(key);
         if (found == null) {
             throw new IllegalArgumentException(key + ": missing");

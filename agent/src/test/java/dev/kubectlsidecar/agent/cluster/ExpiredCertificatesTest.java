@@ -78,7 +78,7 @@ class ExpiredCertificatesTest {
             return configuration;
         });
 
-        try (InClusterAgent agent = InClusterAgent.start(OPTIONS, client, SETTINGS)) {
+        try (InClusterAgent agent = InClusterAgent.start(OPTIONS, client, SETTINGS, TlsMode.SELF_MANAGED)) {
             int port = agent.agent().port();
             assertThat(served(port).getNotAfter().toInstant()).as("the certificate served from the start").isAfter(Instant.now());
             Poll.until("a caBundle without the expired CA", () -> !caBundle().equals(old.bundlePem()));
@@ -93,7 +93,7 @@ class ExpiredCertificatesTest {
     @Test
     void anExpiredSecretWrittenWhileRunningIsNeverServedAndReplacedAtOnce() throws Exception {
         WebhookFixtures.create(client, WebhookFixtures.NAME);
-        try (InClusterAgent agent = InClusterAgent.start(OPTIONS, client, SETTINGS)) {
+        try (InClusterAgent agent = InClusterAgent.start(OPTIONS, client, SETTINGS, TlsMode.SELF_MANAGED)) {
             int port = agent.agent().port();
             Poll.until("caBundle written", () -> !caBundle().isEmpty());
             String before = caBundle();

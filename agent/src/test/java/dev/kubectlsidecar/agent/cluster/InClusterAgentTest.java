@@ -41,7 +41,7 @@ class InClusterAgentTest {
         AgentOptions options = new AgentOptions(false, "127.0.0.1", 0, null, null, null, "kubectl-sidecar", KubeVersion.UNKNOWN, 1,
                 Duration.ofSeconds(1), null);
 
-        try (InClusterAgent agent = InClusterAgent.start(options, client, settings)) {
+        try (InClusterAgent agent = InClusterAgent.start(options, client, settings, TlsMode.SELF_MANAGED)) {
             Poll.until("caBundle written", () -> WebhookFixtures.caBundles(client, WebhookFixtures.NAME).stream().noneMatch(String::isEmpty));
             String bundle = WebhookFixtures.caBundles(client, WebhookFixtures.NAME).get(0);
             assertThat(client.secrets().inNamespace("kubectl-sidecar").withName(InClusterSettings.TLS_SECRET).get()).isNotNull();

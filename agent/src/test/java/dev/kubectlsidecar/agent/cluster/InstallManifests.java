@@ -36,6 +36,27 @@ final class InstallManifests {
         }
     }
 
+    /** The files that replace their namesakes with {@code install --cert-manager}. */
+    static List<Path> certManagerFiles() throws IOException {
+        try (Stream<Path> files = Files.list(DIRECTORY.resolve("cert-manager"))) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    /** The one object of {@code type} among {@link #certManagerFiles}. */
+    static <T extends HasMetadata> T certManager(Class<T> type) throws IOException {
+        List<T> found = new ArrayList<>();
+        for (Path file : certManagerFiles()) {
+            if (type.isInstance(parse(file))) {
+                found.add(type.cast(parse(file)));
+            }
+        }
+        if (found.size() != 1) {
+            throw new AssertionError("expected one " + type.getSimpleName() + " under cert-manager/, found " + found.size());
+        }
+        return found.get(0);
+    }
+
     static HasMetadata parse(Path file) throws IOException {
         Object parsed = SERIALIZATION.unmarshal(Files.readString(file));
         if (!(parsed instanceof HasMetadata resource)) {

@@ -2,9 +2,14 @@ package dev.kubectlsidecar.agent.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.agent.tls.CertificateAuthority;
+import dev.kubectlsidecar.agent.tls.CertificateIssuer;
+import dev.kubectlsidecar.agent.tls.Pem;
 import dev.kubectlsidecar.agent.tls.ServingBundle;
+import dev.kubectlsidecar.agent.tls.ServingCertificate;
 import dev.kubectlsidecar.agent.tls.TlsLifetimes;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -97,6 +102,40 @@ class RbacCoversTheAgentTest {
     }
 
     @Test
+    void inCertManagerModeTheAgentOnlyReadsAndItsSmallerRolesAllowIt() throws Exception {
+        WebhookFixtures.create(client, WebhookFixtures.NAME);
+        CertificateIssuer issuer = new CertificateIssuer(Clock.systemUTC());
+        CertificateAuthority ca = issuer.newAuthority("cert-manager", Duration.ofDays(1));
+        ServingCertificate serving = issuer.issueServing(ca, List.of("kubectl-sidecar-agent.kubectl-sidecar.svc"), Duration.ofHours(1));
+        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(InClusterSettings.CERT_MANAGER_TLS_SECRET)
+                .withNamespace(NS).endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", base64(Pem.certificates(List.of(serving.certificate()))))
+                .addToData("tls.key", base64(Pem.privateKey(serving.key()))).addToData("ca.crt", base64(ca.certificatePem())).build()).create();
+        List<ServingBundle> bundles = new CopyOnWriteArrayList<>();
+        try (KubernetesClient agentClient = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(AGENT).build()).build();
+             CertManagerTls tls = new CertManagerTls(agentClient, new InClusterSettings(NS, InClusterSettings.DEFAULT_SERVICE,
+                     WebhookFixtures.NAME, "agent-0"), Clock.systemUTC(), bundles::add)) {
+            tls.start();
+            Poll.until("cert-manager's certificate", () -> bundles.size() == 1);
+        }
+
+        RbacAuthorizer rbac = new RbacAuthorizer(InstallManifests.certManager(ClusterRole.class).getRules(),
+                InstallManifests.certManager(Role.class).getRules(), NS);
+        List<String> sent = new ArrayList<>();
+        for (RecordedRequest request : recorded()) {
+            if (AGENT.equals(request.getHeader("User-Agent"))) {
+                assertThat(rbac.allows(request.getMethod(), request.getPath())).as(request.getMethod() + " " + request.getPath()).isTrue();
+                sent.add(request.getMethod());
+            }
+        }
+        assertThat(sent).isNotEmpty().containsOnly("GET");
+        assertThat(rbac.allows("PATCH", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/kubectl-sidecar")).isFalse();
+        assertThat(rbac.allows("POST", "/api/v1/namespaces/kubectl-sidecar/secrets")).isFalse();
+        assertThat(rbac.allows("GET", "/api/v1/namespaces/kubectl-sidecar/secrets/" + InClusterSettings.TLS_SECRET)).isFalse();
+        assertThat(rbac.allows("POST", "/apis/coordination.k8s.io/v1/namespaces/kubectl-sidecar/leases")).isFalse();
+    }
+
+    @Test
     void theAuthorizerDeniesWhatTheRolesDoNotGrant() throws Exception {
         RbacAuthorizer rbac = new RbacAuthorizer(InstallManifests.one(ClusterRole.class).getRules(),
                 InstallManifests.one(Role.class).getRules(), NS);
@@ -109,6 +148,10 @@ class RbacCoversTheAgentTest {
         assertThat(rbac.allows("GET", "/api/v1/namespaces/kubectl-sidecar/secrets?fieldSelector=metadata.name%3D"
                 + InClusterSettings.TLS_SECRET + "&watch=true")).isTrue();
         assertThat(rbac.allows("GET", "/api/v1/pods?watch=true")).isTrue();
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private List<RecordedRequest> recorded() throws InterruptedException {

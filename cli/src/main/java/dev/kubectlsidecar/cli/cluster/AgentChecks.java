@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -7,17 +8,18 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /** The agent's checks: Deployment available, webhook configuration wired to it, certificates sound. */
 final class AgentChecks {
     static final String GROUP = "kubectl-sidecar-agent";
-    static final String TLS_SECRET = "kubectl-sidecar-agent-tls";
     private static final String SERVICE_DNS = AgentNames.SERVICE + "." + AgentNames.NAMESPACE + ".svc";
 
     private AgentChecks() {
@@ -37,7 +39,12 @@ final class AgentChecks {
         results.add(CheckResult.ok(GROUP, "webhook configuration " + AgentNames.WEBHOOK_CONFIGURATION + " exists"));
         results.add(pointsAtTheService(configuration));
         results.add(excludesSystemNamespaces(configuration));
-        results.addAll(certificates(client, configuration, now));
+        boolean certManager = deployment != null
+                && AgentSettings.certManagerMode(JsonMappers.JSON.readTree(Serialization.asJson(deployment)));
+        if (certManager) {
+            results.addAll(certManagerChecks(client, configuration));
+        }
+        results.addAll(certificates(client, configuration, now, TlsSource.of(certManager)));
         results.add(failurePolicy(configuration.getWebhooks().get(0).getFailurePolicy(), readyReplicas(deployment) > 0));
         return results;
     }
@@ -119,35 +126,59 @@ final class AgentChecks {
         return false;
     }
 
-    private static List<CheckResult> certificates(KubernetesClient client, MutatingWebhookConfiguration configuration, Instant now) {
+    /** The agent's Certificate is issued and the webhook configuration asks for its CA. */
+    private static List<CheckResult> certManagerChecks(KubernetesClient client, MutatingWebhookConfiguration configuration) {
+        List<CheckResult> results = new ArrayList<>();
+        String name = "Certificate " + AgentNames.NAMESPACE + "/" + AgentNames.CERTIFICATE;
+        JsonNode certificate = CertManagerApi.certificate(client);
+        if (certificate == null) {
+            results.add(CheckResult.fail(GROUP, name + " is missing: cert-manager issues no certificate for the agent",
+                    "re-run `kubectl sidecar install --cert-manager ISSUER`"));
+        } else {
+            results.add(CertManagerApi.notReady(certificate)
+                    .map(why -> CheckResult.fail(GROUP, name + " is not Ready (" + why + ")", TlsSource.CERT_MANAGER.reissue()))
+                    .orElseGet(() -> CheckResult.ok(GROUP, name + " is Ready (issued by " + CertManagerIssuer.of(certificate) + ")")));
+        }
+        String wanted = AgentNames.NAMESPACE + "/" + AgentNames.CERTIFICATE;
+        String annotation = configuration.getMetadata().getAnnotations() == null ? null
+                : configuration.getMetadata().getAnnotations().get(AgentManifests.INJECT_CA_FROM);
+        results.add(wanted.equals(annotation)
+                ? CheckResult.ok(GROUP, "webhook configuration asks cert-manager for its caBundle (" + AgentManifests.INJECT_CA_FROM + ")")
+                : CheckResult.fail(GROUP, "webhook configuration " + AgentNames.WEBHOOK_CONFIGURATION + " lacks annotation "
+                        + AgentManifests.INJECT_CA_FROM + ": " + wanted + ", so nothing keeps its caBundle", "re-run `kubectl sidecar install`"));
+        return results;
+    }
+
+    private static List<CheckResult> certificates(KubernetesClient client, MutatingWebhookConfiguration configuration, Instant now,
+                                                  TlsSource source) {
         List<CheckResult> results = new ArrayList<>();
         String bundle = configuration.getWebhooks().get(0).getClientConfig().getCaBundle();
         if (bundle == null || bundle.isEmpty()) {
-            results.add(CheckResult.fail(GROUP, "caBundle is empty: the API server cannot trust the agent",
-                    "the agent writes it when it starts: kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT));
+            results.add(CheckResult.fail(GROUP, "caBundle is empty: the API server cannot trust the agent", source.bundleWriter()));
             return results;
         }
         List<X509Certificate> authorities = PemCertificates.parse(new String(Base64.getDecoder().decode(bundle), StandardCharsets.US_ASCII));
-        Secret secret = client.secrets().inNamespace(AgentNames.NAMESPACE).withName(TLS_SECRET).get();
+        Secret secret = client.secrets().inNamespace(AgentNames.NAMESPACE).withName(source.secret()).get();
         String servingPem = secret == null || secret.getData() == null || secret.getData().get("tls.crt") == null ? null
                 : new String(Base64.getDecoder().decode(secret.getData().get("tls.crt")), StandardCharsets.US_ASCII);
         List<X509Certificate> chain = servingPem == null ? List.of() : PemCertificates.parse(servingPem);
         if (chain.isEmpty()) {
-            results.add(CheckResult.fail(GROUP, "serving certificate not found in Secret " + AgentNames.NAMESPACE + "/" + TLS_SECRET,
-                    "the agent creates it when it starts: kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT));
+            results.add(CheckResult.fail(GROUP, "serving certificate not found in Secret " + AgentNames.NAMESPACE + "/" + source.secret(),
+                    source == TlsSource.AGENT ? "the agent creates it when it starts: kubectl -n " + AgentNames.NAMESPACE + " logs deploy/"
+                            + AgentNames.DEPLOYMENT : source.reissue()));
             return results;
         }
         X509Certificate serving = chain.get(0);
         results.add(PemCertificates.signedByOneOf(serving, authorities)
                 ? CheckResult.ok(GROUP, "caBundle holds the CA that signed the serving certificate")
                 : CheckResult.fail(GROUP, "caBundle does not hold the CA that signed the serving certificate: the API server "
-                        + "will refuse the agent's TLS", "restart the agent so it repairs the caBundle: kubectl -n "
-                        + AgentNames.NAMESPACE + " rollout restart deploy/" + AgentNames.DEPLOYMENT));
+                        + "will refuse the agent's TLS", source == TlsSource.AGENT ? "restart the agent so it repairs the caBundle: kubectl -n "
+                        + AgentNames.NAMESPACE + " rollout restart deploy/" + AgentNames.DEPLOYMENT : source.bundleWriter()));
         results.add(PemCertificates.dnsNames(serving).contains(SERVICE_DNS)
                 ? CheckResult.ok(GROUP, "serving certificate is valid for " + SERVICE_DNS)
                 : CheckResult.fail(GROUP, "serving certificate is not valid for " + SERVICE_DNS + " (names: "
                         + String.join(", ", PemCertificates.dnsNames(serving)) + ")",
-                        "delete Secret " + AgentNames.NAMESPACE + "/" + TLS_SECRET + " and restart the agent to reissue it"));
+                        source.reissue()));
         results.add(CertificateLifetime.check("serving certificate", serving, now));
         authorities.stream().filter(ca -> PemCertificates.signedByOneOf(serving, List.of(ca))).findFirst()
                 .ifPresent(ca -> results.add(CertificateLifetime.check("CA " + ca.getSubjectX500Principal().getName()

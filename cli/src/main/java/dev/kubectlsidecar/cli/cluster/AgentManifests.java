@@ -11,13 +11,18 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The agent's manifests (resources of this module), in apply order, with what {@code install} may set
- * ({@link AgentSettings}: the image, the webhook's failure policy, the knobs).
+ * ({@link AgentSettings}: the image, the webhook's failure policy, the knobs, the cert-manager issuer). With
+ * cert-manager the agent's RBAC is the smaller set under {@code cert-manager/}, a Certificate comes before the
+ * Deployment, and the webhook configuration asks cert-manager's CA injector for its caBundle.
  */
 final class AgentManifests {
     /** Apply order; uninstall goes backwards, starting with the webhook configuration. */
     static final List<String> FILES = List.of("00-namespace.yaml", "10-serviceaccount.yaml", "20-clusterrole.yaml",
             "21-clusterrolebinding.yaml", "22-role.yaml", "23-rolebinding.yaml", "30-service.yaml", "40-deployment.yaml",
             "41-poddisruptionbudget.yaml", "50-mutatingwebhookconfiguration.yaml");
+    static final String CERTIFICATE_FILE = "35-certificate.yaml";
+    /** The annotation by which cert-manager's CA injector fills a webhook configuration's caBundle. */
+    static final String INJECT_CA_FROM = "cert-manager.io/inject-ca-from";
     static final String IMAGE_REPOSITORY = "ghcr.io/kubectl-sidecar/agent";
     static final String DEFAULT_IMAGE = IMAGE_REPOSITORY + ":0.1.0";
 
@@ -25,20 +30,43 @@ final class AgentManifests {
     }
 
     static List<ObjectNode> render(AgentSettings settings) {
+        CertManagerIssuer issuer = settings.certManager();
         List<ObjectNode> resources = new ArrayList<>();
-        for (String file : FILES) {
+        for (String file : files(issuer != null)) {
             ObjectNode resource = read(file);
-            if ("Deployment".equals(resource.path("kind").asString())) {
-                settings.applyTo(resource);
-            }
-            if ("MutatingWebhookConfiguration".equals(resource.path("kind").asString()) && settings.failurePolicy() != null) {
-                for (JsonNode webhook : resource.path("webhooks")) {
-                    ((ObjectNode) webhook).put("failurePolicy", settings.failurePolicy());
+            switch (resource.path("kind").asString()) {
+                case "Deployment" -> settings.applyTo(resource);
+                case "Certificate" -> issuer.applyTo(resource);
+                case "MutatingWebhookConfiguration" -> {
+                    if (settings.failurePolicy() != null) {
+                        resource.path("webhooks").forEach(webhook -> ((ObjectNode) webhook).put("failurePolicy", settings.failurePolicy()));
+                    }
+                    if (issuer != null) {
+                        ((ObjectNode) resource.path("metadata")).putObject("annotations")
+                                .put(INJECT_CA_FROM, AgentNames.NAMESPACE + "/" + AgentNames.CERTIFICATE);
+                    }
+                }
+                default -> {
+                    // as written
                 }
             }
             resources.add(resource);
         }
         return resources;
+    }
+
+    private static List<String> files(boolean certManager) {
+        if (!certManager) {
+            return FILES;
+        }
+        List<String> files = new ArrayList<>();
+        for (String file : FILES) {
+            files.add(file.equals("20-clusterrole.yaml") || file.equals("22-role.yaml") ? "cert-manager/" + file : file);
+            if (file.equals("30-service.yaml")) {
+                files.add(CERTIFICATE_FILE);
+            }
+        }
+        return files;
     }
 
     private static ObjectNode read(String file) {

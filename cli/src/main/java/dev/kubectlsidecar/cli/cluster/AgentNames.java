@@ -10,6 +10,11 @@ public final class AgentNames {
     public static final String WEBHOOK_CONFIGURATION = "kubectl-sidecar";
     public static final String CONFIG_MAP = "kubectl-sidecar-config";
     public static final String INJECTION_LABEL = "istio-injection";
+    /** With {@code install --cert-manager}: the Certificate, the Secret cert-manager writes for it (the agent's TLS). */
+    public static final String CERTIFICATE = "kubectl-sidecar-agent";
+    public static final String CERT_MANAGER_TLS_SECRET = "kubectl-sidecar-agent-cert-manager-tls";
+    /** The agent's own TLS Secret when it manages its certificates. */
+    public static final String TLS_SECRET = "kubectl-sidecar-agent-tls";
     /**
      * The header {@code status} sends its bearer token in to the agent's status API: the API server's service proxy
      * removes {@code Authorization} from what it forwards (the agent checks the token with a TokenReview).

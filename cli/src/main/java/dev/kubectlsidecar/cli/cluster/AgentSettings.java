@@ -21,11 +21,15 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param tolerations each {@code KEY[=VALUE][:EFFECT]}, as {@code kubectl taint} writes taints
  * @param resources {@code requests.cpu}, {@code limits.memory}, … to quantities
+ * @param certManager the issuer of the serving certificate when cert-manager provides it; null: the agent's own CA
  */
 record AgentSettings(String image, String failurePolicy, Integer port, Boolean hostNetwork, Integer replicas,
                      Map<String, String> nodeSelector, List<String> tolerations, String priorityClass,
-                     Map<String, String> resources) {
-    static final AgentSettings DEFAULTS = new AgentSettings(null, null, null, null, null, null, null, null, null);
+                     Map<String, String> resources, CertManagerIssuer certManager) {
+    static final AgentSettings DEFAULTS = new AgentSettings(null, null, null, null, null, null, null, null, null, null);
+    /** The agent's environment variable that says who manages its certificate (the agent's {@code TlsMode}). */
+    static final String TLS_MODE_ENV = "AGENT_TLS_MODE";
+    static final String CERT_MANAGER_MODE = "cert-manager";
     private static final String CONTAINER = "/spec/template/spec/containers/0";
     private static final Pattern TOLERATION = Pattern.compile("([A-Za-z0-9./_-]+)(?:=([A-Za-z0-9._-]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?");
     private static final Set<String> RESOURCE_KEYS = Set.of("requests.cpu", "requests.memory", "requests.ephemeral-storage",
@@ -35,7 +39,13 @@ record AgentSettings(String image, String failurePolicy, Integer port, Boolean h
     AgentSettings over(AgentSettings installed) {
         return new AgentSettings(or(image, installed.image), or(failurePolicy, installed.failurePolicy), or(port, installed.port),
                 or(hostNetwork, installed.hostNetwork), or(replicas, installed.replicas), or(nodeSelector, installed.nodeSelector),
-                or(tolerations, installed.tolerations), or(priorityClass, installed.priorityClass), or(resources, installed.resources));
+                or(tolerations, installed.tolerations), or(priorityClass, installed.priorityClass), or(resources, installed.resources),
+                or(certManager, installed.certManager));
+    }
+
+    AgentSettings withCertManager(CertManagerIssuer issuer) {
+        return new AgentSettings(image, failurePolicy, port, hostNetwork, replicas, nodeSelector, tolerations, priorityClass, resources,
+                issuer);
     }
 
     /** {@code replicas: 2 → 3} for each setting that differs from {@code installed}'s (an upgrade shows them). */
@@ -50,6 +60,7 @@ record AgentSettings(String image, String failurePolicy, Integer port, Boolean h
         change(changes, "tolerations", installed.tolerations, tolerations);
         change(changes, "priorityClassName", installed.priorityClass, priorityClass);
         change(changes, "resources", installed.resources, resources);
+        change(changes, "certManager", installed.certManager, certManager);
         return changes;
     }
 
@@ -199,6 +210,9 @@ record AgentSettings(String image, String failurePolicy, Integer port, Boolean h
         if (priorityClass != null) {
             podSpec.put("priorityClassName", priorityClass);
         }
+        if (certManager != null) {
+            env(container, TLS_MODE_ENV, CERT_MANAGER_MODE);
+        }
         if (resources != null) {
             ObjectNode limits = Json.object();
             ObjectNode requests = Json.object();
@@ -213,10 +227,14 @@ record AgentSettings(String image, String failurePolicy, Integer port, Boolean h
         }
     }
 
-    /** What the installed agent's Deployment and webhook configuration say; all null for what is absent. */
-    static AgentSettings installed(JsonNode deployment, String failurePolicy) {
+    /**
+     * What the installed agent's Deployment, webhook configuration and Certificate (null without cert-manager) say;
+     * all null for what is absent.
+     */
+    static AgentSettings installed(JsonNode deployment, String failurePolicy, JsonNode certificate) {
+        CertManagerIssuer issuer = certificate == null ? null : CertManagerIssuer.of(certificate);
         if (deployment == null) {
-            return new AgentSettings(null, failurePolicy, null, null, null, null, null, null, null);
+            return new AgentSettings(null, failurePolicy, null, null, null, null, null, null, null, issuer);
         }
         JsonNode podSpec = deployment.at("/spec/template/spec");
         JsonNode container = deployment.at(CONTAINER);
@@ -242,7 +260,17 @@ record AgentSettings(String image, String failurePolicy, Integer port, Boolean h
         return new AgentSettings(image, failurePolicy, port,
                 podSpec.path("hostNetwork").asBoolean(false), deployment.at("/spec/replicas").canConvertToInt()
                 ? deployment.at("/spec/replicas").asInt() : null, nodeSelector, tolerations,
-                podSpec.path("priorityClassName").asString(null), resources);
+                podSpec.path("priorityClassName").asString(null), resources, issuer);
+    }
+
+    /** Whether the Deployment runs the agent with cert-manager's certificate. */
+    static boolean certManagerMode(JsonNode deployment) {
+        for (JsonNode entry : deployment.at(CONTAINER).path("env")) {
+            if (TLS_MODE_ENV.equals(entry.path("name").asString()) && CERT_MANAGER_MODE.equals(entry.path("value").asString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ObjectNode toleration(String text) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "install", sortOptions = false,
         description = "Install the agent (webhook, certificates, RBAC) and wait until it is ready.",
         footer = {"", "Examples:", "  kubectl sidecar install",
-                "  kubectl sidecar install --failure-policy Ignore", "  kubectl sidecar install --dry-run -o yaml > agent.yaml",
-                "", "The agent always lives in namespace " + AgentNames.NAMESPACE + ": -n may only name it."})
+                "  kubectl sidecar install --failure-policy Ignore", "  kubectl sidecar install --dry-run            # what an upgrade would change",
+                "  kubectl sidecar install --dry-run -o yaml > agent.yaml", "  kubectl sidecar install --cert-manager ClusterIssuer/internal-ca",
+                "", "On an installed cluster install is an upgrade: settings no flag changes are kept (the cert-manager mode too).",
+                "The agent always lives in namespace " + AgentNames.NAMESPACE + ": -n may only name it."})
 public final class InstallCommand extends ClusterCommand {
     @Option(names = "--image", paramLabel = "REF", description = "The agent's image (default: " + AgentManifests.DEFAULT_IMAGE + ").")
     String image;
@@ -55,11 +58,18 @@ public final class InstallCommand extends ClusterCommand {
             description = "The agent container's requests and limits (default: requests.cpu=50m,requests.memory=128Mi,limits.memory=256Mi).")
     String resources;
 
-    @Option(names = "--dry-run", description = "Print the manifests instead of applying them (with -o yaml|json).")
+    @Option(names = "--cert-manager", paramLabel = "ISSUER",
+            description = "Take the agent's serving certificate from cert-manager: NAME (an Issuer in " + AgentNames.NAMESPACE
+                    + "), Issuer/NAME or ClusterIssuer/NAME. Its CA injector fills the webhook's caBundle; the agent writes neither.")
+    String certManager;
+
+    @Option(names = "--dry-run",
+            description = "Change nothing. On a cluster where the agent is installed, print a diff of what would change (\"no changes\" "
+                    + "when none); otherwise, or with -o, print the manifests.")
     boolean dryRun;
 
     @Option(names = {"-o", "--output"}, paramLabel = "yaml|json", converter = Outputs.class,
-            description = "Format of --dry-run output (default: yaml).")
+            description = "With --dry-run: print the full manifests in this format, installed cluster or not (GitOps).")
     String output;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3m", converter = KubeOptions.DurationConverter.class,
@@ -85,7 +95,8 @@ public final class InstallCommand extends ClusterCommand {
     }
 
     @Option(names = "--gitops", paramLabel = "argocd|flux", converter = GitOpsTools.class,
-            description = "With --dry-run: also print (on stderr) what the GitOps tool must leave to the agent (the webhook's caBundle).")
+            description = "With --dry-run: also print (on stderr) what the GitOps tool must leave alone (the webhook's caBundle: the "
+                    + "agent's, or cert-manager's CA injector's).")
     String gitops;
 
     @Override
@@ -97,22 +108,35 @@ public final class InstallCommand extends ClusterCommand {
         }
         // GitOps: no cluster needed to print the manifests; from an installed cluster they carry what it runs with.
         List<ObjectNode> resources = AgentManifests.render(given);
+        String diff = null;
         if (kube.kubeconfigFound()) {
             try (KubernetesClient client = kube.client()) {
-                AgentSettings installed = installed(client);
-                List<ObjectNode> live = AgentManifests.render(given.over(installed));
-                if (!"flux".equals(gitops)) { // Flux applies server-side: a caBundle it never set stays the agent's
+                InstalledAgent installed = InstalledAgent.read(client);
+                AgentSettings settings = given.over(installed.settings());
+                List<ObjectNode> live = AgentManifests.render(settings);
+                if (output == null && installed.exists()) {
+                    installed.requireSameMode(settings);
+                    diff = InstallDiff.of(client, live);
+                } else if (!"flux".equals(gitops) && settings.certManager() == null) {
+                    // Flux applies server-side: a caBundle it never set stays the agent's; cert-manager's CA injector owns it
                     live.forEach(resource -> keepCaBundle(client, resource));
                 }
                 resources = live;
-            } catch (RuntimeException unreachable) { // no cluster behind the kubeconfig: the manifests as they ship
-                resources = AgentManifests.render(given);
+            } catch (KubernetesClientException e) {
+                if (e.getStatus() != null) { // the cluster answered (forbidden, ...): a diff or live values cannot be had
+                    throw explain(e, kube);
+                }
+                err().println("note: " + explain(e, kube).getMessage() + "; printing the manifests as they ship");
             }
         }
-        out().print(ManifestWriter.write(List.copyOf(resources), "json".equals(output) ? ManifestFormat.JSON : ManifestFormat.YAML));
+        if (diff == null) {
+            out().print(ManifestWriter.write(List.copyOf(resources), "json".equals(output) ? ManifestFormat.JSON : ManifestFormat.YAML));
+        } else {
+            out().print(diff.isEmpty() ? "no changes\n" : diff);
+        }
         out().flush();
         if (gitops != null) {
-            err().print(GitOpsRules.of(gitops));
+            err().print(GitOpsRules.of(gitops, resources.stream().anyMatch(r -> "Certificate".equals(r.path("kind").asString()))));
             err().flush();
         }
         return 0;
@@ -120,9 +144,13 @@ public final class InstallCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) throws InterruptedException {
-        AgentSettings installed = installed(client);
-        AgentSettings settings = given().over(installed);
-        List<String> changes = settings.changesFrom(installed);
+        InstalledAgent installed = InstalledAgent.read(client);
+        AgentSettings settings = given().over(installed.settings());
+        installed.requireSameMode(settings);
+        if (settings.certManager() != null) {
+            CertManagerApi.require(client, settings.certManager()).ifPresent(warning -> err().println("warning: " + warning));
+        }
+        List<String> changes = settings.changesFrom(installed.settings());
         if (!changes.isEmpty()) {
             out().println("upgrading the installed agent; settings that change (the others are kept):");
             changes.forEach(change -> out().println("  " + change));
@@ -142,12 +170,14 @@ public final class InstallCommand extends ClusterCommand {
             }
         }
         out().flush();
-        if (!waitUntilReady(client, timeout)) {
+        boolean certificate = settings.certManager() != null;
+        if (!waitUntilReady(client, timeout, certificate)) {
             if (out().checkError()) {
                 return 1; // stdout went away (e.g. | head): nobody is reading the progress
             }
             err().println("error: the agent is not ready after " + KubeOptions.DurationConverter.text(timeout) + ": kubectl -n " + AgentNames.NAMESPACE
                     + " get pods; kubectl -n " + AgentNames.NAMESPACE + " logs deploy/" + AgentNames.DEPLOYMENT
+                    + (certificate ? "; kubectl -n " + AgentNames.NAMESPACE + " describe certificate " + AgentNames.CERTIFICATE : "")
                     + " (then `kubectl sidecar verify`)");
             return 1;
         }
@@ -163,19 +193,13 @@ public final class InstallCommand extends ClusterCommand {
         return new AgentSettings(image, failurePolicy, AgentSettings.port("--port", port), hostNetwork,
                 AgentSettings.replicas("--replicas", replicas), AgentSettings.labels("--node-selector", nodeSelector),
                 AgentSettings.tolerations("--tolerations", tolerations), AgentSettings.name("--priority-class", priorityClass),
-                AgentSettings.resources("--resources", resources));
+                AgentSettings.resources("--resources", resources), CertManagerIssuer.parse("--cert-manager", certManager));
     }
 
-    /** What the installed agent runs with, so that an upgrade keeps what the flags do not change. */
-    private static AgentSettings installed(KubernetesClient client) {
-        Deployment deployment = client.apps().deployments().inNamespace(AgentNames.NAMESPACE).withName(AgentNames.DEPLOYMENT).get();
-        MutatingWebhookConfiguration webhook = WebhookConfigurations.agents(client);
-        String policy = webhook == null || webhook.getWebhooks() == null || webhook.getWebhooks().isEmpty() ? null
-                : webhook.getWebhooks().get(0).getFailurePolicy();
-        return AgentSettings.installed(deployment == null ? null : JsonMappers.JSON.readTree(Serialization.asJson(deployment)), policy);
-    }
-
-    /** A re-install must not wipe the caBundle the agent wrote (it would repair it, but pods would fail meanwhile). */
+    /**
+     * A re-install must not wipe the caBundle the agent (or cert-manager's CA injector) wrote: it would be written
+     * again, but pods would fail meanwhile.
+     */
     private static void keepCaBundle(KubernetesClient client, ObjectNode resource) {
         if (!"MutatingWebhookConfiguration".equals(resource.path("kind").asString())) {
             return;
@@ -209,11 +233,17 @@ public final class InstallCommand extends ClusterCommand {
                 .findFirst();
     }
 
+    private static Optional<String> certificateNotReady(KubernetesClient client) {
+        JsonNode certificate = CertManagerApi.certificate(client);
+        return certificate == null ? Optional.of("not found") : CertManagerApi.notReady(certificate);
+    }
+
     /** Reasons a Deployment gives while its pods are merely starting. */
     private static final Set<String> STARTING = Set.of("MinimumReplicasUnavailable", "ReplicaSetUpdated", "NewReplicaSetCreated",
             "FoundNewReplicaSet");
 
-    private boolean waitUntilReady(KubernetesClient client, Duration limit) throws InterruptedException {
+    /** @param certificate whether cert-manager issues the agent's certificate (its Certificate must be Ready) */
+    private boolean waitUntilReady(KubernetesClient client, Duration limit, boolean certificate) throws InterruptedException {
         long start = System.nanoTime();
         String last = "";
         while (true) {
@@ -228,7 +258,9 @@ public final class InstallCommand extends ClusterCommand {
             // An upgrade rolls the agent: the old replicas are ready until the new ones take over.
             boolean rolledOut = deployment != null
                     && RolloutProgress.of(JsonMappers.JSON.readTree(Serialization.asJson(deployment))).done();
+            Optional<String> unissued = certificate ? certificateNotReady(client) : Optional.empty();
             String state = "waiting for the agent: " + ready + "/" + wanted + " ready, caBundle " + (bundle ? "set" : "not set yet")
+                    + unissued.map(why -> ", Certificate not ready (" + why + ")").orElse("")
                     + (ready > 0 && !rolledOut ? ", rollout in progress" : "")
                     + notProgressing(deployment).map(why -> " (" + why + ")").orElse("");
             if (!state.equals(last)) {
@@ -239,7 +271,7 @@ public final class InstallCommand extends ClusterCommand {
             if (out().checkError()) {
                 return false;
             }
-            if (ready > 0 && bundle && rolledOut) {
+            if (ready > 0 && bundle && rolledOut && unissued.isEmpty()) {
                 return true;
             }
             if (Duration.ofNanos(System.nanoTime() - start).compareTo(limit) > 0) {

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
@@ -30,8 +32,8 @@ public final class KubeOptions {
     @Option(names = "--user", paramLabel = "NAME", description = "The kubeconfig user to use.")
     String user;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The namespace (default: the kubeconfig context's, else default).")
-    String namespace;
+    /** Every {@code -n} in the order given: the last one counts, as in kubectl, except for {@code rollout}. */
+    private final List<String> namespaces = new ArrayList<>();
 
     @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Timeout of a single request, e.g. 10s, 1m (0: none).")
@@ -46,6 +48,11 @@ public final class KubeOptions {
 
     private Config config;
     private Kubeconfig.Selection selection;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The namespace (default: the kubeconfig context's, else default).")
+    void namespace(String value) {
+        namespaces.add(value);
+    }
 
     /** Options as if given on the command line, for commands that only sometimes talk to the cluster. */
     public static KubeOptions of(Path kubeconfig, String context, Duration requestTimeout) {
@@ -62,14 +69,19 @@ public final class KubeOptions {
 
     /** The namespace flag, else the context's namespace, else {@code default}. */
     public String namespace() {
-        if (namespace != null) {
-            return namespace;
+        if (!namespaces.isEmpty()) {
+            return namespaces.get(namespaces.size() - 1);
         }
         return selection().namespaceOrDefault();
     }
 
     public boolean namespaceGiven() {
-        return namespace != null;
+        return !namespaces.isEmpty();
+    }
+
+    /** Each {@code -n} given, in order (empty when none was). */
+    public List<String> namespacesGiven() {
+        return List.copyOf(namespaces);
     }
 
     /** Whether there is a kubeconfig to read ({@code --kubeconfig} must name one that exists). */

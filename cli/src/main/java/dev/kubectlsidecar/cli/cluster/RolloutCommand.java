@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,7 +35,10 @@ import tools.jackson.databind.node.ObjectNode;
         description = "Restart the Deployments, StatefulSets and DaemonSets whose pods miss their sidecar or run a stale one, one at a time.",
         footer = {"", "Exit status: 0 when every workload that needed it was restarted (and is ready, with --wait),"
                 + " 1 when one failed or a PodDisruptionBudget held one back.", "",
-                "Examples:", "  kubectl sidecar rollout -n shop --dry-run", "  kubectl sidecar rollout -A --stale",
+                "Namespaces: -n NS, repeated (-n shop -n billing) or comma-separated (-n shop,billing), are done in the order given;"
+                + " -A does them all (not with -n).", "",
+                "Examples:", "  kubectl sidecar rollout -n shop --dry-run", "  kubectl sidecar rollout -n shop -n billing --stale",
+                "  kubectl sidecar rollout -A --stale",
                 "  kubectl sidecar rollout -n shop --missing --timeout 10m -o json"})
 public final class RolloutCommand extends ClusterCommand {
     /** What a new pod must not have after its workload's restart. */
@@ -75,12 +81,27 @@ public final class RolloutCommand extends ClusterCommand {
     }
 
     @Override
+    protected Integer withoutCluster() {
+        if (allNamespaces && kube.namespaceGiven()) { // cobra's words for flags marked mutually exclusive
+            throw new ParameterException(spec.commandLine(), "if any flags in the group [all-namespaces namespace] are set none of "
+                    + "the others can be; [all-namespaces namespace] were all set");
+        }
+        return null;
+    }
+
+    @Override
     protected int run(KubernetesClient client) throws InterruptedException {
         Duration limit = timeout;
         boolean both = !missing && !stale;
-        String namespace = allNamespaces ? null : kube.namespace();
+        List<String> namespaces = allNamespaces ? null : namespaces();
         StatusSource source = new StatusSource(client);
-        RolloutPlan plan = RolloutPlan.of(source.fetch(namespace, null, selector).pods(), missing || both, stale || both);
+        List<PodSidecarState> pods = new ArrayList<>();
+        if (namespaces == null) {
+            source.fetch(null, null, selector).pods().stream().sorted(Comparator.comparing(PodSidecarState::namespace)).forEach(pods::add);
+        } else {
+            namespaces.forEach(namespace -> pods.addAll(source.fetch(namespace, null, selector).pods()));
+        }
+        RolloutPlan plan = RolloutPlan.of(pods, missing || both, stale || both);
         if (!plan.noWebhook().isEmpty()) {
             throw new UserError(Plural.of(plan.noWebhook().size(), "pod") + " should have a sidecar, but no webhook configuration is installed: restarting them would not inject"
                     + " them; run `kubectl sidecar install` first");
@@ -90,7 +111,8 @@ public final class RolloutCommand extends ClusterCommand {
         }
         List<Outcome> outcomes = new ArrayList<>();
         if (plan.workloads().isEmpty() && text()) {
-            out().println("No workload needs a restart" + (namespace == null ? "" : " in namespace " + namespace) + ".");
+            out().println("No workload needs a restart" + (namespaces == null ? ""
+                    : namespaces.size() == 1 ? " in namespace " + namespaces.get(0) : " in namespaces " + String.join(", ", namespaces)) + ".");
         }
         boolean failed = false;
         for (RolloutPlan.Workload workload : plan.workloads()) {
@@ -108,6 +130,27 @@ public final class RolloutCommand extends ClusterCommand {
             out().print(KubectlJson.write(json(outcomes, plan)));
         }
         return outcomes.stream().allMatch(o -> o.result() == Result.RESTARTED || o.result() == Result.WOULD_RESTART) ? 0 : 1;
+    }
+
+    /**
+     * The namespaces to work through, in the order given: each {@code -n} (which may list several, comma-separated),
+     * else the context's namespace.
+     */
+    private List<String> namespaces() {
+        if (!kube.namespaceGiven()) {
+            return List.of(kube.namespace());
+        }
+        Set<String> namespaces = new LinkedHashSet<>();
+        for (String given : kube.namespacesGiven()) {
+            for (String namespace : given.split(",", -1)) {
+                if (namespace.isBlank()) {
+                    throw new ParameterException(spec.commandLine(), "invalid argument \"" + given
+                            + "\" for \"-n\" flag: a namespace name is empty (use -n NS, repeated or comma-separated)");
+                }
+                namespaces.add(namespace.strip());
+            }
+        }
+        return List.copyOf(namespaces);
     }
 
     private Outcome roll(KubernetesClient client, StatusSource source, RolloutPlan.Workload workload, Duration limit)

@@ -5,6 +5,7 @@ import dev.kubectlsidecar.injector.state.PodProblem;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * What {@code rollout} restarts, read from the pods' problem states (never their sentences): the workloads
- * (Deployment, StatefulSet, DaemonSet) of the pods missing their sidecar or running a stale one, by namespace then
- * kind/name; and the pods no restart reaches (Jobs, CronJobs' pods, bare pods, standalone ReplicaSets).
+ * (Deployment, StatefulSet, DaemonSet) of the pods missing their sidecar or running a stale one, by namespace (in the
+ * order the pods come: the command's) then kind/name; and the pods no restart reaches (Jobs, CronJobs' pods, bare pods, standalone ReplicaSets).
  */
 record RolloutPlan(List<Workload> workloads, List<PodSidecarState> cannotRestart, List<PodSidecarState> noWebhook) {
 
@@ -58,7 +59,7 @@ record RolloutPlan(List<Workload> workloads, List<PodSidecarState> cannotRestart
      * @param stale restart workloads whose pods run a stale one
      */
     static RolloutPlan of(List<PodSidecarState> pods, boolean missing, boolean stale) {
-        Map<String, Map<String, List<PodSidecarState>>> byNamespace = new TreeMap<>();
+        Map<String, Map<String, List<PodSidecarState>>> byNamespace = new LinkedHashMap<>(); // in the pods' order
         List<PodSidecarState> cannotRestart = new ArrayList<>();
         List<PodSidecarState> noWebhook = new ArrayList<>();
         for (PodSidecarState pod : pods) {

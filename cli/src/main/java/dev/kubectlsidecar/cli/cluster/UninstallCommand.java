@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -27,8 +28,16 @@ public final class UninstallCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) {
-        List<ObjectNode> resources = new ArrayList<>(AgentManifests.render(AgentSettings.DEFAULTS));
+        InstalledAgent installed = InstalledAgent.read(client);
+        CertManagerIssuer issuer = installed.settings().certManager();
+        List<ObjectNode> resources = new ArrayList<>(AgentManifests.render(AgentSettings.DEFAULTS.withCertManager(issuer)));
         Collections.reverse(resources);
+        if (issuer != null || installed.certManagerMode()) {
+            // cert-manager leaves the Secret of a deleted Certificate behind, with the agent's private key: it goes
+            // right after the Certificate (before, cert-manager would write it again)
+            int certificate = kindAt(resources, "Certificate");
+            resources.add((certificate >= 0 ? certificate : kindAt(resources, "Deployment")) + 1, certificateSecret());
+        }
         for (ObjectNode resource : resources) {
             HasMetadata object = Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(resource), HasMetadata.class);
             HasMetadata existing = client.resource(object).get();
@@ -49,6 +58,21 @@ public final class UninstallCommand extends ClusterCommand {
                     + String.join(", ", labelled));
         }
         return 0;
+    }
+
+    private static int kindAt(List<ObjectNode> resources, String kind) {
+        for (int i = 0; i < resources.size(); i++) {
+            if (kind.equals(resources.get(i).path("kind").asString())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static ObjectNode certificateSecret() {
+        ObjectNode secret = Json.object().put("apiVersion", "v1").put("kind", "Secret");
+        secret.putObject("metadata").put("name", AgentNames.CERT_MANAGER_TLS_SECRET).put("namespace", AgentNames.NAMESPACE);
+        return secret;
     }
 
     private static String label(HasMetadata object) {

@@ -37,5 +37,7 @@ class CompleteCommandTest {
         assertThat(CliRunner.run("__complete", "enable", "--kubeconfig", kubeconfig, "sh").out()).isEqualTo("shop\n:4\n");
         assertThat(CliRunner.run("__complete", "status", "--kubeconfig", kubeconfig, "-n", "shop", "").out()).isEqualTo("web-1\n:4\n");
         assertThat(CliRunner.run("__complete", "status", "--kubeconfig", kubeconfig, "-n", "").out()).isEqualTo("payments\nshop\n:4\n");
+        assertThat(CliRunner.run("__complete", "rollout", "--kubeconfig", kubeconfig, "-n", "shop", "-n", "pa").out())
+                .as("rollout's -n again").isEqualTo("payments\n:4\n");
     }
 }

@@ -29,8 +29,102 @@ class InstallUninstallCommandTest {
     void everyManifestFileIsListedInApplyOrder() throws IOException {
         Path folder = Path.of(System.getProperty("repo.dir", "..")).resolve("cli/src/main/resources/dev/kubectlsidecar/cli/manifests");
         try (Stream<Path> files = Files.list(folder)) {
-            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).isEqualTo(AgentManifests.FILES);
+            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList())
+                    .isEqualTo(Stream.concat(AgentManifests.FILES.stream(), Stream.of(AgentManifests.CERTIFICATE_FILE)).sorted().toList());
         }
+        try (Stream<Path> files = Files.list(folder.resolve("cert-manager"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).as("each replaces its namesake").isSubsetOf(AgentManifests.FILES);
+        }
+    }
+
+    private static JsonNode item(CliRunner.Result run, String kind) {
+        for (JsonNode item : tools.jackson.databind.json.JsonMapper.shared().readTree(run.out()).path("items")) {
+            if (kind.equals(item.path("kind").asString())) {
+                return item;
+            }
+        }
+        throw new AssertionError("no " + kind + " in " + run.out());
+    }
+
+    @Test
+    void withCertManagerTheManifestsCarryTheCertificateTheAnnotationNoCaBundleAndLessRbac() {
+        CliRunner.Result run = CliRunner.run("install", "--dry-run", "-o", "json", "--cert-manager", "clusterissuer/internal-ca");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode certificate = item(run, "Certificate");
+        assertThat(certificate.path("apiVersion").asString()).isEqualTo("cert-manager.io/v1");
+        assertThat(certificate.at("/spec/issuerRef").toString()).isEqualTo("{\"group\":\"cert-manager.io\",\"kind\":\"ClusterIssuer\",\"name\":\"internal-ca\"}");
+        assertThat(certificate.at("/spec/secretName").asString()).isEqualTo("kubectl-sidecar-agent-cert-manager-tls");
+        assertThat(certificate.at("/spec/dnsNames").toString()).isEqualTo("[\"kubectl-sidecar-agent.kubectl-sidecar.svc\",\"kubectl-sidecar-agent\","
+                + "\"kubectl-sidecar-agent.kubectl-sidecar\",\"kubectl-sidecar-agent.kubectl-sidecar.svc.cluster.local\"]");
+        JsonNode webhooks = item(run, "MutatingWebhookConfiguration");
+        assertThat(webhooks.at("/metadata/annotations").toString())
+                .isEqualTo("{\"cert-manager.io/inject-ca-from\":\"kubectl-sidecar/kubectl-sidecar-agent\"}");
+        assertThat(run.out()).doesNotContain("caBundle");
+        assertThat(item(run, "Deployment").at("/spec/template/spec/containers/0/env").toString())
+                .contains("{\"name\":\"AGENT_TLS_MODE\",\"value\":\"cert-manager\"}");
+        List<String> kinds = new java.util.ArrayList<>();
+        tools.jackson.databind.json.JsonMapper.shared().readTree(run.out()).path("items").forEach(i -> kinds.add(i.path("kind").asString()));
+        assertThat(kinds).as("issued before the agent starts").containsSubsequence("Certificate", "Deployment");
+        assertThat(item(run, "Role").path("rules").toString()).doesNotContain("create").doesNotContain("leases")
+                .contains("kubectl-sidecar-agent-cert-manager-tls").doesNotContain("\"kubectl-sidecar-agent-tls\"");
+        assertThat(item(run, "ClusterRole").path("rules").toString()).doesNotContain("mutatingwebhookconfigurations");
+
+        assertThat(item(CliRunner.run("install", "--dry-run", "-o", "json", "--cert-manager", "ca"), "Certificate").at("/spec/issuerRef")
+                .toString()).isEqualTo("{\"group\":\"cert-manager.io\",\"kind\":\"Issuer\",\"name\":\"ca\"}");
+        assertThat(CliRunner.run("install", "--dry-run", "--cert-manager", "Vault/ca").err()).isEqualTo("error: invalid --cert-manager "
+                + "\"Vault/ca\": the kind is Issuer or ClusterIssuer (NAME, Issuer/NAME or ClusterIssuer/NAME)\n");
+        assertThat(CliRunner.run("install", "--dry-run", "--cert-manager", "Issuer/My_CA").err())
+                .startsWith("error: invalid --cert-manager \"Issuer/My_CA\": name an issuer (a lowercase DNS subdomain)");
+    }
+
+    @Test
+    void withCertManagerOnAClusterWithoutItsCrdsNothingIsAppliedAndTheErrorSaysToInstallItFirst() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+        CliRunner.Result run = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s", "--cert-manager", "ca");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("error: --cert-manager: the cluster serves no cert-manager.io/v1 Certificate, Issuer and "
+                + "ClusterIssuer (cert-manager's CRDs are not registered): install cert-manager first "
+                + "(https://cert-manager.io/docs/installation/), or install without --cert-manager\n");
+        assertThat(client.namespaces().withName("kubectl-sidecar").get()).isNull();
+    }
+
+    @Test
+    void aDryRunOnAnInstalledClusterPrintsWhatWouldChangeAndWithOutputTheManifests() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+        CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s");
+        try {
+            CliRunner.Result same = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--dry-run");
+            assertThat(same.exitCode()).as(same.err()).isZero();
+            assertThat(same.out()).isEqualTo("no changes\n");
+
+            CliRunner.Result more = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--dry-run", "--replicas", "3",
+                    "--image", "mirror.example/agent:2");
+            assertThat(more.exitCode()).as(more.err()).isZero();
+            assertThat(more.out()).startsWith("--- live/deployment/kubectl-sidecar-agent\n+++ install/deployment/kubectl-sidecar-agent\n@@ ")
+                    .contains("\n-  replicas: 2\n+  replicas: 3\n")
+                    .contains("\n-        image: ghcr.io/kubectl-sidecar/agent:0.1.0\n+        image: mirror.example/agent:2\n")
+                    .doesNotContain("service/").doesNotContain("namespace/");
+            assertThat(client.apps().deployments().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-agent").get().getSpec()
+                    .getReplicas()).as("a dry run").isEqualTo(2);
+
+            client.rbac().roles().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-agent").delete();
+            assertThat(CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--dry-run").out())
+                    .startsWith("--- /dev/null\n+++ install/role/kubectl-sidecar-agent\n@@ -0,0 +1,");
+
+            CliRunner.Result manifests = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--dry-run", "-o", "yaml");
+            assertThat(ManifestReader.read("out", manifests.out())).as("-o: the manifests, for GitOps").hasSize(AgentManifests.FILES.size());
+        } finally {
+            CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString());
+        }
+    }
+
+    @Test
+    void aDryRunWhoseClusterCannotBeReachedPrintsTheManifestsAndSaysWhy() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, "http://127.0.0.1:1/", "default");
+        CliRunner.Result run = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--dry-run");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(ManifestReader.read("out", run.out())).hasSize(AgentManifests.FILES.size());
+        assertThat(run.err()).startsWith("note: cannot reach the cluster at http://127.0.0.1:1/").endsWith("; printing the manifests as they ship\n");
     }
 
     @Test

@@ -86,6 +86,50 @@ class RolloutCommandTest {
     }
 
     @Test
+    void namespacesAreDoneInTheOrderGivenAndMayNotBeCombinedWithAllNamespaces() {
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata().withName(AgentNames.WEBHOOK_CONFIGURATION).endMetadata()
+                .addNewWebhook().withName("inject.kubectl-sidecar.dev").withFailurePolicy("Fail").endWebhook().build()).create();
+        for (String namespace : java.util.List.of("billing", "audit")) {
+            client.namespaces().withName(namespace).delete();
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                    .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
+            client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName("api-5f6d7-q9z")
+                    .addToLabels("pod-template-hash", "5f6d7").addNewOwnerReference().withKind("ReplicaSet").withName("api-5f6d7")
+                    .withController(true).withApiVersion("apps/v1").withUid("u-" + namespace).endOwnerReference().endMetadata()
+                    .withNewSpec().addNewContainer().withName("app").withImage("app:1").endContainer().endSpec().build()).create();
+            client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder().withNewMetadata().withName("api")
+                    .withNamespace(namespace).endMetadata().withNewSpec().withNewTemplate().withNewSpec().addNewContainer()
+                    .withName("app").withImage("app:1").endContainer().endSpec().endTemplate().endSpec().build()).create();
+        }
+
+        CliRunner.Result repeated = run("rollout", "--dry-run", "-n", "shop", "-n", "billing");
+        assertThat(repeated.exitCode()).as(repeated.err()).isZero();
+        assertThat(repeated.out()).containsSubsequence("deployment/web -n shop: would restart", "deployment/api -n billing: would restart")
+                .doesNotContain("audit");
+        CliRunner.Result listed = run("rollout", "--dry-run", "-n", "billing,shop", "--namespace=audit", "-n", "billing");
+        assertThat(listed.out()).containsSubsequence("deployment/api -n billing: would restart", "deployment/web -n shop: would restart",
+                "deployment/api -n audit: would restart");
+        assertThat(listed.out()).as("a namespace named twice is done once").containsOnlyOnce("-n billing: would restart");
+
+        CliRunner.Result both = run("rollout", "-A", "-n", "shop");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).isEqualTo("error: if any flags in the group [all-namespaces namespace] are set none of the others can be; "
+                + "[all-namespaces namespace] were all set\nSee 'kubectl sidecar rollout --help' for usage.\n");
+        CliRunner.Result empty = run("rollout", "-n", "shop,,billing");
+        assertThat(empty.exitCode()).isEqualTo(2);
+        assertThat(empty.err()).startsWith("error: invalid argument \"shop,,billing\" for \"-n\" flag: a namespace name is empty");
+        assertThat(restartedAt()).isNull();
+    }
+
+    @Test
+    void otherCommandsTakeTheLastNamespaceAsKubectlDoes() {
+        CliRunner.Result status = run("status", "-n", "nowhere", "-n", "shop");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("web-7d4b9c-x2x").doesNotContain("nowhere");
+    }
+
+    @Test
     void onlyJsonIsAnOutputFormat() {
         CliRunner.Result run = run("rollout", "-o", "yaml");
         assertThat(run.exitCode()).isNotZero();

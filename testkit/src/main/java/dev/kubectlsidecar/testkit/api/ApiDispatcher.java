@@ -14,12 +14,14 @@ import tools.jackson.core.JacksonException;
  */
 public final class ApiDispatcher implements Function<RecordedRequest, MockResponse> {
     private final Discovery discovery;
-    private final OpenApiV3 openApi = new OpenApiV3();
+    private final OpenApiV3 openApi;
     private final ObjectStore store;
     private final List<RequestHandler> handlers;
 
-    public ApiDispatcher(ServerVersion version, ObjectStore store, List<RequestHandler> handlers) {
-        this.discovery = new Discovery(version);
+    /** @param certManager whether cert-manager's CRDs are registered: its API in discovery (the store keeps any kind) */
+    public ApiDispatcher(ServerVersion version, ObjectStore store, List<RequestHandler> handlers, boolean certManager) {
+        this.discovery = new Discovery(version, certManager);
+        this.openApi = new OpenApiV3(certManager);
         this.store = store;
         this.handlers = List.copyOf(handlers);
     }

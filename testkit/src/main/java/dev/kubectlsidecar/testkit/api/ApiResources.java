@@ -51,13 +51,24 @@ final class ApiResources {
             type("rbac.authorization.k8s.io", "rolebindings", "RoleBinding", true, List.of(), List.of()),
             type("policy", "poddisruptionbudgets", "PodDisruptionBudget", true, List.of("pdb"), List.of()));
 
+    /** What cert-manager's CRDs register (its v1 API), announced when a test asks for them. */
+    static final List<Type> CERT_MANAGER = List.of(
+            type("cert-manager.io", "certificates", "Certificate", true, List.of("cert", "certs"), List.of("cert-manager")),
+            type("cert-manager.io", "certificaterequests", "CertificateRequest", true, List.of("cr", "crs"), List.of("cert-manager")),
+            type("cert-manager.io", "issuers", "Issuer", true, List.of(), List.of("cert-manager")),
+            type("cert-manager.io", "clusterissuers", "ClusterIssuer", false, List.of(), List.of("cert-manager")));
+
     private ApiResources() {
     }
 
-    /** The types by group version ("v1", "apps/v1", ...), in announcement order. */
-    static Map<String, List<Type>> byGroupVersion() {
+    /** The types by group version ("v1", "apps/v1", ...), in announcement order, with cert-manager's if asked. */
+    static Map<String, List<Type>> byGroupVersion(boolean certManager) {
         Map<String, List<Type>> out = new LinkedHashMap<>();
-        for (Type type : TYPES) {
+        List<Type> types = new ArrayList<>(TYPES);
+        if (certManager) {
+            types.addAll(CERT_MANAGER);
+        }
+        for (Type type : types) {
             out.computeIfAbsent(type.groupVersion(), k -> new ArrayList<>()).add(type);
         }
         return out;

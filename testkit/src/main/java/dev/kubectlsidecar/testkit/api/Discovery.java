@@ -16,10 +16,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class Discovery {
     private final ServerVersion version;
-    private final Map<String, List<ApiResources.Type>> byGroupVersion = ApiResources.byGroupVersion();
+    private final Map<String, List<ApiResources.Type>> byGroupVersion;
 
-    Discovery(ServerVersion version) {
+    /** @param certManager whether cert-manager's CRDs are registered (their API announced) */
+    Discovery(ServerVersion version, boolean certManager) {
         this.version = version;
+        this.byGroupVersion = ApiResources.byGroupVersion(certManager);
     }
 
     /** The document at {@code path} (without query), if it is a discovery path. */

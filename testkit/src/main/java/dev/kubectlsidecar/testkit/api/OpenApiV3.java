@@ -16,7 +16,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class OpenApiV3 {
     private static final String ROOT = "/openapi/v3";
 
-    private final Map<String, List<ApiResources.Type>> byGroupVersion = ApiResources.byGroupVersion();
+    private final Map<String, List<ApiResources.Type>> byGroupVersion;
+
+    /** @param certManager whether cert-manager's CRDs are registered */
+    OpenApiV3(boolean certManager) {
+        this.byGroupVersion = ApiResources.byGroupVersion(certManager);
+    }
 
     /** The document at {@code path} (without query), if it is an OpenAPI v3 path. */
     Optional<ObjectNode> document(String path) {

@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.cli;
+package dev.kubectlsidecar.cli.support;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.patch.AbstractDelta;
@@ -8,16 +8,22 @@ import java.util.List;
 /**
  * A unified diff (3 lines of context) of a manifest file as written against what would be written in its place,
  * that {@code patch -p1} and {@code git apply} apply: lines keep their own line breaks ({@code \r\n} too), and a last
- * line without one is marked {@code \ No newline at end of file}.
+ * line without one is marked {@code \ No newline at end of file}. Also what {@code install --dry-run} shows of the
+ * cluster's objects against the manifests.
  */
-final class ManifestDiff {
+public final class ManifestDiff {
     private static final int CONTEXT = 3;
 
     private ManifestDiff() {
     }
 
     /** @param label the file's name ({@code a/} and {@code b/} are put before it), or {@code -} for standard input */
-    static String unified(String label, String before, String after) {
+    public static String unified(String label, String before, String after) {
+        return label.equals("-") ? unified("-", "-", before, after) : unified("a/" + label, "b/" + label, before, after);
+    }
+
+    /** The diff with {@code fromLabel} and {@code toLabel} on its {@code ---} and {@code +++} lines; "" when equal. */
+    public static String unified(String fromLabel, String toLabel, String before, String after) {
         if (before.equals(after)) {
             return "";
         }
@@ -25,8 +31,8 @@ final class ManifestDiff {
         List<String> revised = lines(after);
         List<AbstractDelta<String>> deltas = DiffUtils.diff(original, revised).getDeltas();
         StringBuilder out = new StringBuilder();
-        out.append("--- ").append(label.equals("-") ? "-" : "a/" + label).append('\n');
-        out.append("+++ ").append(label.equals("-") ? "-" : "b/" + label).append('\n');
+        out.append("--- ").append(fromLabel).append('\n');
+        out.append("+++ ").append(toLabel).append('\n');
         int i = 0;
         while (i < deltas.size()) {
             int j = i;
