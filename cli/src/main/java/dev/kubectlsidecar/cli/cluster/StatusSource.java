@@ -1,8 +1,10 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
+import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStateCalculator;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
@@ -31,7 +34,12 @@ import tools.jackson.databind.JsonNode;
  * or, when the agent cannot be reached, the same states computed here from the pods with the same engine.
  */
 final class StatusSource {
-    record Snapshot(List<PodSidecarState> pods, Map<String, Map<String, String>> namespaceLabels, String fallbackReason) {
+    /** @param revisions those the cluster's injection config names (which namespace labels enable injection) */
+    record Snapshot(List<PodSidecarState> pods, Map<String, Map<String, String>> namespaceLabels, SortedSet<String> revisions,
+                    String fallbackReason) {
+        boolean enabled(String namespace) {
+            return WebhookSelection.enabled(namespaceLabels.getOrDefault(namespace, Map.of()), revisions);
+        }
     }
 
     private final KubernetesClient client;
@@ -45,6 +53,7 @@ final class StatusSource {
         Map<String, NamespaceInfo> namespaces = namespaces(namespace);
         Map<String, Map<String, String>> labels = new HashMap<>();
         namespaces.forEach((name, info) -> labels.put(name, info.labels()));
+        InjectionConfig config = ClusterInjectionConfig.load(client);
         List<PodSidecarState> pods;
         String fallback = null;
         try {
@@ -55,11 +64,11 @@ final class StatusSource {
             }
         } catch (KubernetesClientException | IllegalStateException e) {
             fallback = "the agent could not be reached (" + reason(e) + "): computed from the pods directly";
-            pods = computed(namespace, podName, selector, namespaces);
+            pods = computed(config, namespace, podName, selector, namespaces);
         }
         List<PodSidecarState> sorted = new ArrayList<>(pods);
         sorted.sort(Comparator.comparing(PodSidecarState::namespace).thenComparing(PodSidecarState::name));
-        return new Snapshot(sorted, labels, fallback);
+        return new Snapshot(sorted, labels, WebhookSelection.revisions(config), fallback);
     }
 
     private List<PodSidecarState> fromAgent(String namespace, String podName) {
@@ -121,9 +130,9 @@ final class StatusSource {
         }
     }
 
-    private List<PodSidecarState> computed(String namespace, String podName, String selector,
+    private List<PodSidecarState> computed(InjectionConfig config, String namespace, String podName, String selector,
                                            Map<String, NamespaceInfo> namespaces) {
-        InjectionEngine engine = new InjectionEngine(ClusterInjectionConfig.load(client));
+        InjectionEngine engine = new InjectionEngine(config);
         PodStateCalculator calculator = new PodStateCalculator(engine, ServerVersion.of(client),
                 WebhookConfigurations.presence(WebhookConfigurations.agents(client)));
         List<PodSidecarState> states = new ArrayList<>();
