@@ -115,18 +115,21 @@ class EnableDisableCommandTest {
                 """);
     }
 
-    private static void clusterConfig(String revision) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kubectl-sidecar").endMetadata().build())
-                .createOr(r -> r.update());
+    /** Runs {@code test} with the cluster's injection config standing for {@code revision}. */
+    private static void withClusterConfig(String revision, Runnable test) {
         client.configMaps().inNamespace("kubectl-sidecar").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("kubectl-sidecar-config").endMetadata().addToData("config.yaml", AgentWebhooksTest.configText(revision))
                 .build()).createOr(r -> r.update());
+        try {
+            test.run();
+        } finally {
+            client.configMaps().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-config").delete();
+        }
     }
 
     @Test
     void withANamedRevisionEnableLabelsItAndTakesOffIstioInjectionWhichWouldWin() {
-        clusterConfig("canary");
-        try {
+        withClusterConfig("canary", () -> {
             client.namespaces().withName("shop").edit(ns -> new NamespaceBuilder(ns).editMetadata()
                     .addToLabels("istio-injection", "enabled").endMetadata().build());
             createDeploymentPod();
@@ -150,22 +153,17 @@ class EnableDisableCommandTest {
             assertThat(disable.out()).startsWith("namespace/shop: injection disabled\n");
             assertThat(client.namespaces().withName("shop").get().getMetadata().getLabels()).doesNotContainKey("istio.io/rev");
             assertThat(annotations("shop")).doesNotContainKey(NamespaceInfo.ENABLED_AT_ANNOTATION);
-        } finally {
-            client.configMaps().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-config").delete();
-        }
+        });
     }
 
     @Test
     void anotherRevisionsLabelIsIstiodsAndDisableLeavesIt() {
-        clusterConfig("canary");
-        try {
+        withClusterConfig("canary", () -> {
             client.namespaces().withName("shop").edit(ns -> new NamespaceBuilder(ns).editMetadata()
                     .addToLabels("istio.io/rev", "stable").endMetadata().build());
             assertThat(run("disable", "shop").out()).startsWith("namespace/shop: injection already disabled\n");
             assertThat(client.namespaces().withName("shop").get().getMetadata().getLabels()).containsEntry("istio.io/rev", "stable");
-        } finally {
-            client.configMaps().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-config").delete();
-        }
+        });
         assertThat(run("enable", "shop", "--revision", "canary").err()).as("the embedded config names no revision")
                 .startsWith("error: --revision canary: the injection config names no revision");
     }
