@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli;
 
+import dev.kubectlsidecar.cli.support.FileErrors;
 import dev.kubectlsidecar.cli.support.UserError;
 import java.io.IOException;
 import java.io.Writer;

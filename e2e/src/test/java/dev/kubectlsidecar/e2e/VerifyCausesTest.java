@@ -6,6 +6,7 @@ import dev.kubectlsidecar.agent.tls.CertificateAuthority;
 import dev.kubectlsidecar.agent.tls.CertificateIssuer;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.testkit.LocalCluster;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -137,17 +138,11 @@ class VerifyCausesTest {
 
     @Test
     void istiodsInjectorOnTheSameNamespacesIsFound() {
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
-                .withNewMetadata().withName("istio-sidecar-injector").endMetadata()
-                .addNewWebhook().withName("namespace.sidecar-injector.istio.io").withFailurePolicy("Ignore").withSideEffects("None")
-                .withAdmissionReviewVersions("v1")
-                .withNewClientConfig().withNewService().withNamespace("istio-system").withName("istiod").withPath("/inject")
-                .endService().endClientConfig()
-                .addNewRule().withOperations("CREATE").withApiGroups("").withApiVersions("v1").withResources("pods").endRule()
-                .withNewNamespaceSelector().addToMatchLabels("istio-injection", "enabled").endNamespaceSelector()
-                .withNewObjectSelector().addNewMatchExpression().withKey("sidecar.istio.io/inject").withOperator("NotIn")
-                .withValues("false").endMatchExpression().endObjectSelector()
-                .endWebhook().build()).create();
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(IstiodWebhooks.of("istio-sidecar-injector",
+                "namespace.sidecar-injector.istio.io",
+                new LabelSelectorBuilder().addToMatchLabels("istio-injection", "enabled").build(),
+                new LabelSelectorBuilder().addNewMatchExpression().withKey("sidecar.istio.io/inject").withOperator("NotIn")
+                        .withValues("false").endMatchExpression().build())).create();
         try {
             Plugin.Result enable = plugin.run("enable", "shop", "--force");
             assertThat(enable.err()).contains("warning: Istio's webhook istio-sidecar-injector/namespace.sidecar-injector.istio.io "

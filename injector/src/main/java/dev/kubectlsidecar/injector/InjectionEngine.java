@@ -78,7 +78,7 @@ public final class InjectionEngine {
         Map<String, String> annotations = annotations(clean);
         ProxyOptions options = PodAnnotations.resolve(annotations, config);
         MeshSettings mesh = options.profile().mesh();
-        Decision otherRevision = IstioCoexistence.otherRevision(clean, request.namespace(), mesh);
+        Decision otherRevision = IstioCoexistence.otherRevision(clean, mesh);
         if (otherRevision != null) {
             return new PodInjection(pod.deepCopy(), otherRevision, null, List.of());
         }

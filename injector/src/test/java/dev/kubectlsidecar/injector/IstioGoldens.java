@@ -93,15 +93,17 @@ public final class IstioGoldens {
 
     /** The embedded default config with the istio profile as the default, as istiod injects every pod. */
     public static InjectionConfig istioConfig() {
-        return istioConfig(null);
+        return istioConfig(null, null);
     }
 
     /**
-     * The same with the golden's proxy resources ({@code values.global.proxy.resources} of its test).
+     * The same with the golden's proxy resources ({@code values.global.proxy.resources} of its test) and mesh
+     * settings (what its test set in the mesh config).
      *
      * @param resources the istio profile's {@code resources} block as YAML flow mappings; null keeps the default
+     * @param mesh a field of the profile's {@code mesh} ({@code key: value}) replacing the default's; null for none
      */
-    static InjectionConfig istioConfig(String resources) {
+    static InjectionConfig istioConfig(String resources, String mesh) {
         try (InputStream in = ConfigLoader.class.getResourceAsStream("default-config.yaml")) {
             String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("defaultProfile: envoy", "defaultProfile: istio")
@@ -112,6 +114,9 @@ public final class IstioGoldens {
                 String profile = yaml.substring(istio).replaceFirst(
                         "(?m)^    resources:\n      requests: .*\n      limits: .*\n", "    resources: " + resources + "\n");
                 yaml = yaml.substring(0, istio) + profile;
+            }
+            if (mesh != null) {
+                yaml = yaml.replaceFirst("(?m)^      " + mesh.substring(0, mesh.indexOf(':')) + ": .*$", "      " + mesh);
             }
             return ConfigLoader.parse("istio test config", yaml);
         } catch (IOException e) {

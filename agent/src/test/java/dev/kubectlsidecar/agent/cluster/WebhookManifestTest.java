@@ -36,8 +36,9 @@ class WebhookManifestTest {
         assertThat(expressions(byNamespace.getObjectSelector())).isEqualTo("sidecar.istio.io/inject NotIn [false]");
 
         MutatingWebhook byObject = webhooks.get(1);
-        assertThat(expressions(byObject.getNamespaceSelector())).isEqualTo("istio-injection DoesNotExist AND " + NOT_SYSTEM);
-        assertThat(expressions(byObject.getObjectSelector())).isEqualTo("sidecar.istio.io/inject In [true]");
+        assertThat(expressions(byObject.getNamespaceSelector()))
+                .isEqualTo("istio-injection DoesNotExist AND istio.io/rev DoesNotExist AND " + NOT_SYSTEM);
+        assertThat(expressions(byObject.getObjectSelector())).isEqualTo("sidecar.istio.io/inject In [true] AND istio.io/rev DoesNotExist");
     }
 
     @Test

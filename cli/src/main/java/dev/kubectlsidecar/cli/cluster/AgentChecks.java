@@ -1,6 +1,8 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.json.JsonMappers;
+import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.SortedSet;
 import tools.jackson.databind.JsonNode;
 
 /** The agent's checks: Deployment available, webhook configuration wired to it, certificates sound. */
@@ -39,6 +42,7 @@ final class AgentChecks {
         results.add(CheckResult.ok(GROUP, "webhook configuration " + AgentNames.WEBHOOK_CONFIGURATION + " exists"));
         results.add(pointsAtTheService(configuration));
         results.add(excludesSystemNamespaces(configuration));
+        results.add(selectsForTheConfig(client, configuration));
         boolean certManager = deployment != null
                 && AgentSettings.certManagerMode(JsonMappers.JSON.readTree(Serialization.asJson(deployment)));
         if (certManager) {
@@ -111,6 +115,20 @@ final class AgentChecks {
             }
         }
         return CheckResult.ok(GROUP, "namespaceSelector excludes kube-system and " + AgentNames.NAMESPACE);
+    }
+
+    /** The webhooks select for the revisions the config names now (it may have changed since install). */
+    private static CheckResult selectsForTheConfig(KubernetesClient client, MutatingWebhookConfiguration configuration) {
+        InjectionConfig config = ClusterInjectionConfig.load(client);
+        SortedSet<String> revisions = WebhookSelection.revisions(config);
+        JsonNode wanted = AgentManifests.render(AgentSettings.DEFAULTS, config, null).stream()
+                .filter(resource -> "MutatingWebhookConfiguration".equals(resource.path("kind").asString())).findFirst().orElseThrow();
+        String selecting = revisions.isEmpty() ? "namespaces labelled istio-injection=enabled and pods opting in"
+                : "istio.io/rev=" + String.join("|", revisions);
+        return AgentWebhooks.sameSelection(JsonMappers.JSON.readTree(Serialization.asJson(configuration)), wanted)
+                ? CheckResult.ok(GROUP, "webhooks select " + selecting + ", as the injection config says")
+                : CheckResult.fail(GROUP, "webhooks do not select " + selecting + ", as the injection config says (it changed since "
+                        + "install)", "re-run `kubectl sidecar install` to write the webhooks for the config");
     }
 
     private static boolean excludes(LabelSelector selector, String namespace) {

@@ -1,6 +1,10 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.json.JsonMappers;
+import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,9 +15,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The agent's manifests (resources of this module), in apply order, with what {@code install} may set
- * ({@link AgentSettings}: the image, the webhook's failure policy, the knobs, the cert-manager issuer). With
- * cert-manager the agent's RBAC is the smaller set under {@code cert-manager/}, a Certificate comes before the
- * Deployment, and the webhook configuration asks cert-manager's CA injector for its caBundle.
+ * ({@link AgentSettings}: the image, the webhook's failure policy, the knobs, the cert-manager issuer), the webhooks
+ * for the injection config's revisions ({@link AgentWebhooks}) and, from {@code install --config}, the config's
+ * ConfigMap. With cert-manager the agent's RBAC is the smaller set under {@code cert-manager/}, a Certificate comes
+ * before the Deployment, and the webhook configuration asks cert-manager's CA injector for its caBundle.
  */
 final class AgentManifests {
     /** Apply order; uninstall goes backwards, starting with the webhook configuration. */
@@ -29,20 +34,32 @@ final class AgentManifests {
     private AgentManifests() {
     }
 
+    /** The manifests for the embedded default config, which names no revision (what uninstall deletes). */
     static List<ObjectNode> render(AgentSettings settings) {
+        return render(settings, ConfigLoader.embeddedDefault(), null);
+    }
+
+    /**
+     * @param config the injection config the agent runs with: the revisions it names choose the webhooks
+     * @param configText {@code install --config}'s file, written into the agent's ConfigMap; null leaves the
+     *     ConfigMap out (the cluster's stays as it is)
+     */
+    static List<ObjectNode> render(AgentSettings settings, InjectionConfig config, String configText) {
         CertManagerIssuer issuer = settings.certManager();
         List<ObjectNode> resources = new ArrayList<>();
         for (String file : files(issuer != null)) {
             ObjectNode resource = read(file);
-            switch (resource.path("kind").asString()) {
+            String kind = resource.path("kind").asString();
+            switch (kind) {
                 case "Deployment" -> settings.applyTo(resource);
                 case "Certificate" -> issuer.applyTo(resource);
                 case "MutatingWebhookConfiguration" -> {
+                    AgentWebhooks.applyTo(resource, WebhookSelection.revisions(config));
                     if (settings.failurePolicy() != null) {
                         resource.path("webhooks").forEach(webhook -> ((ObjectNode) webhook).put("failurePolicy", settings.failurePolicy()));
                     }
                     if (issuer != null) {
-                        ((ObjectNode) resource.path("metadata")).putObject("annotations")
+                        Json.objectAt((ObjectNode) resource.path("metadata"), "annotations")
                                 .put(INJECT_CA_FROM, AgentNames.NAMESPACE + "/" + AgentNames.CERTIFICATE);
                     }
                 }
@@ -51,6 +68,9 @@ final class AgentManifests {
                 }
             }
             resources.add(resource);
+            if ("Namespace".equals(kind) && configText != null) {
+                resources.add(configMap(configText));
+            }
         }
         return resources;
     }
@@ -67,6 +87,15 @@ final class AgentManifests {
             }
         }
         return files;
+    }
+
+    /** The agent's ConfigMap, labelled as the agent's other objects are. */
+    private static ObjectNode configMap(String configText) {
+        ObjectNode map = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+        ObjectNode metadata = map.putObject("metadata").put("name", AgentNames.CONFIG_MAP).put("namespace", AgentNames.NAMESPACE);
+        metadata.putObject("labels").put("app.kubernetes.io/name", "kubectl-sidecar").put("app.kubernetes.io/component", "agent");
+        map.putObject("data").put(ClusterInjectionConfig.KEY, configText);
+        return map;
     }
 
     private static ObjectNode read(String file) {

@@ -1,6 +1,8 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.injector.policy.InjectionPolicy;
 import dev.kubectlsidecar.injector.policy.ReasonCode;
+import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import dev.kubectlsidecar.injector.state.PodProblem;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import io.fabric8.kubernetes.api.model.Container;
@@ -11,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -23,10 +27,11 @@ final class InjectionChecks {
 
     static List<CheckResult> run(KubernetesClient client, String namespaceOrNull) {
         List<CheckResult> results = new ArrayList<>();
-        List<Namespace> enabledNamespaces = client.namespaces().withLabel(AgentNames.INJECTION_LABEL, "enabled").list().getItems();
+        SortedSet<String> revisions = WebhookSelection.revisions(ClusterInjectionConfig.load(client));
+        List<Namespace> enabledNamespaces = AgentWebhooks.enabledNamespaces(client, revisions);
         List<String> enabled = enabledNamespaces.stream().map(Namespace::getMetadata).map(m -> m.getName()).sorted().toList();
         String target = namespaceOrNull != null ? namespaceOrNull : enabled.isEmpty() ? "default" : enabled.get(0);
-        results.add(dryRun(client, target));
+        results.add(dryRun(client, target, revisions));
         if (enabled.isEmpty()) {
             results.add(CheckResult.ok(GROUP, "no namespace has injection enabled yet (kubectl sidecar enable NAMESPACE)"));
         }
@@ -58,10 +63,13 @@ final class InjectionChecks {
         return results;
     }
 
-    private static CheckResult dryRun(KubernetesClient client, String namespace) {
-        // Labelled to opt in, so the dry run reaches the webhook whether or not the namespace is enabled.
+    private static CheckResult dryRun(KubernetesClient client, String namespace, SortedSet<String> revisions) {
+        // Labelled to opt in (to the agent's revision, when it has one), so the dry run reaches the webhook whether
+        // or not the namespace is enabled.
+        Map<String, String> optIn = revisions.isEmpty() ? Map.of(InjectionPolicy.INJECT_KEY, "true")
+                : Map.of(InjectionPolicy.INJECT_KEY, "true", WebhookSelection.REVISION_LABEL, revisions.first());
         Pod probe = new PodBuilder().withNewMetadata().withGenerateName("kubectl-sidecar-verify-").withNamespace(namespace)
-                .addToLabels("sidecar.istio.io/inject", "true").endMetadata().withNewSpec().addNewContainer().withName("probe").withImage("registry.k8s.io/pause:3.10")
+                .addToLabels(optIn).endMetadata().withNewSpec().addNewContainer().withName("probe").withImage("registry.k8s.io/pause:3.10")
                 .endContainer().endSpec().build();
         try {
             Pod result = client.pods().inNamespace(namespace).resource(probe).dryRun().create();

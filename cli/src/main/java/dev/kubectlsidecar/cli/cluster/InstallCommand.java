@@ -1,19 +1,26 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.support.ChoiceConverter;
+import dev.kubectlsidecar.injector.config.ConfigLoader;
+import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.MeshSettings;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
+import dev.kubectlsidecar.injector.policy.WebhookSelection;
+import dev.kubectlsidecar.injector.render.PodAnnotations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "install", sortOptions = false,
         description = "Install the agent (webhook, certificates, RBAC) and wait until it is ready.",
         footer = {"", "Examples:", "  kubectl sidecar install",
-                "  kubectl sidecar install --failure-policy Ignore", "  kubectl sidecar install --dry-run            # what an upgrade would change",
+                "  kubectl sidecar install --failure-policy Ignore", "  kubectl sidecar install --config mesh.yaml",
+                "  kubectl sidecar install --dry-run            # what an upgrade would change",
                 "  kubectl sidecar install --dry-run -o yaml > agent.yaml", "  kubectl sidecar install --cert-manager ClusterIssuer/internal-ca",
                 "", "On an installed cluster install is an upgrade: settings no flag changes are kept (the cert-manager mode too).",
                 "The agent always lives in namespace " + AgentNames.NAMESPACE + ": -n may only name it."})
@@ -63,6 +71,10 @@ public final class InstallCommand extends ClusterCommand {
                     + "), Issuer/NAME or ClusterIssuer/NAME. Its CA injector fills the webhook's caBundle; the agent writes neither.")
     String certManager;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The injection config the agent runs with, written into its ConfigMap (default: the ConfigMap's, else the embedded one); the revisions it names choose the webhooks.")
+    Path config;
+
     @Option(names = "--dry-run",
             description = "Change nothing. On a cluster where the agent is installed, print a diff of what would change (\"no changes\" "
                     + "when none); otherwise, or with -o, print the manifests.")
@@ -94,6 +106,9 @@ public final class InstallCommand extends ClusterCommand {
         }
     }
 
+    private ConfigFile configFile;
+    private boolean warned;
+
     @Option(names = "--gitops", paramLabel = "argocd|flux", converter = GitOpsTools.class,
             description = "With --dry-run: also print (on stderr) what the GitOps tool must leave alone (the webhook's caBundle: the "
                     + "agent's, or cert-manager's CA injector's).")
@@ -103,17 +118,18 @@ public final class InstallCommand extends ClusterCommand {
     protected Integer withoutCluster() {
         refuseOtherNamespace();
         AgentSettings given = given();
+        configFile = config == null ? null : ConfigFile.read(config);
         if (!dryRun) {
             return null;
         }
         // GitOps: no cluster needed to print the manifests; from an installed cluster they carry what it runs with.
-        List<ObjectNode> resources = AgentManifests.render(given);
+        List<ObjectNode> resources = render(given, null);
         String diff = null;
         if (kube.kubeconfigFound()) {
             try (KubernetesClient client = kube.client()) {
                 InstalledAgent installed = InstalledAgent.read(client);
                 AgentSettings settings = given.over(installed.settings());
-                List<ObjectNode> live = AgentManifests.render(settings);
+                List<ObjectNode> live = render(settings, client);
                 if (output == null && installed.exists()) {
                     installed.requireSameMode(settings);
                     diff = InstallDiff.of(client, live);
@@ -155,7 +171,7 @@ public final class InstallCommand extends ClusterCommand {
             out().println("upgrading the installed agent; settings that change (the others are kept):");
             changes.forEach(change -> out().println("  " + change));
         }
-        for (ObjectNode resource : AgentManifests.render(settings)) {
+        for (ObjectNode resource : render(settings, client)) {
             keepCaBundle(client, resource);
             HasMetadata object = Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(resource), HasMetadata.class);
             HasMetadata existing = client.resource(object).get();
@@ -188,6 +204,34 @@ public final class InstallCommand extends ClusterCommand {
         return 0;
     }
 
+    /**
+     * The manifests for the config the agent is to run with: {@code --config}'s, else the cluster's ({@code client}
+     * may be null: none reachable), else the embedded one.
+     */
+    private List<ObjectNode> render(AgentSettings settings, KubernetesClient client) {
+        InjectionConfig injection = configFile != null ? configFile.config()
+                : client != null ? ClusterInjectionConfig.load(client) : ConfigLoader.embeddedDefault();
+        warnOnRevisionOutsideTheDefaultProfile(injection);
+        return AgentManifests.render(settings, injection, configFile == null ? null : configFile.text());
+    }
+
+    /**
+     * A namespace or pod selected by revision gets the default profile unless the pod names another, so a revision
+     * named on another profile is worth a line (once).
+     */
+    private void warnOnRevisionOutsideTheDefaultProfile(InjectionConfig injection) {
+        SortedSet<String> revisions = WebhookSelection.revisions(injection);
+        MeshSettings mesh = injection.profile(injection.defaultProfile()).mesh();
+        if (warned || revisions.isEmpty() || mesh != null && revisions.contains(mesh.revision())) {
+            return;
+        }
+        warned = true;
+        err().println("warning: the config names revision " + String.join(", ", revisions) + ", but its default profile "
+                + injection.defaultProfile() + " is not " + (revisions.size() == 1 ? "it" : "one of them") + ": pods selected by "
+                + "istio.io/rev get " + injection.defaultProfile() + " unless annotated " + PodAnnotations.PROFILE + " (set defaultProfile)");
+        err().flush();
+    }
+
     /** The settings the flags give; null for each flag not given. */
     private AgentSettings given() {
         return new AgentSettings(image, failurePolicy, AgentSettings.port("--port", port), hostNetwork,
@@ -209,12 +253,10 @@ public final class InstallCommand extends ClusterCommand {
         if (current == null || current.getWebhooks() == null) {
             return;
         }
-        for (JsonNode webhook : resource.path("webhooks")) {
-            current.getWebhooks().stream()
-                    .filter(w -> w.getName().equals(webhook.path("name").asString()) && w.getClientConfig().getCaBundle() != null)
-                    .findFirst()
-                    .ifPresent(w -> ((ObjectNode) webhook.path("clientConfig")).put("caBundle", w.getClientConfig().getCaBundle()));
-        }
+        // Every webhook carries the one bundle: a webhook that is new (another revision's) takes it too.
+        current.getWebhooks().stream().map(w -> w.getClientConfig().getCaBundle()).filter(bundle -> bundle != null && !bundle.isEmpty())
+                .findFirst()
+                .ifPresent(bundle -> resource.path("webhooks").forEach(webhook -> ((ObjectNode) webhook.path("clientConfig")).put("caBundle", bundle)));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStateCalculator;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
@@ -35,7 +37,12 @@ import tools.jackson.databind.JsonNode;
  * or, when the agent cannot be reached, the same states computed here from the pods with the same engine.
  */
 final class StatusSource {
-    record Snapshot(List<PodSidecarState> pods, Map<String, Map<String, String>> namespaceLabels, String fallbackReason) {
+    /** @param revisions those the cluster's injection config names (which namespace labels enable injection) */
+    record Snapshot(List<PodSidecarState> pods, Map<String, Map<String, String>> namespaceLabels, SortedSet<String> revisions,
+                    String fallbackReason) {
+        boolean enabled(String namespace) {
+            return WebhookSelection.enabled(namespaceLabels.getOrDefault(namespace, Map.of()), revisions);
+        }
     }
 
     private final KubernetesClient client;
@@ -52,10 +59,12 @@ final class StatusSource {
     Snapshot fetch(String namespace, String podName, String selector) {
         try (ParallelRequests requests = new ParallelRequests()) {
             Future<Map<String, NamespaceInfo>> namespaceInfos = requests.start(() -> namespaces(namespace));
+            Future<InjectionConfig> injectionConfig = requests.start(() -> ClusterInjectionConfig.load(client));
             Future<List<PodSidecarState>> agentStates = requests.start(() -> fromAgent(namespace, podName));
             Map<String, NamespaceInfo> namespaces = ParallelRequests.result(namespaceInfos);
             Map<String, Map<String, String>> labels = new HashMap<>();
             namespaces.forEach((name, info) -> labels.put(name, info.labels()));
+            InjectionConfig config = ParallelRequests.result(injectionConfig);
             List<PodSidecarState> pods;
             String fallback = null;
             try {
@@ -66,11 +75,11 @@ final class StatusSource {
                 }
             } catch (KubernetesClientException | IllegalStateException e) {
                 fallback = "the agent could not be reached (" + reason(e) + "): computed from the pods directly";
-                pods = computed(requests, namespace, podName, selector, namespaces);
+                pods = computed(requests, config, namespace, podName, selector, namespaces);
             }
             List<PodSidecarState> sorted = new ArrayList<>(pods);
             sorted.sort(Comparator.comparing(PodSidecarState::namespace).thenComparing(PodSidecarState::name));
-            return new Snapshot(sorted, labels, fallback);
+            return new Snapshot(sorted, labels, WebhookSelection.revisions(config), fallback);
         }
     }
 
@@ -133,13 +142,12 @@ final class StatusSource {
         }
     }
 
-    private List<PodSidecarState> computed(ParallelRequests requests, String namespace, String podName, String selector,
-                                           Map<String, NamespaceInfo> namespaces) {
+    private List<PodSidecarState> computed(ParallelRequests requests, InjectionConfig config, String namespace, String podName,
+                                           String selector, Map<String, NamespaceInfo> namespaces) {
         Future<List<Pod>> listed = requests.start(() -> pods(namespace, selector));
-        Future<InjectionConfig> config = requests.start(() -> ClusterInjectionConfig.load(client));
         Future<KubeVersion> version = requests.start(() -> ServerVersion.of(client));
         Future<MutatingWebhookConfiguration> webhooks = requests.start(() -> WebhookConfigurations.agents(client));
-        PodStateCalculator calculator = new PodStateCalculator(new InjectionEngine(ParallelRequests.result(config)),
+        PodStateCalculator calculator = new PodStateCalculator(new InjectionEngine(config),
                 ParallelRequests.result(version), WebhookConfigurations.presence(ParallelRequests.result(webhooks)));
         List<PodSidecarState> states = new ArrayList<>();
         for (Pod pod : ParallelRequests.result(listed)) {

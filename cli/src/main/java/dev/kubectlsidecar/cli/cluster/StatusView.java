@@ -81,13 +81,12 @@ final class StatusView {
     }
 
     private static String summary(String namespace, StatusSource.Snapshot snapshot, List<PodSidecarState> pods) {
-        String label = snapshot.namespaceLabels().getOrDefault(namespace, Map.of()).get(AgentNames.INJECTION_LABEL);
         long injected = pods.stream().filter(PodSidecarState::injected).count();
         long stale = pods.stream().filter(PodSidecarState::stale).count();
         long iptables = pods.stream().filter(p -> p.iptables() == Verification.Status.MISMATCH).count();
         long bypass = pods.stream().filter(PodSidecarState::proxyBypass).count();
         long held = pods.stream().filter(PodSidecarState::heldByProxy).count();
-        return "namespace " + namespace + ": injection " + ("enabled".equals(label) ? "enabled" : "disabled")
+        return "namespace " + namespace + ": injection " + (snapshot.enabled(namespace) ? "enabled" : "disabled")
                 + " · " + Plural.of(pods.size(), "pod") + ": " + injected + " injected, " + (pods.size() - injected) + " not injected, "
                 + stale + " stale, " + Plural.of(iptables, "iptables problem")
                 + (bypass > 0 ? ", " + bypass + " bypassing the proxy" : "")

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.json.JsonMappers;
+import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.SortedSet;
 import picocli.CommandLine.Command;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "uninstall", sortOptions = false,
         description = "Remove the agent: its webhook configuration first (so pod creation never depends on a missing agent), then the rest.",
         footer = {"", "The agent always lives in namespace " + AgentNames.NAMESPACE + ": -n may only name it.",
-                "Namespaces keep their istio-injection label and running pods keep their sidecars until recreated."})
+                "Namespaces keep their istio-injection (or istio.io/rev) label and running pods keep their sidecars until recreated."})
 public final class UninstallCommand extends ClusterCommand {
     private static final String OWNER_LABEL = "app.kubernetes.io/name";
 
@@ -28,6 +30,7 @@ public final class UninstallCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) {
+        SortedSet<String> revisions = WebhookSelection.revisions(ClusterInjectionConfig.load(client)); // gone with the namespace
         InstalledAgent installed = InstalledAgent.read(client);
         CertManagerIssuer issuer = installed.settings().certManager();
         List<ObjectNode> resources = new ArrayList<>(AgentManifests.render(AgentSettings.DEFAULTS.withCertManager(issuer)));
@@ -50,12 +53,11 @@ public final class UninstallCommand extends ClusterCommand {
                 out().println(AgentManifests.describe(resource) + " deleted");
             }
         }
-        List<String> labelled = client.namespaces().withLabel(AgentNames.INJECTION_LABEL, "enabled").list().getItems().stream()
-                .map(ns -> ns.getMetadata().getName()).sorted().toList();
+        List<String> labelled = AgentWebhooks.enabledNamespaces(client, revisions).stream().map(ns -> ns.getMetadata().getName()).toList();
         if (!labelled.isEmpty()) {
             out().println();
-            out().println("These namespaces still have istio-injection=enabled (kubectl sidecar disable to remove it): "
-                    + String.join(", ", labelled));
+            out().println("These namespaces still have " + (revisions.isEmpty() ? "istio-injection=enabled" : "istio.io/rev="
+                    + String.join("|", revisions)) + " (kubectl sidecar disable to remove it): " + String.join(", ", labelled));
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubectlsidecar.cli.CliRunner;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
@@ -112,6 +113,59 @@ class EnableDisableCommandTest {
                     1 pod of job/report: a Job's pods are not restarted; its next run gets the change
                     1 pod without a controller: delete and recreate it yourself
                 """);
+    }
+
+    /** Runs {@code test} with the cluster's injection config standing for {@code revision}. */
+    private static void withClusterConfig(String revision, Runnable test) {
+        client.configMaps().inNamespace("kubectl-sidecar").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("kubectl-sidecar-config").endMetadata().addToData("config.yaml", AgentWebhooksTest.configText(revision))
+                .build()).createOr(r -> r.update());
+        try {
+            test.run();
+        } finally {
+            client.configMaps().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-config").delete();
+        }
+    }
+
+    @Test
+    void withANamedRevisionEnableLabelsItAndTakesOffIstioInjectionWhichWouldWin() {
+        withClusterConfig("canary", () -> {
+            client.namespaces().withName("shop").edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                    .addToLabels("istio-injection", "enabled").endMetadata().build());
+            createDeploymentPod();
+
+            CliRunner.Result enable = run("enable", "shop");
+
+            assertThat(enable.exitCode()).as(enable.err()).isZero();
+            assertThat(enable.out()).isEqualTo("""
+                    namespace/shop: injection enabled (istio.io/rev=canary; removed istio-injection=enabled, which wins over istio.io/rev)
+                      running pods have no sidecar until they are recreated:
+                        deployment/web: kubectl sidecar rollout -n shop --missing (--dry-run to see the plan)
+                    """);
+            assertThat(client.namespaces().withName("shop").get().getMetadata().getLabels())
+                    .containsEntry("istio.io/rev", "canary").doesNotContainKey("istio-injection");
+            assertThat(annotations("shop")).containsKey(NamespaceInfo.ENABLED_AT_ANNOTATION);
+            assertThat(run("enable", "shop").out()).startsWith("namespace/shop: injection already enabled\n");
+            assertThat(run("enable", "shop", "--revision", "stable").err())
+                    .isEqualTo("error: --revision stable: the injection config names revisions canary: choose one with --revision\n");
+
+            CliRunner.Result disable = run("disable", "shop");
+            assertThat(disable.out()).startsWith("namespace/shop: injection disabled\n");
+            assertThat(client.namespaces().withName("shop").get().getMetadata().getLabels()).doesNotContainKey("istio.io/rev");
+            assertThat(annotations("shop")).doesNotContainKey(NamespaceInfo.ENABLED_AT_ANNOTATION);
+        });
+    }
+
+    @Test
+    void anotherRevisionsLabelIsIstiodsAndDisableLeavesIt() {
+        withClusterConfig("canary", () -> {
+            client.namespaces().withName("shop").edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                    .addToLabels("istio.io/rev", "stable").endMetadata().build());
+            assertThat(run("disable", "shop").out()).startsWith("namespace/shop: injection already disabled\n");
+            assertThat(client.namespaces().withName("shop").get().getMetadata().getLabels()).containsEntry("istio.io/rev", "stable");
+        });
+        assertThat(run("enable", "shop", "--revision", "canary").err()).as("the embedded config names no revision")
+                .startsWith("error: --revision canary: the injection config names no revision");
     }
 
     @Test

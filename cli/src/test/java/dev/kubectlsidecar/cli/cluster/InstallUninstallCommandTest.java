@@ -141,6 +141,39 @@ class InstallUninstallCommandTest {
     }
 
     @Test
+    void theConfigGoesIntoTheConfigMapAndItsRevisionChoosesTheWebhooks() throws IOException {
+        Path config = Files.writeString(dir.resolve("mesh.yaml"), AgentWebhooksTest.configText("canary"));
+        CliRunner.Result run = CliRunner.run("install", "--dry-run", "-o", "yaml", "--config", config.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEmpty();
+        var documents = ManifestReader.read("out", run.out());
+        assertThat(documents).hasSize(AgentManifests.FILES.size() + 1);
+        JsonNode map = documents.get(1).tree();
+        assertThat(map.path("kind").asString()).isEqualTo("ConfigMap");
+        assertThat(map.at("/metadata/name").asString()).isEqualTo("kubectl-sidecar-config");
+        assertThat(map.at("/data/config.yaml").asString()).isEqualTo(AgentWebhooksTest.configText("canary"));
+        assertThat(run.out()).contains("name: rev.namespace.sidecar.kubectl-sidecar.dev")
+                .contains("name: rev.object.sidecar.kubectl-sidecar.dev").doesNotContain("name: namespace.sidecar");
+
+        Path envoyDefault = Files.writeString(dir.resolve("envoy.yaml"),
+                AgentWebhooksTest.configText("canary").replace("defaultProfile: istio", "defaultProfile: envoy"));
+        assertThat(CliRunner.run("install", "--dry-run", "--config", envoyDefault.toString()).err()).isEqualTo("warning: the config "
+                + "names revision canary, but its default profile envoy is not it: pods selected by istio.io/rev get envoy unless "
+                + "annotated kubectl-sidecar/profile (set defaultProfile)\n");
+
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), AgentWebhooksTest.configText("Canary!"));
+        CliRunner.Result refused = CliRunner.run("install", "--dry-run", "--config", bad.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("error: " + bad + ": profiles.istio.mesh.revision: must be a revision name");
+        assertThat(refused.out()).isEmpty();
+        Path big = Files.writeString(dir.resolve("big.yaml"), "#".repeat(ConfigFile.MAX_BYTES + 1));
+        assertThat(CliRunner.run("install", "--dry-run", "--config", big.toString()).err())
+                .isEqualTo("error: --config " + big + ": more than 1048576 bytes, more than a ConfigMap holds\n");
+        assertThat(CliRunner.run("install", "--dry-run", "--config", dir.resolve("none.yaml").toString()).err())
+                .isEqualTo("error: --config " + dir.resolve("none.yaml") + ": cannot read: No such file or directory\n");
+    }
+
+    @Test
     void theKnobsAreVisibleInTheDryRunOutput() {
         CliRunner.Result run = CliRunner.run("install", "--dry-run", "-o", "json", "--port", "10250", "--host-network",
                 "--replicas", "3", "--node-selector", "pool=system,kubernetes.io/os=linux", "--tolerations",

@@ -29,7 +29,7 @@ public final class ConfigLoader {
     private static final Set<String> PROFILE_FIELDS = Set.of("flavor", "proxyImage", "initImage", "imagePullPolicy",
             "resources", "initResources", "traffic", "mesh");
     private static final Set<String> MESH_FIELDS = Set.of("revision", "istioNamespace", "caAddress", "trustDomain",
-            "clusterID", "meshID", "rewriteAppProbers");
+            "clusterID", "meshID", "rewriteAppProbers", "serviceAttributeEnrichment");
     /** A DNS label: what a revision, a namespace and each part of a trust domain must be. */
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern HOST_PORT =
@@ -180,7 +180,8 @@ public final class ConfigLoader {
         }
         return new MeshSettings(revision.equals("default") ? "" : revision, namespace, caAddress, trustDomain,
                 plainId(node, "clusterID", d.clusterId()), plainId(node, "meshID", d.meshId()),
-                node.bool("rewriteAppProbers", d.rewriteAppProbers()));
+                node.bool("rewriteAppProbers", d.rewriteAppProbers()),
+                node.enumValue("serviceAttributeEnrichment", ServiceAttributeEnrichment.class, d.serviceAttributeEnrichment()));
     }
 
     private static String plainId(ConfigNode node, String field, String fallback) {

@@ -9,14 +9,17 @@ package dev.kubectlsidecar.injector.config;
  * @param caAddress the explicit {@code CA_ADDR}; null means istiod's service for the revision
  * @param meshId null means the trust domain, as Istio's template does
  * @param rewriteAppProbers the default of {@code sidecar.istio.io/rewriteAppHTTPProbers} (Istio's is true)
+ * @param serviceAttributeEnrichment the mesh's OpenTelemetry tracing provider's (Istio's default: ISTIO_CANONICAL)
  */
 public record MeshSettings(String revision, String istioNamespace, String caAddress, String trustDomain,
-                           String clusterId, String meshId, boolean rewriteAppProbers) {
+                           String clusterId, String meshId, boolean rewriteAppProbers,
+                           ServiceAttributeEnrichment serviceAttributeEnrichment) {
     /** pilot-agent's status port: app probes are rewritten to it (Istio's {@code statusPort} default). */
     public static final int STATUS_PORT = 15020;
 
     public static MeshSettings defaults() {
-        return new MeshSettings("", "istio-system", null, "cluster.local", "Kubernetes", null, true);
+        return new MeshSettings("", "istio-system", null, "cluster.local", "Kubernetes", null, true,
+                ServiceAttributeEnrichment.ISTIO_CANONICAL);
     }
 
     /** {@code CA_ADDR}: the explicit address, else {@code istiod[-REVISION].NAMESPACE.svc:15012} as Istio renders it. */

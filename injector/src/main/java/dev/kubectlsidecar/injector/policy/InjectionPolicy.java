@@ -2,11 +2,9 @@ package dev.kubectlsidecar.injector.policy;
 
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.InjectionPolicyDefault;
-import dev.kubectlsidecar.injector.config.Profile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -19,8 +17,9 @@ import tools.jackson.databind.JsonNode;
  *   <tr><td>1</td><td>{@code spec.hostNetwork: true}</td><td>skip</td></tr>
  *   <tr><td>2</td><td>namespace is kube-system, kube-public, kube-node-lease, the agent's or configured</td><td>skip</td></tr>
  *   <tr><td>3</td><td>(labels known) namespace label {@code istio-injection=disabled}</td><td>skip</td></tr>
- *   <tr><td>4</td><td>(labels known) no {@code istio-injection=enabled}, no {@code istio.io/rev} naming a profile's
- *   revision (when there is no {@code istio-injection} label) and no pod label {@code sidecar.istio.io/inject=true}</td><td>skip</td></tr>
+ *   <tr><td>4</td><td>(labels known) none of the agent's webhooks selects the pod ({@link WebhookSelection}: without a
+ *   named revision {@code istio-injection=enabled} or pod label {@code sidecar.istio.io/inject=true}; with one,
+ *   {@code istio.io/rev} naming it)</td><td>skip</td></tr>
  *   <tr><td>5</td><td>pod label {@code sidecar.istio.io/inject}, else the annotation of that name</td><td>true/y/yes/on (any case) inject; any other value skips</td></tr>
  *   <tr><td>6</td><td>neither set</td><td>the config's {@code policy}</td></tr>
  * </table>
@@ -48,19 +47,11 @@ public final class InjectionPolicy {
         String annotation = stringAt(pod.path("metadata").path("annotations"), INJECT_KEY);
         List<Reason> reasons = new ArrayList<>();
         if (namespace.labelsKnown()) {
-            String nsLabel = namespace.injectionLabel();
-            if ("disabled".equals(nsLabel)) {
-                return Decision.skip(List.of(Reason.namespaceDisabled()));
+            Decision selected = WebhookSelection.select(pod, namespace, WebhookSelection.revisions(config));
+            if (!selected.inject()) {
+                return selected;
             }
-            String nsRevision = nsLabel == null ? namespace.labels().get(IstioCoexistence.REVISION_LABEL) : null;
-            if ("enabled".equals(nsLabel)) {
-                reasons.add(Reason.namespaceEnabled());
-            } else if (IstioCoexistence.namespaceRevisionMatches(nsRevision, config.profiles().values().stream()
-                    .map(Profile::mesh).filter(Objects::nonNull).toList())) {
-                reasons.add(Reason.namespaceRevision(nsRevision));
-            } else if (!"true".equals(label)) {
-                return Decision.skip(List.of(Reason.namespaceNotLabelled(namespace.name())));
-            }
+            reasons.addAll(selected.reasons());
         }
         if (label != null) {
             reasons.add(Reason.podLabel(label, isYes(label)));

@@ -5,14 +5,11 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Exactly one injector per pod when istiod runs in the cluster too. istiod's revisioned webhooks select a pod by
- * the label {@code istio.io/rev} (the pod's, else its namespace's unless that has {@code istio-injection}): a pod
- * that selects a revision is ours only when the profile stands for that revision ({@code mesh.revision} in the
- * config); and a pod istiod already injected is never injected again on top.
+ * Exactly one injector per pod when istiod runs in the cluster too: a pod labelled {@code istio.io/rev} is ours only
+ * when its profile stands for that revision ({@code mesh.revision} in the config), and a pod istiod already injected
+ * is never injected again on top.
  */
 public final class IstioCoexistence {
-    public static final String REVISION_LABEL = "istio.io/rev";
-
     private IstioCoexistence() {
     }
 
@@ -22,17 +19,14 @@ public final class IstioCoexistence {
     }
 
     /**
-     * A skip when the pod selects another istiod revision than the profile's; null when it selects none or ours.
+     * A skip when the pod's label {@code istio.io/rev} names another istiod revision than its profile's; null when
+     * it names none or the profile's. Only the pod's own label: that is all the webhook sees (which namespaces and
+     * pods reach it at all is {@link WebhookSelection}'s).
      *
      * @param mesh the profile's mesh settings; null for a profile that joins no istiod
      */
-    public static Decision otherRevision(JsonNode pod, NamespaceInfo namespace, MeshSettings mesh) {
-        String where = "pod label";
-        String revision = pod.path("metadata").path("labels").path(REVISION_LABEL).asString(null);
-        if (revision == null && namespace.labelsKnown() && namespace.injectionLabel() == null) {
-            revision = namespace.labels().get(REVISION_LABEL);
-            where = "namespace label";
-        }
+    public static Decision otherRevision(JsonNode pod, MeshSettings mesh) {
+        String revision = pod.path("metadata").path("labels").path(WebhookSelection.REVISION_LABEL).asString(null);
         if (revision == null) {
             return null;
         }
@@ -40,11 +34,6 @@ public final class IstioCoexistence {
         if (revision.equals(ours) || (revision.isEmpty() && "default".equals(ours))) {
             return null;
         }
-        return Decision.skip(List.of(Reason.otherRevision(where, revision, ours)));
-    }
-
-    /** Whether a namespace label {@code istio.io/rev} enables injection: it names a revision a profile stands for. */
-    static boolean namespaceRevisionMatches(String revision, List<MeshSettings> meshes) {
-        return revision != null && meshes.stream().anyMatch(mesh -> mesh.revisionName().equals(revision));
+        return Decision.skip(List.of(Reason.otherRevision("pod label", revision, ours)));
     }
 }

@@ -1,5 +1,7 @@
 package dev.kubectlsidecar.injector.policy;
 
+import java.util.SortedSet;
+
 /**
  * Why a pod is (or is not) injected, or what is wrong with it. The {@link #code} is stable and is what programs
  * read (metrics, {@code -o json}, {@code verify}, {@code rollout}); the {@link #message} is a sentence a person reads
@@ -62,5 +64,28 @@ public record Reason(ReasonCode code, String message) {
 
     public static Reason namespaceRevision(String revision) {
         return new Reason(ReasonCode.NAMESPACE_REVISION, "namespace label istio.io/rev=" + revision + " matches");
+    }
+
+    public static Reason podRevision(String revision) {
+        return new Reason(ReasonCode.POD_REVISION, "pod label istio.io/rev=" + revision + " matches");
+    }
+
+    /** A revision label no webhook of the agent selects: the config names other revisions, or none. */
+    static Reason revisionNotServed(String where, String revision, SortedSet<String> served) {
+        return new Reason(ReasonCode.OTHER_REVISION, where + " istio.io/rev=" + revision + " selects istiod revision "
+                + revision + (served.isEmpty() ? ", and the config names no revision (a profile's mesh.revision)"
+                        : ", not the config's (" + String.join(", ", served) + ")"));
+    }
+
+    /** With named revisions, {@code istio-injection} on the namespace is the default revision's and wins. */
+    static Reason defaultRevisionLabel(String injection, SortedSet<String> served) {
+        return new Reason(ReasonCode.NAMESPACE_NOT_LABELLED, "namespace label istio-injection=" + injection
+                + " is the default revision's and wins over istio.io/rev; the config names revision "
+                + String.join(", ", served) + ": kubectl sidecar enable labels istio.io/rev instead");
+    }
+
+    static Reason noRevisionLabel(String namespace, SortedSet<String> served) {
+        return new Reason(ReasonCode.NAMESPACE_NOT_LABELLED, "namespace " + namespace + " has no label istio.io/rev="
+                + String.join("|", served) + " and the pod has none either");
     }
 }

@@ -26,6 +26,7 @@ public enum ReasonCode {
     INJECTED_BY_ISTIOD("injectedByIstiod"),
     OTHER_REVISION("otherRevision"),
     NAMESPACE_REVISION("namespaceRevision"),
+    POD_REVISION("podRevision"),
     // What a running pod's state adds: a sidecar missing, stale or bypassed, a record or annotation unreadable.
     CREATED_BEFORE_ENABLED("createdBeforeEnabled"),
     WEBHOOK_SKIPPED("webhookSkipped"),

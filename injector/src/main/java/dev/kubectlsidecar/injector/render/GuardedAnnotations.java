@@ -45,6 +45,8 @@ final class GuardedAnnotations {
             "sidecar.istio.io/userVolume", "volumes are never added to the sidecar from annotations",
             "sidecar.istio.io/userVolumeMount", "volumes are never mounted into the sidecar from annotations",
             "sidecar.istio.io/bootstrapOverride", "the proxy's bootstrap comes from the injection config",
+            "sidecar.istio.io/adminTransport", "the proxy's admin API stays on 127.0.0.1:15000, as in Istio's injection "
+                    + "template (a Unix socket for it is a proposal there, istio#61864)",
             "inject.istio.io/templates",
             "what is injected is the config's profile (a pod chooses one with " + PodAnnotations.PROFILE + ")");
 

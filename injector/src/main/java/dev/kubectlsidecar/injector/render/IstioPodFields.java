@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * What istiod's injector adds to a pod that depends on the pod itself, for the {@code istio} profile: the labels
  * Istio's clients and telemetry read ({@code security.istio.io/tlsMode}, the canonical service), the revision and
  * default-logs-container annotations, Prometheus scrape merging, the proxy's per-pod env (ports, app containers,
- * workload, owner) and the app-probe rewrite ({@link AppProbes}). Everything added is noted in the injection
+ * workload, owner, OpenTelemetry resource attributes) and the app-probe rewrite ({@link AppProbes}). Everything added is noted in the injection
  * record, so uninject takes exactly that away again; {@link IstioUndo} undoes the same for istiod's pods.
  */
 public final class IstioPodFields {
@@ -32,7 +32,7 @@ public final class IstioPodFields {
     static final String MERGED_METRICS_PATH = "/stats/prometheus";
     private static final String MERGE_METRICS = "prometheus.istio.io/merge-metrics";
     private static final Set<String> REPLACEABLE_PROMETHEUS =
-            Set.of("prometheus_io_scrape", "prometheus_io_path", "prometheus_io_port");
+            Set.of("prometheus_io_scrape", "prometheus_io_path", "prometheus_io_port", ScrapeTargets.SANITIZED);
 
     private IstioPodFields() {
     }
@@ -47,12 +47,14 @@ public final class IstioPodFields {
                               Map<String, String> annotations) {
         ObjectNode spec = (ObjectNode) pod.get("spec");
         ObjectNode proxy = proxy(spec);
+        List<JsonNode> apps = new ArrayList<>();
         List<String> appNames = new ArrayList<>();
         StringBuilder ports = new StringBuilder("[");
         for (JsonNode container : spec.path("containers")) {
             if (container.path("name").asString("").equals(SidecarParts.PROXY_NAME)) {
                 continue;
             }
+            apps.add(container);
             appNames.add(container.path("name").asString(""));
             for (JsonNode port : container.path("ports")) {
                 ports.append(ports.length() > 1 ? "\n    ," : "\n    ").append(portJson(port));
@@ -76,6 +78,8 @@ public final class IstioPodFields {
         String workloadName = labels.path("service.istio.io/workload-name").asString(workload.name());
         setEnv(proxy, IstioProxyLayout.WORKLOAD_NAME, workloadName.isEmpty() ? null : workloadName);
         setEnv(proxy, IstioProxyLayout.OWNER, workload.owner());
+        String otel = OtelResourceAttributes.of(annotations, labels, workload.namespace(), apps);
+        setEnv(proxy, OtelResourceAttributes.ENV, otel.isEmpty() ? null : otel);
 
         List<String> addedLabels = new ArrayList<>();
         addLabel(labels, TLS_MODE, "istio", addedLabels);
@@ -161,12 +165,26 @@ public final class IstioPodFields {
                 || String.valueOf(MeshSettings.STATUS_PORT).equals(variant(annotations, "prometheus_io_port"))) {
             return;
         }
-        String scrape = variant(annotations, "prometheus_io_scrape");
-        String path = variant(annotations, "prometheus_io_path");
-        String port = variant(annotations, "prometheus_io_port");
-        if (scrape != null || path != null || port != null) {
-            ObjectNode config = Json.object().put("scrape", orEmpty(scrape)).put("path", orEmpty(path))
-                    .put("port", orEmpty(port));
+        String scrape = orEmpty(variant(annotations, "prometheus_io_scrape"));
+        String path = orEmpty(variant(annotations, "prometheus_io_path"));
+        String port = orEmpty(variant(annotations, "prometheus_io_port"));
+        String targetsKey = variantKey(annotations, ScrapeTargets.SANITIZED);
+        String targetsText = targetsKey == null ? "" : annotations.get(targetsKey).asString("");
+        List<ScrapeTargets.Target> targets = ScrapeTargets.parse(targetsText);
+        if (!targets.isEmpty()) {
+            // the first target also as path and port, for pilot-agents that know no targets (as istiod writes it)
+            port = targets.get(0).port();
+            path = targets.get(0).path();
+            targets.forEach(target -> ScrapeTargets.check(targetsKey, targetsText, target.port()));
+        } else if (!port.isEmpty()) {
+            ScrapeTargets.check(variantKey(annotations, "prometheus_io_port"), port, port);
+        }
+        if (!scrape.isEmpty() || !path.isEmpty() || !port.isEmpty() || !targets.isEmpty()) {
+            ObjectNode config = Json.object().put("scrape", scrape).put("path", path).put("port", port);
+            if (!targets.isEmpty()) {
+                ArrayNode list = config.putArray("targets");
+                targets.forEach(target -> list.addObject().put("port", target.port()).put("path", target.path()));
+            }
             Json.arrayAt(proxy, "env").addObject().put("name", PROMETHEUS_ENV)
                     .put("value", GoJson.write(config));
         }
@@ -192,9 +210,15 @@ public final class IstioPodFields {
     }
 
     private static String variant(ObjectNode annotations, String sanitized) {
+        String key = variantKey(annotations, sanitized);
+        return key == null ? null : annotations.get(key).asString("");
+    }
+
+    /** The annotation's key that Istio's sanitizing reads as {@code sanitized}; null when none. */
+    private static String variantKey(ObjectNode annotations, String sanitized) {
         for (String key : annotations.propertyNames()) {
             if (sanitize(key).equals(sanitized)) {
-                return annotations.get(key).asString("");
+                return key;
             }
         }
         return null;

@@ -3,6 +3,7 @@ package dev.kubectlsidecar.injector.render;
 import dev.kubectlsidecar.injector.json.JsonText;
 import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.config.MeshSettings;
+import dev.kubectlsidecar.injector.config.ServiceAttributeEnrichment;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
@@ -12,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The {@code istio} profile's proxy: Istio's proxyv2 image run by pilot-agent, which fetches its config and
  * certificates from istiod. Laid out as istiod's injection template lays it out (args, env in its order, token, CA
  * and CRL volumes), with the mesh settings from the profile's config. The env entries that depend on the pod
- * (its ports, app containers, workload) are left empty here, since a render is shared by many pods, and filled in
+ * (its ports, app containers, workload, OpenTelemetry attributes) are left empty here, since a render is shared by many pods, and filled in
  * per pod by {@link IstioPodFields}.
  */
 final class IstioProxyLayout {
@@ -60,6 +61,9 @@ final class IstioProxyLayout {
         value(env, OWNER, "");
         value(env, "ISTIO_META_MESH_ID", mesh.meshIdOrTrustDomain());
         value(env, "TRUST_DOMAIN", mesh.trustDomain());
+        if (mesh.serviceAttributeEnrichment() == ServiceAttributeEnrichment.OTEL_SEMANTIC_CONVENTIONS) {
+            value(env, OtelResourceAttributes.ENV, "");
+        }
         SidecarTemplate.commonProxyFields(proxy, options, options.profile().traffic());
         ArrayNode mounts = proxy.putArray("volumeMounts");
         mount(mounts, "workload-socket", "/var/run/secrets/workload-spiffe-uds");

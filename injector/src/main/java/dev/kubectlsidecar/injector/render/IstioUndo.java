@@ -21,7 +21,6 @@ final class IstioUndo {
             Set.of(IstioPodFields.TLS_MODE, IstioPodFields.CANONICAL_NAME, IstioPodFields.CANONICAL_REVISION);
     private static final String STATUS_PORT_ANNOTATION = "status.sidecar.istio.io/port";
     private static final int MAX_VALUE = 4096;
-    private static final String SCRAPE_TARGETS = "prometheus.istio.io/scrape-targets";
 
     private IstioUndo() {
     }
@@ -150,7 +149,7 @@ final class IstioUndo {
                 text.append(text.isEmpty() ? "" : ",").append(target.path("port").asString()).append(':')
                         .append(target.path("path").asString());
             }
-            annotations.put(SCRAPE_TARGETS, text.toString());
+            annotations.put(ScrapeTargets.ANNOTATION, text.toString());
             restore(annotations, original, Map.of("scrape", IstioPodFields.PROMETHEUS_SCRAPE));
             return;
         }

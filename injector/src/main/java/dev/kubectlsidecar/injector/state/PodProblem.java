@@ -45,7 +45,7 @@ public enum PodProblem {
         return switch (code) {
             case HOST_NETWORK, IGNORED_NAMESPACE, NAMESPACE_ENABLED, NAMESPACE_DISABLED, NAMESPACE_NOT_LABELLED,
                  POD_OPT_IN, POD_OPT_OUT, POLICY_ENABLED, POLICY_DISABLED, INJECTED_BY_ISTIOD, OTHER_REVISION,
-                 NAMESPACE_REVISION, UNKNOWN -> null;
+                 NAMESPACE_REVISION, POD_REVISION, UNKNOWN -> null;
             // warnings that a restart does not fix; their messages say what to change
             case NO_TRAFFIC_CAPTURED, UNTRUSTED_INIT -> null;
             case CREATED_BEFORE_ENABLED, WEBHOOK_SKIPPED, CREATED_BEFORE_ENABLED_OR_WEBHOOK_SKIPPED,

@@ -9,6 +9,7 @@ import dev.kubectlsidecar.injector.errors.MalformedPodException;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.policy.Reason;
 import dev.kubectlsidecar.injector.policy.ReasonCode;
+import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
 import dev.kubectlsidecar.injector.render.SidecarParts;
 import dev.kubectlsidecar.injector.render.SidecarRenderer;
@@ -87,7 +88,7 @@ public final class PodStateCalculator {
             // istiod's sidecar: the decision says so, and whether it is current is istiod's to tell
             boolean ours = injected && record.get().ours();
             if (!injected && fresh.injected()) {
-                reasons.add(whyWithoutSidecar(metadata, namespace, webhook));
+                reasons.add(whyWithoutSidecar(metadata, namespace));
             } else if (ours && !fresh.injected()) {
                 reasons.add(new Reason(ReasonCode.NO_LONGER_INJECTED,
                         "injected, but the policy no longer injects it: restart it to remove the sidecar"));
@@ -132,7 +133,7 @@ public final class PodStateCalculator {
      * the agent did not answer, or no configuration installed then). The namespace's
      * {@link NamespaceInfo#injectionEnabledAt} tells the time apart, when {@code enable} recorded it.
      */
-    static Reason whyWithoutSidecar(JsonNode metadata, NamespaceInfo namespace, WebhookPresence webhook) {
+    private Reason whyWithoutSidecar(JsonNode metadata, NamespaceInfo namespace) {
         if (webhook == WebhookPresence.ABSENT) {
             return new Reason(ReasonCode.NO_WEBHOOK_CONFIGURATION, "no webhook configuration is installed, so the API "
                     + "server creates pods without a sidecar: run `kubectl sidecar install`, then restart it");
@@ -142,7 +143,8 @@ public final class PodStateCalculator {
                 : "the agent did not answer under failurePolicy Ignore";
         Instant enabledAt = namespace.injectionEnabledAt();
         Instant created = instant(metadata.path("creationTimestamp").asString(null));
-        if (enabledAt == null || created == null || !"enabled".equals(namespace.injectionLabel())) {
+        if (enabledAt == null || created == null || !namespace.labelsKnown()
+                || !WebhookSelection.enabled(namespace.labels(), WebhookSelection.revisions(engine.config()))) {
             return new Reason(ReasonCode.CREATED_BEFORE_ENABLED_OR_WEBHOOK_SKIPPED,
                     "created before injection was enabled, or while " + skipped + ": restart it");
         }

@@ -251,6 +251,40 @@ class IstioProfileTest {
                 .contains("joins no istiod");
     }
 
+    /** With a named revision, in the cluster: as istiod's revisioned webhooks select (README, Revisions in the cluster). */
+    @ParameterizedTest(name = "namespace [{0}|{1}] pod [{2}|{3}]: {4}")
+    @CsvSource(delimiter = '|', value = {
+            "       | canary |       |        | namespaceRevision    | true",
+            "enabled| canary |       |        | namespaceNotLabelled | false",
+            "enabled|        |       |        | namespaceNotLabelled | false",
+            "disabled| canary|       | canary | namespaceDisabled    | false",
+            "       | stable |       | canary | otherRevision        | false",
+            "       |        |       | canary | podRevision          | true",
+            "       |        | true  |        | namespaceNotLabelled | false",
+            "       | canary | false |        | podOptOut            | false",
+            "       | canary |       | stable | otherRevision        | false"})
+    void aNamedRevisionSelectsAsIstiodsRevisionedWebhooks(String injection, String namespaceRevision, String inject,
+                                                          String podRevision, String code, boolean injected) {
+        InjectionEngine canary = new InjectionEngine(config("{revision: canary}"));
+        Map<String, String> namespace = new java.util.HashMap<>();
+        if (injection != null) {
+            namespace.put("istio-injection", injection);
+        }
+        if (namespaceRevision != null) {
+            namespace.put("istio.io/rev", namespaceRevision);
+        }
+        ObjectNode pod = pod("{metadata: {name: web, labels: {}}, spec: {containers: [{name: web, image: web:1}]}}");
+        if (inject != null) {
+            ((ObjectNode) pod.at("/metadata/labels")).put("sidecar.istio.io/inject", inject);
+        }
+        if (podRevision != null) {
+            ((ObjectNode) pod.at("/metadata/labels")).put("istio.io/rev", podRevision);
+        }
+        PodInjection result = canary.inject(pod, new PodRequest(new NamespaceInfo("shop", namespace), null, KubeVersion.UNKNOWN));
+        assertThat(result.injected()).isEqualTo(injected);
+        assertThat(result.decision().reasons()).extracting(reason -> reason.code().id()).contains(code);
+    }
+
     @Test
     void aGeneratedPodIsNamedAfterItsDeployment() {
         ObjectNode pod = pod("""
@@ -362,6 +396,57 @@ class IstioProfileTest {
         assertThat(back.at("/metadata/labels")).isEqualTo(pod("{app: web, team: a}"));
         assertThat(back.at("/metadata/annotations")).isEqualTo(pod(
                 "{prometheus.io/scrape: \"true\", prometheus.io/path: /m, prometheus.io/port: \"9090\"}"));
+    }
+
+    @Test
+    void scrapeTargetsAreMergedAndComeBackOnUninject() {
+        ObjectNode pod = pod("""
+                metadata:
+                  name: web
+                  annotations: {prometheus.io/scrape: "true", prometheus.istio.io/scrape-targets: " 8080:/m , 9100 "}
+                spec:
+                  containers: [{name: web, image: web:1}]
+                """);
+        JsonNode injected = engine.inject(pod, PodRequest.offline("shop")).pod();
+        assertThat(env(injected, "ISTIO_PROMETHEUS_ANNOTATIONS")).isEqualTo("{\"scrape\":\"true\",\"path\":\"/m\",\"port\":\"8080\","
+                + "\"targets\":[{\"port\":\"8080\",\"path\":\"/m\"},{\"port\":\"9100\",\"path\":\"/metrics\"}]}");
+        assertThat(injected.at("/metadata/annotations").has("prometheus.istio.io/scrape-targets")).isFalse();
+        assertThat(injected.at("/metadata/annotations/prometheus.io~1port").asString()).isEqualTo("15020");
+        assertThat(engine.uninject((ObjectNode) injected).at("/metadata/annotations")).isEqualTo(pod.at("/metadata/annotations"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "prometheus.istio.io/scrape-targets|8080:/m,http:/x|port \"http\" is not a port number from 1 to 65535",
+            "prometheus.istio.io/scrape-targets|8080,15020|port 15020 is pilot-agent's",
+            "prometheus.istio.io/scrape-targets|15000:/stats|port 15000 is reserved for the proxy (Envoy admin)",
+            "prometheus.io/port|70000|port \"70000\" is not a port number from 1 to 65535",
+            "prometheus.io/port|15090|port 15090 is reserved for the proxy (Envoy Prometheus (already merged))"})
+    void aMetricsPortTheProxyOwnsRefusesThePod(String key, String value, String problem) {
+        ObjectNode pod = pod("{metadata: {name: web}, spec: {containers: [{name: web, image: web:1}]}}");
+        ((ObjectNode) pod.get("metadata")).putObject("annotations").put(key, value);
+        assertThatThrownBy(() -> engine.inject(pod, PodRequest.offline("shop"))).isInstanceOf(InvalidAnnotationException.class)
+                .hasMessageStartingWith("invalid annotation " + key + "=").hasMessageContaining(problem);
+        ((ObjectNode) pod.get("metadata").get("annotations")).put("prometheus.io/scrape", "false");
+        assertThat(engine.inject(pod, PodRequest.offline("shop")).injected()).as("no merge, nothing to check").isTrue();
+    }
+
+    @Test
+    void otelSemanticConventionsGiveTheProxyItsResourceAttributes() {
+        InjectionEngine otel = new InjectionEngine(config("{serviceAttributeEnrichment: OTEL_SEMANTIC_CONVENTIONS}"));
+        ObjectNode pod = pod("""
+                metadata:
+                  name: web
+                  labels: {app.kubernetes.io/version: v3}
+                spec:
+                  containers: [{name: web, image: web:1}, {name: log, image: log:1}]
+                """);
+        assertThat(env(otel.inject(pod, PodRequest.offline("shop")).pod(), "OTEL_RESOURCE_ATTRIBUTES"))
+                .isEqualTo("service.namespace=shop,service.version=v3,service.instance.id=shop.$(POD_NAME).web");
+        assertThat(env(engine.inject(pod, PodRequest.offline("shop")).pod(), "OTEL_RESOURCE_ATTRIBUTES"))
+                .as("Istio's default, ISTIO_CANONICAL").isNull();
+        assertThatThrownBy(() -> config("{serviceAttributeEnrichment: otel}")).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("mesh.serviceAttributeEnrichment");
     }
 
     @ParameterizedTest(name = "{0}")

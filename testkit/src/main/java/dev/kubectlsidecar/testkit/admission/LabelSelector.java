@@ -46,13 +46,22 @@ final class LabelSelector {
         Set<String> values = new HashSet<>();
         expression.path("values").forEach(v -> values.add(v.asString()));
         String operator = expression.path("operator").asString();
+        boolean listed = switch (operator) {
+            case "In", "NotIn" -> true;
+            case "Exists", "DoesNotExist" -> false;
+            default -> throw new IllegalArgumentException(where + ": \"" + operator
+                    + "\" is not a valid label selector operator (In, NotIn, Exists, DoesNotExist)");
+        };
+        // The API server refuses such a selector when the configuration is written; here the call fails.
+        if (listed == values.isEmpty()) {
+            throw new IllegalArgumentException(where + ": " + key + ": values " + (listed
+                    ? "must be specified when operator is In or NotIn" : "may not be specified when operator is " + operator));
+        }
         return switch (operator) {
             case "In" -> labels.containsKey(key) && values.contains(labels.get(key));
             case "NotIn" -> !labels.containsKey(key) || !values.contains(labels.get(key));
             case "Exists" -> labels.containsKey(key);
-            case "DoesNotExist" -> !labels.containsKey(key);
-            default -> throw new IllegalArgumentException(where + ": \"" + operator
-                    + "\" is not a valid label selector operator (In, NotIn, Exists, DoesNotExist)");
+            default -> !labels.containsKey(key);
         };
     }
 }

@@ -37,6 +37,14 @@ class WebhookMatchingTest {
         assertThat(LabelSelector.matches(expression("other", "NotIn", "shop"), labels, "x")).isTrue();
         assertThat(LabelSelector.matches(expression("team", "Exists"), labels, "x")).isTrue();
         assertThat(LabelSelector.matches(expression("team", "DoesNotExist"), labels, "x")).isFalse();
+        assertThat(LabelSelector.matches(expression("istio.io/rev", "In", "canary"), labels, "x")).as("an absent key is in no set").isFalse();
+        assertThat(LabelSelector.matches(expression("team", "In", "web"), labels, "x")).isFalse();
+        assertThat(LabelSelector.matches(selector("{\"matchLabels\":{\"team\":\"shop\"},\"matchExpressions\":[{\"key\":"
+                + "\"istio-injection\",\"operator\":\"DoesNotExist\"}]}"), labels, "x")).as("every term must hold").isFalse();
+        assertThatThrownBy(() -> LabelSelector.matches(expression("team", "In"), labels, "webhook w objectSelector"))
+                .hasMessage("webhook w objectSelector: team: values must be specified when operator is In or NotIn");
+        assertThatThrownBy(() -> LabelSelector.matches(expression("team", "Exists", "shop"), labels, "webhook w objectSelector"))
+                .hasMessage("webhook w objectSelector: team: values may not be specified when operator is Exists");
         assertThatThrownBy(() -> LabelSelector.matches(expression("team", "Equals", "shop"), labels, "webhook w namespaceSelector"))
                 .hasMessage("webhook w namespaceSelector: \"Equals\" is not a valid label selector operator "
                         + "(In, NotIn, Exists, DoesNotExist)");

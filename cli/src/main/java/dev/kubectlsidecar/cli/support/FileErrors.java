@@ -1,4 +1,4 @@
-package dev.kubectlsidecar.cli;
+package dev.kubectlsidecar.cli.support;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -15,7 +15,7 @@ import java.util.Map;
  * denied", "No such file or directory", "Is a directory"): Java puts the path, not the reason, in the message of
  * its typed exceptions.
  */
-final class FileErrors {
+public final class FileErrors {
     private FileErrors() {
     }
 
@@ -28,7 +28,7 @@ final class FileErrors {
             FileAlreadyExistsException.class, "File exists",
             FileSystemLoopException.class, "Too many levels of symbolic links");
 
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         if (e instanceof FileSystemException failure && failure.getReason() != null) {
             return failure.getReason();
         }
