@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PodStateBenchmark {
     static final NamespaceInfo ENABLED = new NamespaceInfo("shop", Map.of(NamespaceInfo.INJECTION_LABEL, "enabled"));
-    static final NamespaceInfo UNLABELLED = NamespaceInfo.unlabelled("shop");
+    static final NamespaceInfo UNLABELLED = new NamespaceInfo("shop", Map.of());
     /** The rules the default config's init container applied, as the kernel printed them back (a real run's). */
     private static final String TERMINATION_MESSAGE = "injector/src/test/resources/traffic/default-injected-nft.termination-log";
 
@@ -84,6 +84,7 @@ public class PodStateBenchmark {
         metadata.put("name", "orders-7d4b9c-x2x").put("namespace", "shop").put("creationTimestamp", "2026-11-26T06:00:00Z");
         metadata.putArray("ownerReferences").addObject().put("kind", "ReplicaSet").put("name", "orders-7d4b9c")
                 .put("controller", true);
+        ((ObjectNode) metadata.get("labels")).put("pod-template-hash", "7d4b9c");
         ((ObjectNode) metadata.get("annotations")).remove("traffic.sidecar.istio.io/excludeOutboundPorts");
         return pod;
     }
