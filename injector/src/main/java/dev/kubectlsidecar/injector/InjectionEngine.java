@@ -23,9 +23,11 @@ import dev.kubectlsidecar.injector.traffic.CaptureScope;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import dev.kubectlsidecar.injector.traffic.TrafficSettings;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -61,6 +63,21 @@ public final class InjectionEngine {
      *     the pod as istiod does ({@link WorkloadIdentity#ofPod})
      */
     public PodInjection inject(ObjectNode pod, PodRequest request, WorkloadIdentity workload) {
+        return inject(pod, request, workload, () -> uninjected(pod));
+    }
+
+    /**
+     * {@code inject(pod.pod(), request)} for a pod already uninjected: the same answer, without uninjecting it again.
+     *
+     * @throws InvalidAnnotationException when an annotation the pod sets cannot be honoured
+     * @throws MalformedPodException when the pod has no usable containers
+     */
+    public PodInjection inject(UninjectedPod pod, PodRequest request) {
+        return inject(pod.pod(), request, null, pod::copy);
+    }
+
+    private PodInjection inject(ObjectNode pod, PodRequest request, WorkloadIdentity workload,
+                                Supplier<UninjectedPod> uninject) {
         // The policy reads nothing injection adds, so it decides on the pod as it came. Skipped, the pod stays
         // exactly so: an injection record (trusted or not) neither removes nor restores anything.
         Decision decision = InjectionPolicy.decide(pod, request.namespace(), config);
@@ -74,9 +91,10 @@ public final class InjectionEngine {
             return new PodInjection(pod.deepCopy(), IstioCoexistence.injectedByIstiod(existing.revision()), null,
                     List.of());
         }
-        ObjectNode clean = SidecarRenderer.uninject(pod);
-        Map<String, String> annotations = annotations(clean);
-        ProxyOptions options = PodAnnotations.resolve(annotations, config);
+        UninjectedPod uninjected = uninject.get();
+        ObjectNode clean = uninjected.clean();
+        Map<String, String> annotations = uninjected.annotations();
+        ProxyOptions options = uninjected.options();
         MeshSettings mesh = options.profile().mesh();
         Decision otherRevision = IstioCoexistence.otherRevision(clean, mesh);
         if (otherRevision != null) {
@@ -102,14 +120,31 @@ public final class InjectionEngine {
     }
 
     /**
+     * The pod without the sidecar its injection record describes (an uninjected pod: a copy), with its annotations
+     * and their proxy options: what {@link #inject(UninjectedPod, PodRequest)}, {@link #trafficSettings},
+     * {@link #proxyBypass} and {@link #runsOurInit} start from.
+     *
+     * @throws InvalidAnnotationException when the record lists what injection does not add, or an annotation the
+     *     pod sets cannot be honoured
+     */
+    public UninjectedPod uninjected(ObjectNode pod) {
+        ObjectNode clean = SidecarRenderer.uninject(pod);
+        Map<String, String> annotations = Collections.unmodifiableMap(annotations(clean));
+        return new UninjectedPod(pod, clean, annotations, PodAnnotations.resolve(annotations, config));
+    }
+
+    /**
      * The app containers of an injected pod that run as the proxy's UID or GID, whose traffic therefore bypasses
      * the proxy: one sentence each (see {@link ProxyBypass}).
      *
      * @throws InvalidAnnotationException when an annotation the pod sets cannot be honoured
      */
     public List<String> proxyBypass(ObjectNode pod) {
-        Map<String, String> annotations = annotations(SidecarRenderer.uninject(pod));
-        return ProxyBypass.of(pod, PodAnnotations.resolve(annotations, config).profile().traffic());
+        return proxyBypass(uninjected(pod));
+    }
+
+    public List<String> proxyBypass(UninjectedPod pod) {
+        return ProxyBypass.of(pod.pod(), pod.options().profile().traffic());
     }
 
     /**
@@ -119,8 +154,11 @@ public final class InjectionEngine {
      * @throws InvalidAnnotationException when an annotation the pod sets cannot be honoured
      */
     public TrafficSettings trafficSettings(ObjectNode pod) {
-        Map<String, String> annotations = annotations(SidecarRenderer.uninject(pod));
-        return TrafficSettings.resolve(PodAnnotations.resolve(annotations, config).profile().traffic(), annotations);
+        return trafficSettings(uninjected(pod));
+    }
+
+    public TrafficSettings trafficSettings(UninjectedPod pod) {
+        return TrafficSettings.resolve(pod.options().profile().traffic(), pod.annotations());
     }
 
     /**
@@ -129,11 +167,9 @@ public final class InjectionEngine {
      *
      * @throws InvalidAnnotationException when an annotation the pod sets cannot be honoured
      */
-    public boolean runsOurInit(ObjectNode pod) {
-        Map<String, String> annotations = annotations(SidecarRenderer.uninject(pod));
-        ProxyOptions options = PodAnnotations.resolve(annotations, config);
-        ObjectNode ours = renderAsRecorded(pod, annotations, options).initContainer();
-        for (JsonNode container : pod.path("spec").path("initContainers")) {
+    public boolean runsOurInit(UninjectedPod pod) {
+        ObjectNode ours = renderAsRecorded(pod.pod(), pod.annotations(), pod.options()).initContainer();
+        for (JsonNode container : pod.pod().path("spec").path("initContainers")) {
             if (SidecarParts.INIT_NAME.equals(container.path("name").asString(null))) {
                 return InjectedInit.matches(container, ours, config.allowImageOverride());
             }

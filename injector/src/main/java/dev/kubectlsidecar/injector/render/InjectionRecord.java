@@ -3,6 +3,7 @@ package dev.kubectlsidecar.injector.render;
 import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.json.JsonText;
+import dev.kubectlsidecar.injector.memo.RecentlyUsed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,11 @@ public record InjectionRecord(
     public static final String ANNOTATION = "sidecar.istio.io/status";
     private static final String OURS = "kubectl-sidecar";
     private static final String DEFAULT_REVISION = "default";
+    /** Records read, by their text: the pods of a workload carry the same one, and status reads each pod's often. */
+    static final int REMEMBERED = 64;
+    /** Longer texts are read every time, never kept (ours are well under 2 KiB). */
+    static final int MAX_REMEMBERED_CHARS = 8 * 1024;
+    private static final RecentlyUsed<String, InjectionRecord> READ = new RecentlyUsed<>(REMEMBERED);
 
     /**
      * @param digests a digest of each sidecar container's command and args as injected, by container name
@@ -113,6 +119,23 @@ public record InjectionRecord(
         if (text == null) {
             throw new InvalidAnnotationException(ANNOTATION, value.toString(), "must be the JSON injection record written by an injector");
         }
+        InjectionRecord known = READ.get(text);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        InjectionRecord record = parse(text);
+        if (text.length() <= MAX_REMEMBERED_CHARS) {
+            READ.put(text, record);
+        }
+        return Optional.of(record);
+    }
+
+    /** Whether the record of this text is remembered. */
+    static boolean remembers(String text) {
+        return READ.contains(text);
+    }
+
+    private static InjectionRecord parse(String text) {
         JsonNode json;
         try {
             json = JsonText.readJson(text);
@@ -132,11 +155,11 @@ public record InjectionRecord(
                 positions.put(e.getKey(), position);
             }
         });
-        return Optional.of(new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
+        return new InjectionRecord(names(json.get("initContainers")), names(json.get("containers")),
                 names(json.get("volumes")), ours.path("profile").asString(null), names(ours.get("annotations")),
                 names(ours.get("created")), positions, strings(ours.get("digests")),
                 json.path("revision").asString(DEFAULT_REVISION), names(ours.get("labels")),
-                strings(ours.get("before")), strings(ours.get("namedPorts")), ours.isObject()));
+                strings(ours.get("before")), strings(ours.get("namedPorts")), ours.isObject());
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.kubectlsidecar.injector.render;
 
 import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.json.Json;
-import dev.kubectlsidecar.injector.json.JsonText;
 import dev.kubectlsidecar.injector.traffic.InitScript;
 import java.util.Iterator;
 import java.util.List;
@@ -42,14 +41,6 @@ final class RecordCheck {
     private static final String NULL_SUFFIX = ":null";
 
     private RecordCheck() {
-    }
-
-    /** The digest {@link #check} compares a recorded container with: its command and args. */
-    static String digest(JsonNode container) {
-        ObjectNode program = Json.object();
-        program.set("command", container.path("command").isMissingNode() ? null : container.get("command"));
-        program.set("args", container.path("args").isMissingNode() ? null : container.get("args"));
-        return SidecarParts.fnv1a64(JsonText.writeJsonBytes(program));
     }
 
     /**
@@ -176,7 +167,7 @@ final class RecordCheck {
     private static boolean injected(JsonNode container, InjectionRecord record) {
         String recorded = record.digests().get(container.path("name").asString());
         if (recorded != null) {
-            return recorded.equals(digest(container));
+            return ProgramDigests.matches(container, recorded);
         }
         JsonNode command = container.path("command");
         JsonNode args = container.path("args");

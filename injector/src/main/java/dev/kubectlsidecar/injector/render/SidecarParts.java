@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param proxyFirst a classic proxy that holds the app goes first among the containers (the kubelet starts them
  *     in order, each after the previous one's postStart hook returned)
  * @param templateHash a short, stable digest: a pod whose recorded hash differs from a fresh render is stale
- * @param containerDigests each container's {@link RecordCheck#digest}, by name: what an injection record keeps when
+ * @param containerDigests each container's {@link ProgramDigests#of}, by name: what an injection record keeps when
  *     no own container was merged into it (computed once per render, not once per pod)
  */
 public record SidecarParts(ObjectNode initContainer, ObjectNode proxyContainer, List<ObjectNode> volumes,
@@ -40,7 +40,7 @@ public record SidecarParts(ObjectNode initContainer, ObjectNode proxyContainer, 
         canonical.put("proxyFirst", proxyFirst);
         return new SidecarParts(initContainer, proxyContainer, volumes, nativeSidecar, proxyFirst,
                 fnv1a64(JsonText.writeJsonBytes(canonical)),
-                Map.of(INIT_NAME, RecordCheck.digest(initContainer), PROXY_NAME, RecordCheck.digest(proxyContainer)));
+                Map.of(INIT_NAME, ProgramDigests.of(initContainer), PROXY_NAME, ProgramDigests.of(proxyContainer)));
     }
 
     /**

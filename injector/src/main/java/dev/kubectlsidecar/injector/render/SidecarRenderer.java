@@ -92,9 +92,9 @@ public final class SidecarRenderer {
         annotations.put(TEMPLATE_HASH, parts.templateHash());
         Map<String, String> digests = new LinkedHashMap<>();
         digests.put(SidecarParts.INIT_NAME, userInit == null ? parts.containerDigests().get(SidecarParts.INIT_NAME)
-                : RecordCheck.digest(init));
+                : ProgramDigests.of(init));
         digests.put(SidecarParts.PROXY_NAME, userProxy == null ? parts.containerDigests().get(SidecarParts.PROXY_NAME)
-                : RecordCheck.digest(proxy));
+                : ProgramDigests.of(proxy));
         InjectionRecord record = new InjectionRecord(initNames, containerNames, volumeNames, profile, added,
                 created.paths(), positions, digests, replaced);
         annotations.put(InjectionRecord.ANNOTATION, record.toJson());

@@ -3,9 +3,11 @@ package dev.kubectlsidecar.injector.state;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.PodInjection;
 import dev.kubectlsidecar.injector.PodRequest;
+import dev.kubectlsidecar.injector.UninjectedPod;
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.errors.InvalidAnnotationException;
 import dev.kubectlsidecar.injector.errors.MalformedPodException;
+import dev.kubectlsidecar.injector.memo.RecentlyUsed;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.policy.Reason;
 import dev.kubectlsidecar.injector.policy.ReasonCode;
@@ -20,10 +22,7 @@ import dev.kubectlsidecar.injector.traffic.Verification;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -49,13 +48,7 @@ public final class PodStateCalculator {
     private final InjectionEngine engine;
     private final KubeVersion kubeVersion;
     private final WebhookPresence webhook;
-    private final Map<VerificationInput, Verification> verified = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<VerificationInput, Verification> eldest) {
-                    return size() > REMEMBERED;
-                }
-            });
+    private final RecentlyUsed<VerificationInput, Verification> verified = new RecentlyUsed<>(REMEMBERED);
 
     /** What a verification depends on. */
     private record VerificationInput(TrafficSettings settings, String terminationMessage) {
@@ -82,8 +75,11 @@ public final class PodStateCalculator {
         List<Reason> reasons = new ArrayList<>();
         Optional<InjectionRecord> record = readRecord(pod, reasons);
         boolean injected = record.isPresent();
+        // an injected pod is uninjected once for every question below; null when it cannot be (inject says why)
+        UninjectedPod uninjected = injected ? uninjected(pod) : null;
         try {
-            PodInjection fresh = engine.inject(pod, new PodRequest(namespace, null, kubeVersion));
+            PodRequest request = new PodRequest(namespace, null, kubeVersion);
+            PodInjection fresh = uninjected != null ? engine.inject(uninjected, request) : engine.inject(pod, request);
             reasons.addAll(fresh.decision().reasons());
             // istiod's sidecar: the decision says so, and whether it is current is istiod's to tell
             boolean ours = injected && record.get().ours();
@@ -100,18 +96,18 @@ public final class PodStateCalculator {
         } catch (MalformedPodException e) {
             reasons.add(new Reason(ReasonCode.MALFORMED_POD, e.getMessage()));
         }
-        TrafficSettings settings = injected ? trafficSettings(pod) : null;
+        TrafficSettings settings = uninjected != null ? trafficSettings(uninjected) : null;
         if (settings != null) {
             CaptureScope.nothingCaptured(settings)
                     .ifPresent(message -> reasons.add(new Reason(ReasonCode.NO_TRAFFIC_CAPTURED, message)));
         }
-        if (injected) {
-            proxyBypass(pod).forEach(message -> reasons.add(new Reason(ReasonCode.PROXY_BYPASS, message)));
+        if (uninjected != null) {
+            proxyBypass(uninjected).forEach(message -> reasons.add(new Reason(ReasonCode.PROXY_BYPASS, message)));
         }
         if (injected && ContainerStatuses.heldByProxy(pod)) {
             reasons.add(new Reason(ReasonCode.HELD_BY_PROXY, HELD_BY_PROXY));
         }
-        Verification iptables = injected ? verify(pod, settings, reasons) : Verification.NOT_APPLICABLE;
+        Verification iptables = injected ? verify(pod, uninjected, settings, reasons) : Verification.NOT_APPLICABLE;
         return new PodSidecarState(
                 metadata.path("namespace").asString(namespace.name()),
                 metadata.path("name").asString(null),
@@ -165,8 +161,16 @@ public final class PodStateCalculator {
         }
     }
 
-    /** Its traffic settings; null when its annotations or record cannot be read (the fresh injection said why). */
-    private TrafficSettings trafficSettings(ObjectNode pod) {
+    private UninjectedPod uninjected(ObjectNode pod) {
+        try {
+            return engine.uninjected(pod);
+        } catch (InvalidAnnotationException | MalformedPodException e) {
+            return null;
+        }
+    }
+
+    /** Its traffic settings; null when its annotations cannot be read (the fresh injection said why). */
+    private TrafficSettings trafficSettings(UninjectedPod pod) {
         try {
             return engine.trafficSettings(pod);
         } catch (InvalidAnnotationException | MalformedPodException e) {
@@ -174,7 +178,7 @@ public final class PodStateCalculator {
         }
     }
 
-    private List<String> proxyBypass(ObjectNode pod) {
+    private List<String> proxyBypass(UninjectedPod pod) {
         try {
             return engine.proxyBypass(pod);
         } catch (InvalidAnnotationException | MalformedPodException e) {
@@ -182,13 +186,13 @@ public final class PodStateCalculator {
         }
     }
 
-    private Verification verify(ObjectNode pod, TrafficSettings settings, List<Reason> reasons) {
+    private Verification verify(ObjectNode pod, UninjectedPod uninjected, TrafficSettings settings, List<Reason> reasons) {
         String message = ContainerStatuses.terminationMessage(pod, SidecarParts.INIT_NAME);
         if (message == null || settings == null) {
             return Verification.UNKNOWN;
         }
         try {
-            if (!engine.runsOurInit(pod)) {
+            if (!engine.runsOurInit(uninjected)) {
                 reasons.add(new Reason(ReasonCode.UNTRUSTED_INIT, UNTRUSTED_INIT));
                 return Verification.UNKNOWN;
             }

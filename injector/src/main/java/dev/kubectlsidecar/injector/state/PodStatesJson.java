@@ -6,6 +6,7 @@ import dev.kubectlsidecar.injector.policy.ReasonCode;
 import dev.kubectlsidecar.injector.traffic.Verification;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -53,6 +54,7 @@ public final class PodStatesJson {
 
     /** One pod's entry of {@code pods}, for writers that stream the list. */
     public static ObjectNode write(PodSidecarState state) {
+        Set<PodProblem> problems = state.problems(); // derived from the reasons: once, not once per field
         ObjectNode pod = Json.object()
                 .put("namespace", state.namespace())
                 .put("name", state.name())
@@ -60,13 +62,12 @@ public final class PodStatesJson {
                 .put("injected", state.injected())
                 .put("proxy", proxyWord(state))
                 .put("iptables", state.iptables().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-                .put("stale", state.stale())
+                .put("stale", problems.contains(PodProblem.STALE))
                 .put("proxyBypass", state.proxyBypass())
                 .put("heldByProxy", state.heldByProxy());
-        PodProblem problem = state.problem();
-        pod.put("problem", problem == null ? "none" : problem.id());
-        ArrayNode problems = pod.putArray("problems");
-        state.problems().forEach(p -> problems.add(p.id()));
+        pod.put("problem", problems.isEmpty() ? "none" : problems.iterator().next().id());
+        ArrayNode problemIds = pod.putArray("problems");
+        problems.forEach(p -> problemIds.add(p.id()));
         ArrayNode reasons = pod.putArray("reasons");
         state.reasons().forEach(reason -> reasons.addObject().put("code", reason.code().id()).put("message", reason.message()));
         pod.put("profile", state.profile())
