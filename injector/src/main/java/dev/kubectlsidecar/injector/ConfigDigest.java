@@ -21,14 +21,19 @@ public final class ConfigDigest {
 
     /** {@code sha256:} and the first 12 hex digits, of the config's JSON with every object's keys sorted. */
     public static String of(InjectionConfig config) {
-        StringBuilder canonical = new StringBuilder();
-        write(JsonMappers.JSON.valueToTree(config), canonical);
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical(config).getBytes(StandardCharsets.UTF_8));
             return "sha256:" + HexFormat.of().formatHex(digest, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The config's JSON with every object's keys sorted: equal for configs that inject the same, whatever their YAML. */
+    public static String canonical(InjectionConfig config) {
+        StringBuilder canonical = new StringBuilder();
+        write(JsonMappers.JSON.valueToTree(config), canonical);
+        return canonical.toString();
     }
 
     /** Maps have no order of their own (Map.copyOf's differs between JVMs): sorted keys make the text one. */

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.agent.cluster;
 
 import dev.kubectlsidecar.agent.Agent;
 import dev.kubectlsidecar.agent.AgentOptions;
+import dev.kubectlsidecar.agent.config.EngineHolder;
 import dev.kubectlsidecar.agent.http.KeyCertificatePair;
 import dev.kubectlsidecar.agent.pods.PodStateTracker;
 import dev.kubectlsidecar.agent.pods.StatusEndpoint;
@@ -111,12 +112,14 @@ public final class InClusterAgent implements AutoCloseable {
         String source = "ConfigMap " + settings.namespace() + "/" + InClusterSettings.CONFIG_MAP;
         config = new ConfigMapWatcher(client, settings.namespace(), InClusterSettings.CONFIG_MAP, InClusterSettings.CONFIG_KEY,
                 text -> {
-                    if (text == null) {
-                        agent.engines().use("the embedded default (no " + source + ")", ConfigLoader.embeddedDefault());
-                    } else if (!agent.engines().apply(source, text)) {
-                        return; // invalid: the last good config stays, and so do the states computed with it
+                    EngineHolder.Update update = text == null
+                            ? agent.engines().use("the embedded default (no " + source + ")", ConfigLoader.embeddedDefault())
+                            : agent.engines().apply(source, text);
+                    // staleness and reasons depend on the config; the same config (the watch's first event, most
+                    // often) or an invalid one leaves the states as they are
+                    if (update == EngineHolder.Update.SERVED) {
+                        pods.recomputeAll();
                     }
-                    pods.recomputeAll(); // staleness and reasons depend on the config
                 });
         config.start();
     }

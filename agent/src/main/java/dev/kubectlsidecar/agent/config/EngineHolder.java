@@ -2,6 +2,7 @@ package dev.kubectlsidecar.agent.config;
 
 import dev.kubectlsidecar.agent.health.ReadinessCheck;
 import dev.kubectlsidecar.agent.metrics.AgentMetrics;
+import dev.kubectlsidecar.injector.ConfigDigest;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
@@ -26,7 +27,17 @@ public final class EngineHolder {
     private final Counter reloadFailures;
     private volatile String lastFailure;
 
-    private record Serving(InjectionEngine engine, String source) {
+    private record Serving(InjectionEngine engine, String source, String canonicalConfig) {
+    }
+
+    /** What an update did. */
+    public enum Update {
+        /** a new config serves from now on */
+        SERVED,
+        /** the config is the one already serving: the engine (and its caches) stays */
+        UNCHANGED,
+        /** invalid: the last good config keeps serving */
+        REJECTED
     }
 
     /**
@@ -48,30 +59,36 @@ public final class EngineHolder {
     }
 
     /** Serves {@code config} from now on; {@code source} names where it came from, for {@code /readyz}. */
-    public void use(String source, InjectionConfig config) {
-        serving.set(new Serving(new InjectionEngine(config.ignoring(ownNamespace)), source));
+    public Update use(String source, InjectionConfig config) {
+        InjectionConfig own = config.ignoring(ownNamespace);
+        String canonical = ConfigDigest.canonical(own);
+        Serving current = serving.get();
         lastFailure = null;
+        if (current != null && current.canonicalConfig().equals(canonical)) {
+            serving.set(new Serving(current.engine(), source, canonical));
+            return Update.UNCHANGED;
+        }
+        serving.set(new Serving(new InjectionEngine(own), source, canonical));
+        return Update.SERVED;
     }
 
-    /** Parses YAML config text and serves it when valid; @return whether it was accepted */
-    public boolean apply(String source, String yaml) {
+    /** Parses YAML config text and serves it when valid. */
+    public Update apply(String source, String yaml) {
         try {
-            use(source, ConfigLoader.parse(source, yaml));
-            return true;
+            return use(source, ConfigLoader.parse(source, yaml));
         } catch (InvalidConfigException e) {
             reject(e);
-            return false;
+            return Update.REJECTED;
         }
     }
 
-    /** Reads a config file and serves it when valid; @return whether it was accepted */
-    public boolean load(Path file) {
+    /** Reads a config file and serves it when valid. */
+    public Update load(Path file) {
         try {
-            use(file.toString(), ConfigLoader.load(file));
-            return true;
+            return use(file.toString(), ConfigLoader.load(file));
         } catch (InvalidConfigException e) {
             reject(e);
-            return false;
+            return Update.REJECTED;
         }
     }
 
