@@ -34,17 +34,18 @@ import java.util.spi.ToolProvider;
  * (the GraalVM reachability metadata repository has none for fabric8's Jackson 3 models). Run by {@code -Pnative}
  * (cli/pom.xml) before the image is built, so it follows the code after every change; nothing is listed by hand.
  *
- * <p>The rule: start from every model class that the CLI's own classes or fabric8's client refer to (found by
- * {@code jdeps} in their bytecode) and the classes fabric8 makes of the manifests {@code install} applies; keep those
- * that Jackson binds (they implement {@link KubernetesResource} or carry Jackson annotations); then follow their
+ * <p>The rule: start from every fabric8 class that the CLI's own classes or fabric8's client refer to (found by
+ * {@code jdeps} in their bytecode: the models, and the client's own bound classes such as {@code VersionInfo}, the
+ * exec plugins' {@code ExecCredential} and the OIDC token answers) and the classes fabric8 makes of the manifests
+ * {@code install} applies; keep those that Jackson binds (they implement {@link KubernetesResource} or carry Jackson
+ * annotations); then follow their
  * fields' types (type arguments included), superclasses and the classes named in their Jackson annotations
  * ({@code using = …}), to the closure. Each class is registered whole (constructors, methods, fields).
  *
  * <p>{@code java -cp <cli's test class path> dev.kubectlsidecar.cli.nativeimage.ModelReflectionMetadata OUTPUT.json}
  */
 public final class ModelReflectionMetadata {
-    private static final String MODEL = "io.fabric8.kubernetes.api.model.";
-    private static final Pattern MODEL_REFERENCE = Pattern.compile("-> (io\\.fabric8\\.kubernetes\\.api\\.model\\.[\\w.$]+)");
+    private static final Pattern FABRIC8_REFERENCE = Pattern.compile("-> (io\\.fabric8\\.[\\w.$]+)");
     private static final String MANIFESTS = "/dev/kubectlsidecar/cli/manifests/";
 
     private ModelReflectionMetadata() {
@@ -87,7 +88,7 @@ public final class ModelReflectionMetadata {
         if (code != 0) {
             throw new IllegalStateException("jdeps failed (" + code + "): " + err + out);
         }
-        Matcher matcher = MODEL_REFERENCE.matcher(out.toString());
+        Matcher matcher = FABRIC8_REFERENCE.matcher(out.toString());
         while (matcher.find()) {
             roots.add(matcher.group(1));
         }
@@ -133,7 +134,12 @@ public final class ModelReflectionMetadata {
         Set<String> bound = new TreeSet<>();
         Deque<Class<?>> queue = new ArrayDeque<>();
         for (String root : roots) {
-            Class<?> type = Class.forName(root, false, loader);
+            Class<?> type;
+            try {
+                type = Class.forName(root, false, loader);
+            } catch (NoClassDefFoundError absentDependency) {
+                continue; // a class whose own dependencies are not on the CLI's class path cannot run in the CLI either
+            }
             if (binds(type)) {
                 queue.add(type);
             }

@@ -26,4 +26,18 @@ class ModelReflectionMetadataTest {
                 .allMatch(entry -> entry.path("allDeclaredConstructors").asBoolean() && entry.path("allDeclaredFields").asBoolean());
     }
 
+    @Test
+    void theCliClassPathYieldsWhatErrorsVersionsAndCredentialsAreReadInto() throws Exception {
+        Set<String> classes = ModelReflectionMetadata.closure(ModelReflectionMetadata.roots());
+
+        assertThat(classes).as("an API server's error answer (fabric8 reads it whenever a request fails)")
+                .contains("io.fabric8.kubernetes.api.model.Status", "io.fabric8.kubernetes.api.model.StatusDetails",
+                        "io.fabric8.kubernetes.api.model.StatusCause")
+                .as("GET /version (verify, version)").contains("io.fabric8.kubernetes.client.VersionInfo")
+                .as("a kubeconfig's exec plugin and OIDC refresh answers")
+                .contains("io.fabric8.kubernetes.client.Config$ExecCredential",
+                        "io.fabric8.kubernetes.client.Config$ExecCredentialStatus",
+                        "io.fabric8.kubernetes.client.utils.OpenIDConnectionUtils$OAuthToken")
+                .as("what install applies").contains("io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration");
+    }
 }
