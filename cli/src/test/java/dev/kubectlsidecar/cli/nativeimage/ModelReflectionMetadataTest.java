@@ -2,6 +2,8 @@ package dev.kubectlsidecar.cli.nativeimage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.Profile;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,6 +40,8 @@ class ModelReflectionMetadataTest {
                 .contains("io.fabric8.kubernetes.client.Config$ExecCredential",
                         "io.fabric8.kubernetes.client.Config$ExecCredentialStatus",
                         "io.fabric8.kubernetes.client.utils.OpenIDConnectionUtils$OAuthToken")
-                .as("what install applies").contains("io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration");
+                .as("what install applies").contains("io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration")
+                .as("the engine's configuration, which ConfigDigest writes by its record components (version, verify)")
+                .contains(InjectionConfig.class.getName(), Profile.class.getName());
     }
 }
