@@ -37,6 +37,9 @@ PREFIX=$OUT/prefix
 LAUNCHER=$PREFIX/bin/kubectl-sidecar
 INJECT_TARGET=1.5
 STARTUP_TARGET=2.0
+# issue 18's targets for the native image: inject and --help at most half their kubectl baselines
+NATIVE_INJECT_TARGET=0.5
+NATIVE_STARTUP_TARGET=0.5
 NATIVE=${NATIVE:-cli/target/kubectl-sidecar}
 CLUSTER_JAR=testkit/target/local-cluster.jar
 PODS=${PODS:-5}
@@ -127,11 +130,11 @@ fi
 {
     echo "### inject --offline -f examples/shop.yaml vs kubectl kustomize"
     echo
-    table inject "$INJECT_TARGET"
+    table inject "$INJECT_TARGET" "$NATIVE_INJECT_TARGET"
     echo
     echo "### --help vs kubectl version --client"
     echo
-    table startup "$STARTUP_TARGET"
+    table startup "$STARTUP_TARGET" "$NATIVE_STARTUP_TARGET"
     echo
     if [[ -n $status_ran ]]; then
         echo "### status -n bench ($PODS pods, local cluster) vs kubectl get pods -n bench"

@@ -30,21 +30,24 @@ import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 
 /**
- * Generates the native image's reflection metadata for the fabric8 model classes the CLI (de)serialises with Jackson
- * (the GraalVM reachability metadata repository has none for fabric8's Jackson 3 models). Run by {@code -Pnative}
- * (cli/pom.xml) before the image is built, so it follows the code after every change; nothing is listed by hand.
+ * Generates the native image's reflection metadata for the classes the CLI (de)serialises with Jackson: fabric8's
+ * (the GraalVM reachability metadata repository has none for fabric8's Jackson 3 models) and our own records
+ * (ConfigDigest writes the InjectionConfig tree). Run by {@code -Pnative} (cli/pom.xml) before the image is built, so
+ * it follows the code after every change; nothing is listed by hand.
  *
- * <p>The rule: start from every model class that the CLI's own classes or fabric8's client refer to (found by
- * {@code jdeps} in their bytecode) and the classes fabric8 makes of the manifests {@code install} applies; keep those
- * that Jackson binds (they implement {@link KubernetesResource} or carry Jackson annotations); then follow their
- * fields' types (type arguments included), superclasses and the classes named in their Jackson annotations
+ * <p>The rule: start from every fabric8 class that the CLI's own classes or fabric8's client refer to (found by
+ * {@code jdeps} in their bytecode: the models, and the client's own bound classes such as {@code VersionInfo}, the
+ * exec plugins' {@code ExecCredential} and the OIDC token answers) and the classes fabric8 makes of the manifests
+ * {@code install} applies, and every class of the CLI and the injector; keep those that Jackson binds (they implement
+ * {@link KubernetesResource}, carry Jackson annotations, or are records); then follow their fields' types (type arguments included), superclasses and the classes named in their Jackson annotations
  * ({@code using = …}), to the closure. Each class is registered whole (constructors, methods, fields).
  *
  * <p>{@code java -cp <cli's test class path> dev.kubectlsidecar.cli.nativeimage.ModelReflectionMetadata OUTPUT.json}
  */
 public final class ModelReflectionMetadata {
-    private static final String MODEL = "io.fabric8.kubernetes.api.model.";
-    private static final Pattern MODEL_REFERENCE = Pattern.compile("-> (io\\.fabric8\\.kubernetes\\.api\\.model\\.[\\w.$]+)");
+    private static final Pattern FABRIC8_REFERENCE = Pattern.compile("-> (io\\.fabric8\\.[\\w.$]+)");
+    private static final Pattern OUR_CLASS = Pattern.compile("(?m)^\\s+(dev\\.kubectlsidecar\\.[\\w.$]+)\\s+->");
+    private static final List<String> FOLLOWED = List.of("io.fabric8.", "dev.kubectlsidecar.");
     private static final String MANIFESTS = "/dev/kubectlsidecar/cli/manifests/";
 
     private ModelReflectionMetadata() {
@@ -59,7 +62,7 @@ public final class ModelReflectionMetadata {
         Path output = Path.of(args[0]);
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.writeString(output, json(classes), StandardCharsets.UTF_8);
-        System.out.println("ModelReflectionMetadata: " + classes.size() + " fabric8 model classes -> " + output);
+        System.out.println("ModelReflectionMetadata: " + classes.size() + " classes Jackson binds -> " + output);
     }
 
     /** The model classes to start from, by name. */
@@ -68,14 +71,16 @@ public final class ModelReflectionMetadata {
         List<String> scanned = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path path = Path.of(entry);
-            boolean ours = Files.isDirectory(path) && path.endsWith(Path.of("cli", "target", "classes"));
-            boolean client = path.getFileName() != null && path.getFileName().toString().matches("kubernetes-client(-api)?-.*\\.jar");
+            String name = path.getFileName() == null ? "" : path.getFileName().toString();
+            boolean ours = Files.isDirectory(path) && (path.endsWith(Path.of("cli", "target", "classes"))
+                    || path.endsWith(Path.of("injector", "target", "classes"))) || name.matches("injector-[\\d.]+(-SNAPSHOT)?\\.jar");
+            boolean client = name.matches("kubernetes-client(-api)?-.*\\.jar");
             if (ours || client) {
                 scanned.add(entry);
             }
         }
-        if (scanned.size() < 3) {
-            throw new IllegalStateException("cli/target/classes and fabric8's client jars are not all on the class path: " + scanned);
+        if (scanned.size() < 4) {
+            throw new IllegalStateException("the cli's and the injector's classes and fabric8's client jars are not all on the class path: " + scanned);
         }
         List<String> jdeps = new ArrayList<>(List.of("-verbose:class", "-filter:none", "--ignore-missing-deps",
                 "--multi-release", String.valueOf(Runtime.version().feature()), "-cp", System.getProperty("java.class.path")));
@@ -87,9 +92,13 @@ public final class ModelReflectionMetadata {
         if (code != 0) {
             throw new IllegalStateException("jdeps failed (" + code + "): " + err + out);
         }
-        Matcher matcher = MODEL_REFERENCE.matcher(out.toString());
+        Matcher matcher = FABRIC8_REFERENCE.matcher(out.toString());
         while (matcher.find()) {
             roots.add(matcher.group(1));
+        }
+        matcher = OUR_CLASS.matcher(out.toString());
+        while (matcher.find()) {
+            roots.add(matcher.group(1)); // closure() keeps the records: Jackson writes them by their components (ConfigDigest)
         }
         KubernetesSerialization serialization = new KubernetesSerialization();
         for (String file : manifestFiles()) {
@@ -133,7 +142,12 @@ public final class ModelReflectionMetadata {
         Set<String> bound = new TreeSet<>();
         Deque<Class<?>> queue = new ArrayDeque<>();
         for (String root : roots) {
-            Class<?> type = Class.forName(root, false, loader);
+            Class<?> type;
+            try {
+                type = Class.forName(root, false, loader);
+            } catch (NoClassDefFoundError absentDependency) {
+                continue; // a class whose own dependencies are not on the CLI's class path cannot run in the CLI either
+            }
             if (binds(type)) {
                 queue.add(type);
             }
@@ -143,7 +157,8 @@ public final class ModelReflectionMetadata {
             if (type.isArray()) {
                 type = type.getComponentType();
             }
-            if (type.isPrimitive() || !type.getName().startsWith("io.fabric8.") || !seen.add(type.getName())) {
+            String name = type.getName();
+            if (type.isPrimitive() || FOLLOWED.stream().noneMatch(name::startsWith) || !seen.add(name)) {
                 continue;
             }
             bound.add(type.getName());
@@ -168,7 +183,7 @@ public final class ModelReflectionMetadata {
     }
 
     private static boolean binds(Class<?> type) {
-        if (KubernetesResource.class.isAssignableFrom(type) && !type.isInterface()) {
+        if (type.isRecord() || KubernetesResource.class.isAssignableFrom(type) && !type.isInterface()) {
             return true;
         }
         for (Annotation annotation : type.getAnnotations()) {
