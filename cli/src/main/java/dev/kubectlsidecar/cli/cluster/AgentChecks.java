@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.InvalidConfigException;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -119,7 +121,14 @@ final class AgentChecks {
 
     /** The webhooks select for the revisions the config names now (it may have changed since install). */
     private static CheckResult selectsForTheConfig(KubernetesClient client, MutatingWebhookConfiguration configuration) {
-        InjectionConfig config = ClusterInjectionConfig.load(client);
+        InjectionConfig config;
+        try {
+            config = ClusterInjectionConfig.load(client);
+        } catch (InvalidConfigException | KubernetesClientException e) {
+            return CheckResult.fail(GROUP, "the injection config (ConfigMap " + AgentNames.NAMESPACE + "/" + AgentNames.CONFIG_MAP
+                    + ") could not be read: " + ClusterInjectionConfig.firstLine(e.getMessage()),
+                    "fix the ConfigMap (the agent serves its last good config meanwhile), then re-run `kubectl sidecar verify`");
+        }
         SortedSet<String> revisions = WebhookSelection.revisions(config);
         JsonNode wanted = AgentManifests.render(AgentSettings.DEFAULTS, config, null).stream()
                 .filter(resource -> "MutatingWebhookConfiguration".equals(resource.path("kind").asString())).findFirst().orElseThrow();

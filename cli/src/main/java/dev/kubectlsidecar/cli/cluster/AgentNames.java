@@ -5,6 +5,9 @@ import java.util.Set;
 /** Names the agent's manifests use, and the label that switches injection on per namespace. */
 public final class AgentNames {
     public static final String NAMESPACE = "kubectl-sidecar";
+    /** The label (and its value) by which install marks the namespace it created, so that uninstall deletes only that one. */
+    public static final String OWNER_LABEL = "app.kubernetes.io/name";
+    public static final String OWNER = "kubectl-sidecar";
     public static final String DEPLOYMENT = "kubectl-sidecar-agent";
     public static final String SERVICE = "kubectl-sidecar-agent";
     public static final String WEBHOOK_CONFIGURATION = "kubectl-sidecar";

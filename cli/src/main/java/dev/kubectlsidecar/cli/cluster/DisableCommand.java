@@ -3,6 +3,7 @@ package dev.kubectlsidecar.cli.cluster;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
 import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import dev.kubectlsidecar.injector.render.InjectionRecord;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,7 +43,7 @@ public final class DisableCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) {
-        SortedSet<String> revisions = WebhookSelection.revisions(ClusterInjectionConfig.load(client));
+        SortedSet<String> revisions = ClusterInjectionConfig.revisions(client, warning -> err().println("warning: " + PrintedText.escape(warning)));
         int failures = 0;
         for (String name : targets) {
             failures += disable(client, revisions, name) ? 0 : 1;
@@ -58,7 +59,7 @@ public final class DisableCommand extends ClusterCommand {
         }
         Map<String, String> labels = namespace.getMetadata().getLabels() == null ? Map.of() : namespace.getMetadata().getLabels();
         List<String> enabling = new ArrayList<>();
-        if (labels.containsKey(AgentNames.INJECTION_LABEL)) {
+        if ("enabled".equals(labels.get(AgentNames.INJECTION_LABEL))) { // "disabled" is an opt-out: it stays
             enabling.add(AgentNames.INJECTION_LABEL);
         }
         String revision = labels.get(WebhookSelection.REVISION_LABEL);

@@ -10,6 +10,7 @@ import dev.kubectlsidecar.injector.manifest.ManifestWriter;
 import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import dev.kubectlsidecar.injector.render.PodAnnotations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -178,6 +180,8 @@ public final class InstallCommand extends ClusterCommand {
             if (existing == null) {
                 client.resource(object).create();
                 out().println(AgentManifests.describe(resource) + " created");
+            } else if (existing instanceof Namespace namespace) {
+                out().println(AgentManifests.describe(resource) + " " + keepOrLabel(client, namespace, resource));
             } else if (Desired.heldBy(resource, JsonMappers.JSON.readTree(Serialization.asJson(existing)))) {
                 out().println(AgentManifests.describe(resource) + " unchanged");
             } else {
@@ -230,6 +234,28 @@ public final class InstallCommand extends ClusterCommand {
                 + injection.defaultProfile() + " is not " + (revisions.size() == 1 ? "it" : "one of them") + ": pods selected by "
                 + "istio.io/rev get " + injection.defaultProfile() + " unless annotated " + PodAnnotations.PROFILE + " (set defaultProfile)");
         err().flush();
+    }
+
+    /**
+     * A namespace that was there before install (an Issuer for --cert-manager lives in it, say) is the user's: it is
+     * never replaced (a PUT would drop its labels and annotations, and stamping our label on it would have uninstall
+     * delete it); ours gets the manifest's labels merged in, nothing else touched.
+     */
+    private static String keepOrLabel(KubernetesClient client, Namespace existing, ObjectNode resource) {
+        Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels();
+        if (!AgentNames.OWNER.equals(labels.get(AgentNames.OWNER_LABEL))) {
+            return "kept as it is (not created by kubectl sidecar install)";
+        }
+        Map<String, String> desired = new java.util.TreeMap<>();
+        resource.at("/metadata/labels").properties().forEach(label -> desired.put(label.getKey(), label.getValue().asString()));
+        if (labels.entrySet().containsAll(desired.entrySet())) {
+            return "unchanged";
+        }
+        client.namespaces().withName(existing.getMetadata().getName()).edit(namespace -> {
+            namespace.getMetadata().getLabels().putAll(desired);
+            return namespace;
+        });
+        return "configured";
     }
 
     /** The settings the flags give; null for each flag not given. */

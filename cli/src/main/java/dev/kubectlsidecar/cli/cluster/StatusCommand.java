@@ -51,8 +51,8 @@ public final class StatusCommand extends ClusterCommand {
                     "json".equals(output) || "yaml".equals(output));
         }
         StatusSource.Snapshot snapshot = source.fetch(namespace, pod, selector);
-        if (snapshot.fallbackReason() != null) {
-            err().println("note: " + PrintedText.escape(snapshot.fallbackReason()));
+        if (snapshot.note() != null) {
+            err().println("note: " + PrintedText.escape(snapshot.note()));
         }
         if (pod != null && snapshot.pods().isEmpty()) {
             err().println("error: pod " + PrintedText.escape(pod) + " not found in namespace " + PrintedText.escape(namespace));

@@ -2,6 +2,7 @@ package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
+import dev.kubectlsidecar.injector.config.InvalidConfigException;
 import dev.kubectlsidecar.injector.config.KubeVersion;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.policy.NamespaceInfo;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +41,7 @@ import tools.jackson.databind.JsonNode;
 final class StatusSource {
     /** @param revisions those the cluster's injection config names (which namespace labels enable injection) */
     record Snapshot(List<PodSidecarState> pods, Map<String, Map<String, String>> namespaceLabels, SortedSet<String> revisions,
-                    String fallbackReason) {
+                    String note) {
         boolean enabled(String namespace) {
             return WebhookSelection.enabled(namespaceLabels.getOrDefault(namespace, Map.of()), revisions);
         }
@@ -64,22 +66,32 @@ final class StatusSource {
             Map<String, NamespaceInfo> namespaces = ParallelRequests.result(namespaceInfos);
             Map<String, Map<String, String>> labels = new HashMap<>();
             namespaces.forEach((name, info) -> labels.put(name, info.labels()));
-            InjectionConfig config = ParallelRequests.result(injectionConfig);
             List<PodSidecarState> pods;
-            String fallback = null;
+            String note = null;
+            SortedSet<String> revisions;
             try {
                 pods = ParallelRequests.result(agentStates);
                 if (selector != null) {
                     Set<String> matching = podsMatching(namespace, selector);
                     pods = pods.stream().filter(p -> matching.contains(p.namespace() + "/" + p.name())).toList();
                 }
+                try {
+                    revisions = WebhookSelection.revisions(ParallelRequests.result(injectionConfig));
+                } catch (InvalidConfigException | KubernetesClientException e) {
+                    // the agent's states stand on their own; only which istio.io/rev labels enable a namespace is unknown
+                    revisions = Collections.emptySortedSet();
+                    note = "the injection config could not be read (" + ClusterInjectionConfig.firstLine(e.getMessage())
+                            + "): namespaces are shown as enabled by istio-injection only";
+                }
             } catch (KubernetesClientException | IllegalStateException e) {
-                fallback = "the agent could not be reached (" + reason(e) + "): computed from the pods directly";
+                InjectionConfig config = ParallelRequests.result(injectionConfig); // computing the states needs it
+                note = "the agent could not be reached (" + reason(e) + "): computed from the pods directly";
                 pods = computed(requests, config, namespace, podName, selector, namespaces);
+                revisions = WebhookSelection.revisions(config);
             }
             List<PodSidecarState> sorted = new ArrayList<>(pods);
             sorted.sort(Comparator.comparing(PodSidecarState::namespace).thenComparing(PodSidecarState::name));
-            return new Snapshot(sorted, labels, WebhookSelection.revisions(config), fallback);
+            return new Snapshot(sorted, labels, revisions, note);
         }
     }
 

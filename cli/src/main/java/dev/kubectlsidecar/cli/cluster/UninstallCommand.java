@@ -2,7 +2,7 @@ package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.injector.json.Json;
 import dev.kubectlsidecar.injector.json.JsonMappers;
-import dev.kubectlsidecar.injector.policy.WebhookSelection;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +20,6 @@ import tools.jackson.databind.node.ObjectNode;
         footer = {"", "The agent always lives in namespace " + AgentNames.NAMESPACE + ": -n may only name it.",
                 "Namespaces keep their istio-injection (or istio.io/rev) label and running pods keep their sidecars until recreated."})
 public final class UninstallCommand extends ClusterCommand {
-    private static final String OWNER_LABEL = "app.kubernetes.io/name";
 
     @Override
     protected Integer withoutCluster() {
@@ -30,7 +29,7 @@ public final class UninstallCommand extends ClusterCommand {
 
     @Override
     protected int run(KubernetesClient client) {
-        SortedSet<String> revisions = WebhookSelection.revisions(ClusterInjectionConfig.load(client)); // gone with the namespace
+        SortedSet<String> revisions = ClusterInjectionConfig.revisions(client, warning -> err().println("warning: " + PrintedText.escape(warning))); // gone with the namespace
         InstalledAgent installed = InstalledAgent.read(client);
         CertManagerIssuer issuer = installed.settings().certManager();
         List<ObjectNode> resources = new ArrayList<>(AgentManifests.render(AgentSettings.DEFAULTS.withCertManager(issuer)));
@@ -46,7 +45,7 @@ public final class UninstallCommand extends ClusterCommand {
             HasMetadata existing = client.resource(object).get();
             if (existing == null) {
                 out().println(AgentManifests.describe(resource) + " not found");
-            } else if (existing instanceof Namespace && !"kubectl-sidecar".equals(label(existing))) {
+            } else if (existing instanceof Namespace && !AgentNames.OWNER.equals(label(existing))) {
                 out().println(AgentManifests.describe(resource) + " kept (not created by kubectl sidecar install)");
             } else {
                 client.resource(existing).delete();
@@ -78,6 +77,6 @@ public final class UninstallCommand extends ClusterCommand {
     }
 
     private static String label(HasMetadata object) {
-        return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(OWNER_LABEL);
+        return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(AgentNames.OWNER_LABEL);
     }
 }

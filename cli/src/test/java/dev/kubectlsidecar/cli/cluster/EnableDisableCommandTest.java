@@ -249,6 +249,32 @@ class EnableDisableCommandTest {
     }
 
     @Test
+    void anOptOutLabelIsNotOursToRemove() {
+        client.namespaces().withName("shop").edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                .addToLabels("istio-injection", "disabled").addToLabels("istio.io/rev", "stable").endMetadata().build());
+        assertThat(run("disable", "shop").out()).startsWith("namespace/shop: injection already disabled\n");
+        assertThat(client.namespaces().withName("shop").get().getMetadata().getLabels())
+                .containsEntry("istio-injection", "disabled").containsEntry("istio.io/rev", "stable");
+    }
+
+    @Test
+    void aConfigMapThatDoesNotParseDoesNotStopDisable() {
+        run("enable", "shop");
+        client.configMaps().inNamespace("kubectl-sidecar").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("kubectl-sidecar-config").endMetadata().addToData("config.yaml", "policy: sometimes\n").build())
+                .createOr(r -> r.update());
+        try {
+            CliRunner.Result disable = run("disable", "shop");
+            assertThat(disable.exitCode()).as(disable.err()).isZero();
+            assertThat(disable.err()).startsWith("warning: the injection config could not be read (")
+                    .endsWith("): istio.io/rev labels are left as they are\n");
+            assertThat(label("shop")).isNull();
+        } finally {
+            client.configMaps().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-config").delete();
+        }
+    }
+
+    @Test
     void disableRemovesTheLabelAndSaysRunningPodsKeepTheirSidecar() {
         run("enable", "shop");
         client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-1")

@@ -215,6 +215,47 @@ class InstallUninstallCommandTest {
     }
 
     @Test
+    void aNamespaceThatWasThereBeforeIsKeptAsItIsByInstallAndUninstall() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("kubectl-sidecar").addToLabels("team", "platform").addToAnnotations("owner", "sre").endMetadata().build()).create();
+        try {
+            CliRunner.Result install = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s");
+            assertThat(install.out()).contains("namespace/kubectl-sidecar kept as it is (not created by kubectl sidecar install)\n");
+            var namespace = client.namespaces().withName("kubectl-sidecar").get();
+            assertThat(namespace.getMetadata().getLabels()).containsEntry("team", "platform").doesNotContainKey("app.kubernetes.io/name");
+            assertThat(namespace.getMetadata().getAnnotations()).containsEntry("owner", "sre");
+
+            CliRunner.Result uninstall = CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString());
+            assertThat(uninstall.out()).contains("namespace/kubectl-sidecar kept (not created by kubectl sidecar install)");
+            assertThat(client.namespaces().withName("kubectl-sidecar").get()).isNotNull();
+        } finally {
+            client.namespaces().withName("kubectl-sidecar").delete();
+        }
+    }
+
+    @Test
+    void ourNamespaceGetsTheManifestsLabelsMergedKeepingEveryoneElses() throws IOException {
+        Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
+        CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s");
+        try {
+            client.namespaces().withName("kubectl-sidecar").edit(ns -> {
+                ns.getMetadata().getLabels().put("team", "platform");
+                ns.getMetadata().getLabels().remove("pod-security.kubernetes.io/enforce");
+                return ns;
+            });
+            CliRunner.Result again = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s");
+            assertThat(again.out()).contains("namespace/kubectl-sidecar configured\n");
+            assertThat(client.namespaces().withName("kubectl-sidecar").get().getMetadata().getLabels())
+                    .containsEntry("team", "platform").containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+            assertThat(CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s").out())
+                    .contains("namespace/kubectl-sidecar unchanged\n");
+        } finally {
+            CliRunner.run("uninstall", "--kubeconfig", kubeconfig.toString());
+        }
+    }
+
+    @Test
     void aReinstallKeepsTheKnobsTheFlagsDoNotChangeAndSaysWhatChanges() throws IOException {
         Path kubeconfig = Kubeconfigs.write(dir, server.url("/"), "default");
         CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--timeout", "0s", "--replicas", "1",
