@@ -129,6 +129,11 @@ final class AgentChecks {
                     + ") could not be read: " + ClusterInjectionConfig.firstLine(e.getMessage()),
                     "fix the ConfigMap (the agent serves its last good config meanwhile), then re-run `kubectl sidecar verify`");
         }
+        java.util.Optional<String> unservable = WebhookSelection.unservable(config);
+        if (unservable.isPresent()) {
+            return CheckResult.fail(GROUP, "ConfigMap " + AgentNames.NAMESPACE + "/" + AgentNames.CONFIG_MAP + ": " + unservable.get(),
+                    "fix the config, then re-run `kubectl sidecar install`");
+        }
         SortedSet<String> revisions = WebhookSelection.revisions(config);
         JsonNode wanted = AgentManifests.render(AgentSettings.DEFAULTS, config, null).stream()
                 .filter(resource -> "MutatingWebhookConfiguration".equals(resource.path("kind").asString())).findFirst().orElseThrow();

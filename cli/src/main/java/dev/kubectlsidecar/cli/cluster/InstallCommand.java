@@ -1,14 +1,13 @@
 package dev.kubectlsidecar.cli.cluster;
 
 import dev.kubectlsidecar.cli.support.ChoiceConverter;
+import dev.kubectlsidecar.cli.support.UserError;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
-import dev.kubectlsidecar.injector.config.MeshSettings;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
 import dev.kubectlsidecar.injector.policy.WebhookSelection;
-import dev.kubectlsidecar.injector.render.PodAnnotations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -109,7 +107,6 @@ public final class InstallCommand extends ClusterCommand {
     }
 
     private ConfigFile configFile;
-    private boolean warned;
 
     @Option(names = "--gitops", paramLabel = "argocd|flux", converter = GitOpsTools.class,
             description = "With --dry-run: also print (on stderr) what the GitOps tool must leave alone (the webhook's caBundle: the "
@@ -215,25 +212,11 @@ public final class InstallCommand extends ClusterCommand {
     private List<ObjectNode> render(AgentSettings settings, KubernetesClient client) {
         InjectionConfig injection = configFile != null ? configFile.config()
                 : client != null ? ClusterInjectionConfig.load(client) : ConfigLoader.embeddedDefault();
-        warnOnRevisionOutsideTheDefaultProfile(injection);
+        WebhookSelection.unservable(injection).ifPresent(reason -> {
+            throw new UserError((configFile != null ? "--config " + config
+                    : "ConfigMap " + AgentNames.NAMESPACE + "/" + AgentNames.CONFIG_MAP) + ": " + reason);
+        });
         return AgentManifests.render(settings, injection, configFile == null ? null : configFile.text());
-    }
-
-    /**
-     * A namespace or pod selected by revision gets the default profile unless the pod names another, so a revision
-     * named on another profile is worth a line (once).
-     */
-    private void warnOnRevisionOutsideTheDefaultProfile(InjectionConfig injection) {
-        SortedSet<String> revisions = WebhookSelection.revisions(injection);
-        MeshSettings mesh = injection.profile(injection.defaultProfile()).mesh();
-        if (warned || revisions.isEmpty() || mesh != null && revisions.contains(mesh.revision())) {
-            return;
-        }
-        warned = true;
-        err().println("warning: the config names revision " + String.join(", ", revisions) + ", but its default profile "
-                + injection.defaultProfile() + " is not " + (revisions.size() == 1 ? "it" : "one of them") + ": pods selected by "
-                + "istio.io/rev get " + injection.defaultProfile() + " unless annotated " + PodAnnotations.PROFILE + " (set defaultProfile)");
-        err().flush();
     }
 
     /**

@@ -157,9 +157,21 @@ class InstallUninstallCommandTest {
 
         Path envoyDefault = Files.writeString(dir.resolve("envoy.yaml"),
                 AgentWebhooksTest.configText("canary").replace("defaultProfile: istio", "defaultProfile: envoy"));
-        assertThat(CliRunner.run("install", "--dry-run", "--config", envoyDefault.toString()).err()).isEqualTo("warning: the config "
-                + "names revision canary, but its default profile envoy is not it: pods selected by istio.io/rev get envoy unless "
-                + "annotated kubectl-sidecar/profile (set defaultProfile)\n");
+        CliRunner.Result notDefault = CliRunner.run("install", "--dry-run", "--config", envoyDefault.toString());
+        assertThat(notDefault.exitCode()).isEqualTo(1);
+        assertThat(notDefault.out()).isEmpty();
+        assertThat(notDefault.err()).isEqualTo("error: --config " + envoyDefault + ": the config names revision canary, but not on "
+                + "its default profile (envoy): pods selected by istio.io/rev=canary would get envoy's sidecar; set defaultProfile "
+                + "to the profile that names the revision\n");
+        String canary = AgentWebhooksTest.configText("canary");
+        String istioProfile = canary.substring(canary.indexOf("\n  istio:\n") + 1); // the last profile of the file
+        Path twoRevisions = Files.writeString(dir.resolve("two.yaml"), canary + istioProfile.replace("  istio:\n", "  istio-stable:\n")
+                .replace("revision: \"canary\"", "revision: \"stable\""));
+        CliRunner.Result two = CliRunner.run("install", "--dry-run", "--config", twoRevisions.toString());
+        assertThat(two.exitCode()).isEqualTo(1);
+        assertThat(two.err()).isEqualTo("error: --config " + twoRevisions + ": the config names revisions canary, stable: a pod "
+                + "selected by istio.io/rev gets the default profile (istio) whatever revision selected it, so one revision, named on "
+                + "the default profile, is what the agent serves\n");
 
         Path bad = Files.writeString(dir.resolve("bad.yaml"), AgentWebhooksTest.configText("Canary!"));
         CliRunner.Result refused = CliRunner.run("install", "--dry-run", "--config", bad.toString());

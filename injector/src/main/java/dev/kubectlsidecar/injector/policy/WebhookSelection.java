@@ -6,6 +6,7 @@ import dev.kubectlsidecar.injector.config.Profile;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +36,31 @@ public final class WebhookSelection {
         config.profiles().values().stream().map(Profile::mesh).filter(Objects::nonNull)
                 .map(MeshSettings::revision).filter(revision -> !revision.isEmpty()).forEach(revisions::add);
         return revisions;
+    }
+
+    /**
+     * Why the webhooks cannot serve this config's revisions as the engine injects them (empty when they can): a pod
+     * selected by {@code istio.io/rev} gets the default profile (or the one it names), whatever revision selected it,
+     * so the one revision the webhooks may select for is the default profile's.
+     */
+    public static Optional<String> unservable(InjectionConfig config) {
+        SortedSet<String> revisions = revisions(config);
+        if (revisions.isEmpty()) {
+            return Optional.empty();
+        }
+        MeshSettings mesh = config.profile(config.defaultProfile()).mesh();
+        String defaultRevision = mesh == null ? "" : mesh.revision();
+        if (revisions.size() > 1) {
+            return Optional.of("the config names revisions " + String.join(", ", revisions) + ": a pod selected by istio.io/rev gets "
+                    + "the default profile (" + config.defaultProfile() + ") whatever revision selected it, so one revision, "
+                    + "named on the default profile, is what the agent serves");
+        }
+        if (!revisions.first().equals(defaultRevision)) {
+            return Optional.of("the config names revision " + revisions.first() + ", but not on its default profile ("
+                    + config.defaultProfile() + "): pods selected by istio.io/rev=" + revisions.first() + " would get "
+                    + config.defaultProfile() + "'s sidecar; set defaultProfile to the profile that names the revision");
+        }
+        return Optional.empty();
     }
 
     /** Whether a namespace's labels turn injection on for the agent (what {@code enable} sets). */
