@@ -8,6 +8,7 @@ import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
 import dev.kubectlsidecar.injector.policy.WebhookSelection;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -163,12 +164,12 @@ public final class InstallCommand extends ClusterCommand {
         AgentSettings settings = given().over(installed.settings());
         installed.requireSameMode(settings);
         if (settings.certManager() != null) {
-            CertManagerApi.require(client, settings.certManager()).ifPresent(warning -> err().println("warning: " + warning));
+            CertManagerApi.require(client, settings.certManager()).ifPresent(warning -> err().println("warning: " + PrintedText.escape(warning)));
         }
         List<String> changes = settings.changesFrom(installed.settings());
         if (!changes.isEmpty()) {
             out().println("upgrading the installed agent; settings that change (the others are kept):");
-            changes.forEach(change -> out().println("  " + change));
+            changes.forEach(change -> out().println("  " + PrintedText.escape(change)));
         }
         for (ObjectNode resource : render(settings, client)) {
             keepCaBundle(client, resource);
@@ -315,7 +316,7 @@ public final class InstallCommand extends ClusterCommand {
                     + (ready > 0 && !rolledOut ? ", rollout in progress" : "")
                     + notProgressing(deployment).map(why -> " (" + why + ")").orElse("");
             if (!state.equals(last)) {
-                out().println(state);
+                out().println(PrintedText.escape(state));
                 out().flush();
                 last = state;
             }
