@@ -15,13 +15,13 @@ import java.nio.file.Path;
 
 /**
  * {@code install --config FILE}: the injection config the agent's ConfigMap is to hold, read and checked before
- * anything is applied. At most {@value #MAX_BYTES} bytes, what a ConfigMap holds (read no further, so a device or
- * a pipe cannot make it wait for more).
+ * anything is applied. At most {@value #MAX_BYTES} bytes: a ConfigMap's data holds 1 MiB counting its keys, and the
+ * text goes under {@code config.yaml} (read no further, so a device or a pipe cannot make it wait for more).
  *
  * @param text the file's text, as the ConfigMap stores it
  */
 record ConfigFile(InjectionConfig config, String text) {
-    static final int MAX_BYTES = 1024 * 1024;
+    static final int MAX_BYTES = 1024 * 1024 - ClusterInjectionConfig.KEY.length();
 
     /** @throws dev.kubectlsidecar.injector.config.InvalidConfigException naming the file and the field */
     static ConfigFile read(Path file) {
@@ -32,7 +32,7 @@ record ConfigFile(InjectionConfig config, String text) {
             throw new UserError("--config " + file + ": cannot read: " + FileErrors.reason(e));
         }
         if (bytes.length > MAX_BYTES) {
-            throw new UserError("--config " + file + ": more than " + MAX_BYTES + " bytes, more than a ConfigMap holds");
+            throw new UserError("--config " + file + ": more than " + MAX_BYTES + " bytes, more than a ConfigMap holds under its key " + ClusterInjectionConfig.KEY);
         }
         String text;
         try {

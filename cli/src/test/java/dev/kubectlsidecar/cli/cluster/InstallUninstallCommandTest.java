@@ -180,7 +180,12 @@ class InstallUninstallCommandTest {
         assertThat(refused.out()).isEmpty();
         Path big = Files.writeString(dir.resolve("big.yaml"), "#".repeat(ConfigFile.MAX_BYTES + 1));
         assertThat(CliRunner.run("install", "--dry-run", "--config", big.toString()).err())
-                .isEqualTo("error: --config " + big + ": more than 1048576 bytes, more than a ConfigMap holds\n");
+                .isEqualTo("error: --config " + big + ": more than 1048565 bytes, more than a ConfigMap holds under its key config.yaml\n");
+        Path atTheLimit = Files.writeString(dir.resolve("limit.yaml"), AgentWebhooksTest.configText("canary")
+                + "#".repeat(ConfigFile.MAX_BYTES - AgentWebhooksTest.configText("canary").length() - 1) + "\n");
+        assertThat(Files.size(atTheLimit)).isEqualTo(ConfigFile.MAX_BYTES);
+        assertThat(CliRunner.run("install", "--dry-run", "-o", "yaml", "--config", atTheLimit.toString()).exitCode())
+                .as("exactly at the limit").isZero();
         assertThat(CliRunner.run("install", "--dry-run", "--config", dir.resolve("none.yaml").toString()).err())
                 .isEqualTo("error: --config " + dir.resolve("none.yaml") + ": cannot read: No such file or directory\n");
     }
