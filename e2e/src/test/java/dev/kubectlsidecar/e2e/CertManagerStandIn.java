@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 final class CertManagerStandIn implements AutoCloseable {
     static final String INJECT_CA_FROM = "cert-manager.io/inject-ca-from";
     private static final ResourceDefinitionContext CERTIFICATES = context("Certificate", "certificates", true);
-    private static final ResourceDefinitionContext ISSUERS = context("Issuer", "issuers", true);
+    static final ResourceDefinitionContext ISSUERS = context("Issuer", "issuers", true);
     private static final ResourceDefinitionContext CLUSTER_ISSUERS = context("ClusterIssuer", "clusterissuers", false);
 
     private final KubernetesClient client;

@@ -152,6 +152,8 @@ class CertManagerTest {
         Plugin.Result otherIssuer = plugin.run("install", "--cert-manager", "other-ca", "--timeout", "90s");
         assertThat(otherIssuer.exitCode()).as(otherIssuer.both()).isZero();
         assertThat(otherIssuer.out()).contains("  certManager: Issuer/agent-ca → Issuer/other-ca\n").contains("certificate/kubectl-sidecar-agent configured");
+        assertThat(otherIssuer.err()).contains("warning: the serving certificate is reissued by Issuer kubectl-sidecar/other-ca; until cert-manager's "
+                + "CA injector has written its CA into the webhook");
         Poll.until("the other issuer's CA in the caBundle", () -> caBundle().equals(certManager.issuerCa(NS, "other-ca").certificatePem()) ? true : null);
         Poll.until("a pod injected with the other issuer's certificate", () -> injected(aNewPod()) ? true : null);
 
@@ -170,5 +172,8 @@ class CertManagerTest {
                 "certificate/kubectl-sidecar-agent deleted", "secret/kubectl-sidecar-agent-cert-manager-tls deleted");
         assertThat(client.genericKubernetesResources(CERTIFICATES).inNamespace(NS).withName("kubectl-sidecar-agent").get()).isNull();
         assertThat(client.secrets().inNamespace(NS).withName("kubectl-sidecar-agent-cert-manager-tls").get()).as("its private key").isNull();
+        assertThat(uninstall.out()).contains("namespace/kubectl-sidecar kept (not created by kubectl sidecar install)");
+        assertThat(client.genericKubernetesResources(CertManagerStandIn.ISSUERS).inNamespace(NS).withName("agent-ca").get())
+                .as("the user's Issuer, in the namespace that was there before install").isNotNull();
     }
 }

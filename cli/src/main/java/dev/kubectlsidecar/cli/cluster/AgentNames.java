@@ -27,4 +27,10 @@ public final class AgentNames {
 
     private AgentNames() {
     }
+
+    /** Whether install created this object: a namespace that was there before is the user's, kept by install and uninstall. */
+    static boolean createdByInstall(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        var labels = object.getMetadata().getLabels();
+        return labels != null && OWNER.equals(labels.get(OWNER_LABEL));
+    }
 }

@@ -165,6 +165,13 @@ public final class InstallCommand extends ClusterCommand {
         installed.requireSameMode(settings);
         if (settings.certManager() != null) {
             CertManagerApi.require(client, settings.certManager()).ifPresent(warning -> err().println("warning: " + PrintedText.escape(warning)));
+            CertManagerIssuer before = installed.settings().certManager();
+            if (before != null && !before.equals(settings.certManager())) {
+                err().println("warning: the serving certificate is reissued by " + settings.certManager().describe() + "; until "
+                        + "cert-manager's CA injector has written its CA into the webhook (seconds), the API server may refuse the "
+                        + "agent's certificate, and with failurePolicy Fail pods of enabled namespaces are refused meanwhile "
+                        + "(switch with --failure-policy Ignore, then back)");
+            }
         }
         List<String> changes = settings.changesFrom(installed.settings());
         if (!changes.isEmpty()) {
@@ -226,10 +233,10 @@ public final class InstallCommand extends ClusterCommand {
      * delete it); ours gets the manifest's labels merged in, nothing else touched.
      */
     private static String keepOrLabel(KubernetesClient client, Namespace existing, ObjectNode resource) {
-        Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels();
-        if (!AgentNames.OWNER.equals(labels.get(AgentNames.OWNER_LABEL))) {
+        if (!AgentNames.createdByInstall(existing)) {
             return "kept as it is (not created by kubectl sidecar install)";
         }
+        Map<String, String> labels = existing.getMetadata().getLabels();
         Map<String, String> desired = new java.util.TreeMap<>();
         resource.at("/metadata/labels").properties().forEach(label -> desired.put(label.getKey(), label.getValue().asString()));
         if (labels.entrySet().containsAll(desired.entrySet())) {

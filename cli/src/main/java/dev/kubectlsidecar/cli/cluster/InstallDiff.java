@@ -5,6 +5,7 @@ import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
@@ -26,6 +27,9 @@ final class InstallDiff {
         StringBuilder out = new StringBuilder();
         for (ObjectNode resource : desired) {
             HasMetadata live = client.resource(Serialization.unmarshal(JsonMappers.JSON.writeValueAsString(resource), HasMetadata.class)).get();
+            if (live instanceof Namespace && !AgentNames.createdByInstall(live)) {
+                continue; // the user's namespace: install keeps it as it is
+            }
             String before = live == null ? "" : yaml(Desired.project(resource, JsonMappers.JSON.readTree(Serialization.asJson(live))));
             String name = AgentManifests.describe(resource);
             out.append(ManifestDiff.unified(live == null ? "/dev/null" : "live/" + name, "install/" + name, before, yaml(resource)));

@@ -45,7 +45,7 @@ public final class UninstallCommand extends ClusterCommand {
             HasMetadata existing = client.resource(object).get();
             if (existing == null) {
                 out().println(AgentManifests.describe(resource) + " not found");
-            } else if (existing instanceof Namespace && !AgentNames.OWNER.equals(label(existing))) {
+            } else if (existing instanceof Namespace && !AgentNames.createdByInstall(existing)) {
                 out().println(AgentManifests.describe(resource) + " kept (not created by kubectl sidecar install)");
             } else {
                 client.resource(existing).delete();
@@ -74,9 +74,5 @@ public final class UninstallCommand extends ClusterCommand {
         ObjectNode secret = Json.object().put("apiVersion", "v1").put("kind", "Secret");
         secret.putObject("metadata").put("name", AgentNames.CERT_MANAGER_TLS_SECRET).put("namespace", AgentNames.NAMESPACE);
         return secret;
-    }
-
-    private static String label(HasMetadata object) {
-        return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(AgentNames.OWNER_LABEL);
     }
 }
