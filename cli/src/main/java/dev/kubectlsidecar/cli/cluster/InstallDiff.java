@@ -4,6 +4,7 @@ import dev.kubectlsidecar.cli.support.ManifestDiff;
 import dev.kubectlsidecar.injector.json.JsonMappers;
 import dev.kubectlsidecar.injector.manifest.ManifestFormat;
 import dev.kubectlsidecar.injector.manifest.ManifestWriter;
+import dev.kubectlsidecar.injector.text.PrintedText;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,7 +33,9 @@ final class InstallDiff {
             }
             String before = live == null ? "" : yaml(Desired.project(resource, JsonMappers.JSON.readTree(Serialization.asJson(live))));
             String name = AgentManifests.describe(resource);
-            out.append(ManifestDiff.unified(live == null ? "/dev/null" : "live/" + name, "install/" + name, before, yaml(resource)));
+            String diff = ManifestDiff.unified(live == null ? "/dev/null" : "live/" + name, "install/" + name, before, yaml(resource));
+            // what the cluster holds is printed: each line escaped (the YAML writer leaves bidi overrides as they are)
+            diff.lines().forEach(line -> out.append(PrintedText.escape(line)).append('\n'));
         }
         return out.toString();
     }

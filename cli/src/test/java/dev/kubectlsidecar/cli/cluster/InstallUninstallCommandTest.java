@@ -111,6 +111,13 @@ class InstallUninstallCommandTest {
             assertThat(CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--dry-run").out())
                     .startsWith("--- /dev/null\n+++ install/role/kubectl-sidecar-agent\n@@ -0,0 +1,");
 
+            client.services().inNamespace("kubectl-sidecar").withName("kubectl-sidecar-agent").edit(service -> {
+                service.getMetadata().getLabels().put("app.kubernetes.io/name", "agent\u202e");
+                return service;
+            });
+            assertThat(CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--dry-run").out())
+                    .as("the cluster's text, escaped").contains("agent\\u202e").doesNotContain("\u202e");
+
             CliRunner.Result manifests = CliRunner.run("install", "--kubeconfig", kubeconfig.toString(), "--dry-run", "-o", "yaml");
             assertThat(ManifestReader.read("out", manifests.out())).as("-o: the manifests, for GitOps").hasSize(AgentManifests.FILES.size());
         } finally {
