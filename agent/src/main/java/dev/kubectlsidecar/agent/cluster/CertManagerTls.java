@@ -17,7 +17,7 @@ public final class CertManagerTls implements ServingTls {
     public CertManagerTls(KubernetesClient client, InClusterSettings settings, Clock clock, Consumer<ServingBundle> onBundle) {
         this.settings = settings;
         this.watcher = new ServingBundleWatcher(client, settings.namespace(), InClusterSettings.CERT_MANAGER_TLS_SECRET, clock,
-                CertManagerSecret::decode, onBundle, () -> { });
+                secret -> CertManagerSecret.decode(secret, settings.dnsNames().get(0)), onBundle, () -> { });
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class CertManagerSecretTest {
     private static final CertificateIssuer ISSUER = new CertificateIssuer(Clock.systemUTC());
     private static final CertificateAuthority CA = ISSUER.newAuthority("issuer", Duration.ofDays(10));
+    private static final String SERVICE = "kubectl-sidecar-agent.kubectl-sidecar.svc";
     private static final ServingCertificate SERVING = ISSUER.issueServing(CA, List.of("kubectl-sidecar-agent.kubectl-sidecar.svc"),
             Duration.ofDays(1));
 
@@ -35,10 +36,24 @@ class CertManagerSecretTest {
         return secret;
     }
 
+    private static ServingBundle decodeFor(GenericKubernetesResource secret) {
+        return CertManagerSecret.decode(secret, SERVICE);
+    }
+
+    @Test
+    void aCertificateThatDoesNotNameTheServiceIsNotServed() {
+        ServingCertificate other = ISSUER.issueServing(CA, List.of("other.example", "kubectl-sidecar-agent"), Duration.ofDays(1));
+        assertThatThrownBy(() -> decodeFor(secret(Map.of("tls.crt", Pem.certificates(List.of(other.certificate())),
+                "tls.key", Pem.privateKey(other.key())))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tls.crt: the certificate does not name kubectl-sidecar-agent.kubectl-sidecar.svc (its DNS names: "
+                        + "other.example, kubectl-sidecar-agent)");
+    }
+
     @Test
     void servesTheWholeChainWithTheKeyAndTheIssuingCa() {
         String chain = Pem.certificates(List.of(SERVING.certificate(), CA.certificate())); // leaf, then the intermediate
-        ServingBundle bundle = CertManagerSecret.decode(secret(Map.of("tls.crt", chain, "tls.key", Pem.privateKey(SERVING.key()),
+        ServingBundle bundle = decodeFor(secret(Map.of("tls.crt", chain, "tls.key", Pem.privateKey(SERVING.key()),
                 "ca.crt", CA.certificatePem())));
         assertThat(bundle.certChainPem()).isEqualTo(chain);
         assertThat(bundle.keyPem()).isEqualTo(Pem.privateKey(SERVING.key()));
@@ -48,7 +63,7 @@ class CertManagerSecretTest {
 
     @Test
     void anIssuerWithoutCaCrtStillServes() {
-        ServingBundle bundle = CertManagerSecret.decode(secret(Map.of("tls.crt", Pem.certificates(List.of(SERVING.certificate())),
+        ServingBundle bundle = decodeFor(secret(Map.of("tls.crt", Pem.certificates(List.of(SERVING.certificate())),
                 "tls.key", Pem.privateKey(SERVING.key()))));
         assertThat(bundle.caCertsPem()).isEmpty();
     }
@@ -56,12 +71,12 @@ class CertManagerSecretTest {
     @Test
     void anUnusableSecretSaysWhichKey() {
         String leaf = Pem.certificates(List.of(SERVING.certificate()));
-        assertThatThrownBy(() -> CertManagerSecret.decode(secret(Map.of("tls.crt", leaf))))
+        assertThatThrownBy(() -> decodeFor(secret(Map.of("tls.crt", leaf))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("tls.key: missing");
         ServingCertificate other = ISSUER.issueServing(CA, List.of("other.example"), Duration.ofDays(1));
-        assertThatThrownBy(() -> CertManagerSecret.decode(secret(Map.of("tls.crt", leaf, "tls.key", Pem.privateKey(other.key())))))
+        assertThatThrownBy(() -> decodeFor(secret(Map.of("tls.crt", leaf, "tls.key", Pem.privateKey(other.key())))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key does not");
-        assertThatThrownBy(() -> CertManagerSecret.decode(secret(Map.of("tls.crt", "not PEM", "tls.key", Pem.privateKey(SERVING.key())))))
+        assertThatThrownBy(() -> decodeFor(secret(Map.of("tls.crt", "not PEM", "tls.key", Pem.privateKey(SERVING.key())))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("tls.crt");
     }
 }
