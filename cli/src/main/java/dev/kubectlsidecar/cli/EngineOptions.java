@@ -1,6 +1,7 @@
 package dev.kubectlsidecar.cli;
 
 import dev.kubectlsidecar.cli.cluster.Kubeconfig;
+import dev.kubectlsidecar.cli.support.Messages;
 import dev.kubectlsidecar.cli.support.UserError;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
@@ -98,8 +99,6 @@ final class EngineOptions {
     }
 
     private static String oneLine(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return Messages.firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 }

@@ -19,7 +19,9 @@ import java.util.Optional;
  */
 final class AgentProbe {
     /** The agent answers reads only to callers allowed to list pods: the local cluster's administrator here. */
-    static final Map<String, String> READER = Map.of("Kubectl-Sidecar-Authorization", "Bearer " + AccessReviews.ADMIN_TOKEN);
+    private static final String READ_HEADER = "Kubectl-Sidecar-Authorization";
+    private static final String READ_CREDENTIAL = "Bearer " + AccessReviews.ADMIN_TOKEN;
+    static final Map<String, String> READER = Map.of(READ_HEADER, READ_CREDENTIAL);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final RunningAgent agent;
@@ -46,7 +48,7 @@ final class AgentProbe {
      */
     long[] curl(String uri) throws IOException, InterruptedException {
         Process curl = new ProcessBuilder("curl", "-sk", "--fail", "-o", "/dev/null", "-w", "%{time_total} %{size_download}",
-                "-H", READER.keySet().iterator().next() + ": " + READER.values().iterator().next(), "https://" + agent.host() + ":" + agent.port() + uri).redirectErrorStream(true).start();
+                "-H", READ_HEADER + ": " + READ_CREDENTIAL, "https://" + agent.host() + ":" + agent.port() + uri).redirectErrorStream(true).start();
         String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (curl.waitFor() != 0) {
             throw new IllegalStateException("curl " + uri + " failed (exit " + curl.exitValue() + "): " + out);

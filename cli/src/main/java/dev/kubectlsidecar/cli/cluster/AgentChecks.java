@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.cli.support.Messages;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.InvalidConfigException;
 import dev.kubectlsidecar.injector.json.JsonMappers;
@@ -126,7 +127,7 @@ final class AgentChecks {
             config = ClusterInjectionConfig.load(client);
         } catch (InvalidConfigException | KubernetesClientException e) {
             return CheckResult.fail(GROUP, "the injection config (ConfigMap " + AgentNames.NAMESPACE + "/" + AgentNames.CONFIG_MAP
-                    + ") could not be read: " + ClusterInjectionConfig.firstLine(e.getMessage()),
+                    + ") could not be read: " + Messages.firstLine(e.getMessage()),
                     "fix the ConfigMap (the agent serves its last good config meanwhile), then re-run `kubectl sidecar verify`");
         }
         java.util.Optional<String> unservable = WebhookSelection.unservable(config);

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.cli.support.Messages;
 import dev.kubectlsidecar.cli.support.UserError;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -87,9 +88,9 @@ public abstract class ClusterCommand implements Callable<Integer> {
         return switch (e.getCode()) {
             case 401 -> new UserError("the cluster at " + server + " rejected your credentials (401 Unauthorized): "
                     + "refresh them (e.g. log in again) and check `kubectl auth whoami`", e);
-            case 403 -> new UserError("forbidden: " + firstLine(e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())
+            case 403 -> new UserError("forbidden: " + Messages.firstLine(e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())
                     + " — ask for the RBAC permission, or check `kubectl auth can-i`", e);
-            case 404 -> new UserError("not found: " + firstLine(e.getMessage()), e);
+            case 404 -> new UserError("not found: " + Messages.firstLine(e.getMessage()), e);
             default -> SlowRequest.explain(e, server, kube.requestTimeout())
                     .or(() -> TlsFailure.explain(e, server, kube.selection().cluster()))
                     .map(message -> new UserError(message, e))
@@ -102,22 +103,14 @@ public abstract class ClusterCommand implements Callable<Integer> {
             if (cause instanceof ConnectException || cause instanceof UnknownHostException
                     || cause instanceof HttpTimeoutException) {
                 return new UserError("cannot reach the cluster at " + server + " (" + cause.getClass().getSimpleName()
-                        + (cause.getMessage() != null ? ": " + firstLine(cause.getMessage()) : "")
+                        + (cause.getMessage() != null ? ": " + Messages.firstLine(cause.getMessage()) : "")
                         + "): check the context with `kubectl cluster-info`, or pass --context/--kubeconfig", e);
             }
             if (cause instanceof IOException && cause.getCause() == null) {
-                return new UserError("cannot reach the cluster at " + server + ": " + firstLine(cause.getMessage())
+                return new UserError("cannot reach the cluster at " + server + ": " + Messages.firstLine(cause.getMessage())
                         + " — check the context with `kubectl cluster-info`", e);
             }
         }
-        return new UserError("the API server at " + server + " answered: " + firstLine(e.getMessage()), e);
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "";
-        }
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
+        return new UserError("the API server at " + server + " answered: " + Messages.firstLine(e.getMessage()), e);
     }
 }

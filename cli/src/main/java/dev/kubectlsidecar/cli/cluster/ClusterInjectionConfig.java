@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.cli.support.Messages;
 import dev.kubectlsidecar.injector.config.ConfigLoader;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.InvalidConfigException;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Collections;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /** The injection config the cluster's agent uses: its ConfigMap when there is one, else the embedded default. */
@@ -36,17 +36,9 @@ final class ClusterInjectionConfig {
         try {
             return WebhookSelection.revisions(load(client));
         } catch (InvalidConfigException | KubernetesClientException e) {
-            warning.accept("the injection config could not be read (" + firstLine(e.getMessage()) + "): istio.io/rev labels are "
+            warning.accept("the injection config could not be read (" + Messages.firstLine(e.getMessage()) + "): istio.io/rev labels are "
                     + "left as they are");
-            return Collections.unmodifiableSortedSet(new TreeSet<>());
+            return Collections.emptySortedSet();
         }
-    }
-
-    static String firstLine(String message) {
-        if (message == null) {
-            return "no reason given";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.cli.support.Messages;
 import dev.kubectlsidecar.injector.InjectionEngine;
 import dev.kubectlsidecar.injector.config.InjectionConfig;
 import dev.kubectlsidecar.injector.config.InvalidConfigException;
@@ -10,9 +11,9 @@ import dev.kubectlsidecar.injector.policy.WebhookSelection;
 import dev.kubectlsidecar.injector.state.PodSidecarState;
 import dev.kubectlsidecar.injector.state.PodStateCalculator;
 import dev.kubectlsidecar.injector.state.PodStatesJson;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -80,7 +81,7 @@ final class StatusSource {
                 } catch (InvalidConfigException | KubernetesClientException e) {
                     // the agent's states stand on their own; only which istio.io/rev labels enable a namespace is unknown
                     revisions = Collections.emptySortedSet();
-                    note = "the injection config could not be read (" + ClusterInjectionConfig.firstLine(e.getMessage())
+                    note = "the injection config could not be read (" + Messages.firstLine(e.getMessage())
                             + "): namespaces are shown as enabled by istio-injection only";
                 }
             } catch (KubernetesClientException | IllegalStateException e) {
@@ -209,8 +210,6 @@ final class StatusSource {
         if (e instanceof KubernetesClientException k && k.getCode() > 0) {
             return "HTTP " + k.getCode();
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return Messages.firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 }

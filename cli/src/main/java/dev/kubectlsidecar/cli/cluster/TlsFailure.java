@@ -1,5 +1,6 @@
 package dev.kubectlsidecar.cli.cluster;
 
+import dev.kubectlsidecar.cli.support.Messages;
 import java.net.URI;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
@@ -70,13 +71,13 @@ final class TlsFailure {
         if (text.contains("bad_certificate") || text.contains("certificate_required") || text.contains("unknown_ca")
                 || text.contains("certificate_expired") || text.contains("certificate_revoked")) {
             return Optional.of("the API server at " + server + " refused this kubeconfig's client certificate ("
-                    + firstLine(ssl.getMessage()) + "): renew the user's client-certificate-data, or get a fresh kubeconfig");
+                    + Messages.firstLine(ssl.getMessage()) + "): renew the user's client-certificate-data, or get a fresh kubeconfig");
         }
         if (text.contains("Unsupported or unrecognized SSL message") || text.contains("plaintext connection")) {
             return Optional.of("the server at " + server + " does not speak TLS: is its address http:// rather than https://,"
                     + " or the wrong port? Check the server in " + kubeconfigCluster);
         }
-        return Optional.of("TLS with the API server at " + server + " failed: " + firstLine(ssl.getMessage())
+        return Optional.of("TLS with the API server at " + server + " failed: " + Messages.firstLine(ssl.getMessage())
                 + ": check " + kubeconfigCluster + "'s server and certificate-authority-data");
     }
 
@@ -138,14 +139,6 @@ final class TlsFailure {
             text.append(cause.getMessage()).append('\n');
         }
         return text.toString();
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "";
-        }
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
     }
 
     /** Records the certificate the server presents and refuses it. */

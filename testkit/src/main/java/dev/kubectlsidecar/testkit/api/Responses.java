@@ -21,17 +21,13 @@ public final class Responses {
      * resource, and {@code group} when there is one), which clients read to tell what was missing.
      */
     public static MockResponse notFound(String group, String resource, String name) {
-        ObjectNode status = statusObject(404, "NotFound",
-                (group.isEmpty() ? resource : resource + "." + group) + " \"" + name + "\" not found");
         ObjectNode details = Json.object().put("name", name);
         if (!group.isEmpty()) {
             details.put("group", group);
         }
         details.put("kind", resource);
-        status.set("details", details);
-        status.remove("code");
-        status.put("code", 404);
-        return json(404, status);
+        return json(404, statusObject(404, "NotFound", (group.isEmpty() ? resource : resource + "." + group) + " \"" + name
+                + "\" not found", details));
     }
 
     /** {@code namespaces "shop" already exists}. */
@@ -56,10 +52,11 @@ public final class Responses {
      * @param reason a {@code StatusReason} such as {@code InternalError} or {@code BadRequest}; null for none
      */
     public static MockResponse status(int code, String reason, String message) {
-        return json(code, statusObject(code, reason, message));
+        return json(code, statusObject(code, reason, message, null));
     }
 
-    private static ObjectNode statusObject(int code, String reason, String message) {
+    /** @param details the Status's {@code details}, null for none */
+    private static ObjectNode statusObject(int code, String reason, String message, ObjectNode details) {
         ObjectNode status = Json.object();
         status.put("kind", "Status");
         status.put("apiVersion", "v1");
@@ -68,6 +65,9 @@ public final class Responses {
         status.put("message", message);
         if (reason != null) {
             status.put("reason", reason);
+        }
+        if (details != null) {
+            status.set("details", details);
         }
         status.put("code", code);
         return status;
